@@ -1,0 +1,96 @@
+/**
+ * An Observation is the raw fact a probe records: plain JSON data, so that diagnosis can be
+ * tested on recorded observations without any network. Times are monotonic milliseconds since
+ * the probe started (performance.now() based), never wall-clock.
+ */
+
+export const OBSERVATION_SCHEMA = 'connreset.observation/v1' as const;
+
+export const PHASES = ['resolve', 'connect', 'tls', 'banner', 'send', 'reply', 'idle', 'resume'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export type AddressFamily = 4 | 6;
+
+export interface ResolvedAddress {
+  address: string;
+  family: AddressFamily;
+}
+
+/** Peer certificate and session facts of a completed TLS handshake. */
+export interface TlsInfo {
+  protocol: string | null;
+  cipher: string | null;
+  alpn: string | null;
+  subject: string | null;
+  issuer: string | null;
+  validFrom: string | null;
+  validTo: string | null;
+  /** whether the chain verified against the trust store (the probe does not require it) */
+  authorized: boolean;
+  authorizationError: string | null;
+}
+
+interface EventBase {
+  /** ms since the probe started, monotonic, fractional */
+  t: number;
+  phase: Phase;
+}
+
+/** One thing seen on the wire or in the socket API. A discriminated union on `kind`. */
+export type TimelineEvent =
+  | (EventBase & { kind: 'resolved'; addresses: ResolvedAddress[] })
+  | (EventBase & { kind: 'resolve_failed'; code: string; message: string })
+  | (EventBase & { kind: 'connecting'; address: string; port: number; family: AddressFamily })
+  | (EventBase & { kind: 'connected'; localAddress: string; localPort: number })
+  | (EventBase & { kind: 'tls_established'; tls: TlsInfo })
+  /** TLS handshake failed: alert from the peer, or the peer spoke something that is not TLS */
+  | (EventBase & { kind: 'tls_failed'; code: string; message: string; alert: string | null })
+  | (EventBase & { kind: 'sent'; bytes: number })
+  /** bytes from the peer; `preview` is escaped text safe for a terminal (no control characters) */
+  | (EventBase & { kind: 'received'; bytes: number; preview: string })
+  /** the peer closed its side gracefully (FIN) */
+  | (EventBase & { kind: 'fin' })
+  /** the peer reset the connection (RST) */
+  | (EventBase & { kind: 'reset'; code: string })
+  /** another socket error: ECONNREFUSED, EHOSTUNREACH, ETIMEDOUT (kernel retransmission give-up), EPIPE... */
+  | (EventBase & { kind: 'error'; code: string; message: string })
+  /** our own timer expired with no event from the peer in this phase */
+  | (EventBase & { kind: 'timeout'; limitMs: number })
+  | (EventBase & { kind: 'idle_start'; durationMs: number; keepaliveMs: number | null })
+  | (EventBase & { kind: 'idle_end' })
+  | (EventBase & { kind: 'expect_matched'; pattern: string })
+  | (EventBase & { kind: 'expect_failed'; pattern: string })
+  /** we closed the connection ourselves at the end of the probe */
+  | (EventBase & { kind: 'closed_by_us' });
+
+export type TimelineEventKind = TimelineEvent['kind'];
+
+/** The options the probe ran with, as they matter to diagnosis (all durations in ms). */
+export interface ObservedOptions {
+  send: 'none' | 'http' | 'text' | 'hex' | 'file' | 'protocol';
+  sendBytes: number;
+  connectTimeoutMs: number;
+  replyTimeoutMs: number;
+  idleMs: number | null;
+  keepaliveMs: number | null;
+  expect: string | null;
+  tls: boolean;
+}
+
+export interface Observation {
+  schema: typeof OBSERVATION_SCHEMA;
+  /** the target as the user wrote it */
+  target: string;
+  host: string;
+  port: number;
+  scheme: string;
+  /** the address this probe connected (or tried to connect) to, once resolved */
+  address: string | null;
+  family: AddressFamily | null;
+  /** wall-clock start, ISO 8601, for reports only */
+  startedAt: string;
+  /** ms from start to the end of the probe */
+  durationMs: number;
+  options: ObservedOptions;
+  events: TimelineEvent[];
+}

@@ -1,0 +1,34 @@
+/**
+ * The outcome vocabulary: one label per probe, derived from the timeline. Stable across versions
+ * (CI configs and JSON consumers match on it). The wire meaning of each label is data in
+ * src/knowledge/outcomes.ts.
+ */
+export const OUTCOMES = [
+  'ok',
+  'dns_failure',
+  'refused',
+  'unreachable',
+  'connect_timeout',
+  'reset_on_connect',
+  'closed_on_connect',
+  'tls_failure',
+  'reset_after_send',
+  'closed_after_send',
+  'no_reply',
+  'reply_then_reset',
+  'reply_then_close',
+  'slow_reply',
+  'expect_failed',
+  'reset_while_idle',
+  'closed_while_idle',
+  'reset_on_resume',
+  'timeout_on_resume',
+  'closed_on_resume',
+  'error',
+] as const;
+
+export type Outcome = (typeof OUTCOMES)[number];
+
+export function isOutcome(value: string): value is Outcome {
+  return (OUTCOMES as readonly string[]).includes(value);
+}

@@ -1,0 +1,71 @@
+/**
+ * Typed errors with stable codes, in the manner of undici: callers switch on `code`, never on
+ * message text. Every error the CLI expects carries the exit code it maps to, so the top level
+ * prints one line and exits without a stack trace.
+ */
+import { EXIT } from './exit-codes.js';
+
+export type ConnresetErrorCode =
+  | 'CR_USAGE'
+  | 'CR_BAD_TARGET'
+  | 'CR_BAD_DURATION'
+  | 'CR_BAD_OPTION'
+  | 'CR_UNKNOWN_ERROR_CODE'
+  | 'CR_EMPTY_INPUT'
+  | 'CR_CONFIG'
+  | 'CR_IO'
+  | 'CR_INTERRUPTED';
+
+export class ConnresetError extends Error {
+  readonly code: ConnresetErrorCode;
+  readonly exitCode: number;
+  constructor(code: ConnresetErrorCode, message: string, exitCode: number) {
+    super(message);
+    this.name = 'ConnresetError';
+    this.code = code;
+    this.exitCode = exitCode;
+  }
+}
+
+/** Bad input a user typed: one line on stderr, exit 2. `hint` is a "did you mean" style suggestion. */
+export class UsageError extends ConnresetError {
+  readonly hint: string | undefined;
+  constructor(message: string, hint?: string, code: ConnresetErrorCode = 'CR_USAGE') {
+    super(code, message, EXIT.usage);
+    this.name = 'UsageError';
+    this.hint = hint;
+  }
+}
+
+export class BadTargetError extends UsageError {
+  constructor(input: string, reason: string, hint?: string) {
+    super(`bad target ${JSON.stringify(input)}: ${reason}`, hint, 'CR_BAD_TARGET');
+    this.name = 'BadTargetError';
+  }
+}
+
+export class BadDurationError extends UsageError {
+  constructor(input: string, option?: string) {
+    super(
+      `bad duration ${JSON.stringify(input)}${option ? ` for ${option}` : ''}: use a number with a unit, e.g. 500ms, 5s, 2m`,
+      undefined,
+      'CR_BAD_DURATION',
+    );
+    this.name = 'BadDurationError';
+  }
+}
+
+/** A config file that does not validate: names the file, line and field. */
+export class ConfigError extends UsageError {
+  readonly file: string;
+  readonly line: number | undefined;
+  readonly field: string | undefined;
+  constructor(file: string, message: string, line?: number, field?: string) {
+    const where = line !== undefined ? `${file}:${line}` : file;
+    super(`${where}: ${field ? `${field}: ` : ''}${message}`, undefined, 'CR_CONFIG');
+    this.name = 'ConfigError';
+    this.file = file;
+    this.line = line;
+    this.field = field;
+  }
+}

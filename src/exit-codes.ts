@@ -1,0 +1,18 @@
+/**
+ * Exit codes are part of the user-facing contract (documented in the README) and stable across
+ * versions: CI scripts branch on them.
+ */
+export const EXIT = {
+  /** healthy endpoint, expectation met, or explanation found */
+  ok: 0,
+  /** the probe found a failure (reset, refused, timeout...) or a check expectation did not hold */
+  failure: 1,
+  /** usage error or bad input: malformed target, unknown code, broken config */
+  usage: 2,
+  /** a run interrupted by Ctrl-C (128 + SIGINT) */
+  interrupted: 130,
+  /** a bug in connreset itself */
+  internal: 70,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

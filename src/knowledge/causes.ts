@@ -1,0 +1,290 @@
+/**
+ * Causes of connection failures, with remediation, as data. `explain` (error codes) and the probe
+ * diagnosis both rank rows of this table; adding a cause is adding a row.
+ */
+
+export const CAUSE_IDS = [
+  'server_crash_restart',
+  'server_idle_timeout',
+  'middlebox_idle_timeout',
+  'firewall_intervention',
+  'packet_filter_drop',
+  'app_error_close',
+  'wrong_service_on_port',
+  'protocol_mismatch',
+  'tls_problem',
+  'connection_limit',
+  'nothing_listening',
+  'routing_problem',
+  'dns_problem',
+  'local_resource_exhaustion',
+  'wrote_after_peer_closed',
+  'server_slow_or_overloaded',
+  'local_software_abort',
+] as const;
+
+export type CauseId = (typeof CAUSE_IDS)[number];
+
+export interface Cause {
+  id: CauseId;
+  title: string;
+  /** what this cause is, in plain words */
+  summary: string;
+  /** how to find out whether this is the cause */
+  howToTell: string[];
+  /** what to do about it, step by step */
+  remediation: string[];
+}
+
+export const CAUSES: Readonly<Record<CauseId, Cause>> = {
+  server_crash_restart: {
+    id: 'server_crash_restart',
+    title: 'The server process crashed or restarted',
+    summary:
+      'When a process dies or is restarted (deploy, OOM kill, crash), the kernel closes its sockets; data still arriving for them is answered with RST.',
+    howToTell: [
+      'Check the server\'s logs, process uptime and restart counters (e.g. `kubectl get pod` RESTARTS, `systemctl status`, `journalctl -k | grep -i oom`) around the time of the reset.',
+      'Resets that cluster at deploy times, or affect every client at once, point here.',
+      'Run `connreset probe HOST:PORT --repeat 20 --interval 5s` during a deploy to see the window.',
+    ],
+    remediation: [
+      'Make clients retry idempotent requests on ECONNRESET with exponential backoff and jitter.',
+      'Drain connections before stopping a server: stop accepting, finish in-flight requests, then exit (graceful shutdown, preStop hook, load-balancer deregistration delay).',
+      'Fix the crash itself: look for OOM kills, unhandled exceptions and health-check restarts.',
+    ],
+  },
+  server_idle_timeout: {
+    id: 'server_idle_timeout',
+    title: 'The server closes idle connections (server keep-alive timeout)',
+    summary:
+      'Servers close connections that stay silent longer than their keep-alive or idle timeout (nginx keepalive_timeout 75 s, Node http.Server keepAliveTimeout 5 s, databases\' wait_timeout). A client that reuses such a connection from its pool writes into a closed socket and gets a reset.',
+    howToTell: [
+      'Measure it: `connreset idle HOST:PORT` reports the idle timeout of the path and who enforces it.',
+      'The failures come on the first request after a quiet period, rarely under steady load.',
+      'A FIN (or RST) from the server after exactly N seconds of silence in `connreset probe HOST:PORT --idle 2m` gives N.',
+    ],
+    remediation: [
+      'Make the client\'s pool idle timeout shorter than the server\'s (e.g. server 5 s → client 4 s), or validate pooled connections before use.',
+      'Or raise the server\'s idle timeout above the client\'s (and above any load balancer\'s in between).',
+      'Retry idempotent requests once on a reset of a reused connection.',
+    ],
+  },
+  middlebox_idle_timeout: {
+    id: 'middlebox_idle_timeout',
+    title: 'A NAT, firewall or load balancer dropped the idle connection\'s state',
+    summary:
+      'Stateful middleboxes forget connections that stay silent past their idle timeout (AWS NAT Gateway and NLB 350 s, ALB 60 s, Azure LB 4 min, GCP firewall 10 min). The next packet is answered with an RST, or silently dropped, while the server still believes the connection is open.',
+    howToTell: [
+      'Measure it: `connreset idle HOST:PORT` finds the timeout; a value like 60, 240, 350 or 600 s names a cloud middlebox.',
+      'The server\'s logs show no close at that time: its side of the connection is still open.',
+      'Probing from inside the same network as the server (no middlebox) does not reproduce it.',
+    ],
+    remediation: [
+      'Enable TCP keepalive with an interval below the middlebox timeout (e.g. 30 s for 60 s): Linux `net.ipv4.tcp_keepalive_time`, Node `socket.setKeepAlive(true, 30000)`, Python `SO_KEEPALIVE` + `TCP_KEEPIDLE`, Go `net.Dialer{KeepAlive: 30 * time.Second}`.',
+      'Or make connection pools drop idle connections before the middlebox does.',
+      'Or raise the middlebox idle timeout where it is configurable (ALB idle_timeout, NLB tcp.idle_timeout, Azure LB idle timeout).',
+    ],
+  },
+  firewall_intervention: {
+    id: 'firewall_intervention',
+    title: 'A firewall or proxy actively rejected the connection',
+    summary:
+      'A packet filter with a REJECT rule answers a SYN or data with an RST (or ICMP unreachable) on behalf of the server; a proxy or IPS may inject resets into connections it dislikes.',
+    howToTell: [
+      'The same port is open from another network, or from the server itself (`connreset probe 127.0.0.1:PORT` on the host).',
+      'The RST arrives faster than the round trip to the server would allow, or has a different TTL than the server\'s packets (tcpdump -v).',
+      'Check firewall rules and logs along the path (iptables -L -v counters, security groups, network ACLs, IPS logs).',
+    ],
+    remediation: [
+      'Allow the flow in the firewall, security group or network policy that rejects it.',
+      'If a proxy or IPS resets on content, find its rule in the proxy\'s logs and adjust it or route around it.',
+    ],
+  },
+  packet_filter_drop: {
+    id: 'packet_filter_drop',
+    title: 'A firewall silently drops the packets',
+    summary:
+      'A DROP rule, a black-holed route, or a middlebox that lost state discards packets without answering; the client retransmits until its timeout expires (ETIMEDOUT).',
+    howToTell: [
+      'A connect that times out with no answer at all, where `refused` would mean something answered.',
+      '`tcpdump` on the client shows SYN retransmissions with no reply; on the server, the SYNs never arrive.',
+    ],
+    remediation: [
+      'Allow the flow in the firewall, security group or network ACL that drops it.',
+      'Check routes and that the address is the right one (a stale DNS record pointing at a dead address looks the same).',
+      'Set a short connect timeout in clients so that a blackhole fails fast and the next address is tried.',
+    ],
+  },
+  app_error_close: {
+    id: 'app_error_close',
+    title: 'The application closed the socket without replying',
+    summary:
+      'The server application hit an error (exception, request too large, bad request, timeout reading the request) and closed the socket with unread data in its buffer, which makes the kernel send RST instead of FIN; or it aborted the connection on purpose (SO_LINGER 0, nginx `return 444`).',
+    howToTell: [
+      'The server\'s application logs show an error for the request at the reset time.',
+      'The reset follows the request quickly and reproducibly: `connreset probe HOST:PORT --send http`.',
+    ],
+    remediation: [
+      'Read the server\'s logs for the failing request and fix the error or the request.',
+      'Make the server send an error response (e.g. HTTP 400/413/500) before closing, and read the whole request before closing.',
+    ],
+  },
+  wrong_service_on_port: {
+    id: 'wrong_service_on_port',
+    title: 'A different service (or version) is listening on this port',
+    summary:
+      'The port is served by something other than what the client expects: another process took the port, a sidecar or debug server, the wrong environment, or a stale port mapping.',
+    howToTell: [
+      'On the server: `ss -ltnp \'sport = :PORT\'` (Linux) or `lsof -iTCP:PORT -sTCP:LISTEN` shows which process owns the port.',
+      'The banner or reply is not what the protocol should produce: `connreset probe HOST:PORT --send text:hello`.',
+    ],
+    remediation: [
+      'Point the client at the right port, or move the other service away.',
+      'Pin ports in the deployment configuration and check for port conflicts at start-up (EADDRINUSE).',
+    ],
+  },
+  protocol_mismatch: {
+    id: 'protocol_mismatch',
+    title: 'Protocol mismatch: the client and server speak different protocols',
+    summary:
+      'Plain text sent to a TLS port (or TLS to a plain port), HTTP to a database port, HTTP/1 to an HTTP/2-only server: the server cannot parse the bytes and closes or resets the connection.',
+    howToTell: [
+      'Try the other protocol: `connreset probe tls://HOST:PORT` against `connreset probe tcp://HOST:PORT --send http`.',
+      'A TLS client that reads a plain-text reply reports "wrong version number" or "packet length too long".',
+    ],
+    remediation: [
+      'Use the scheme the port expects (https:// vs http://, sslmode, useSSL).',
+      'Check the proxy or load-balancer listener protocol matches the backend (TCP vs TLS vs HTTP).',
+    ],
+  },
+  tls_problem: {
+    id: 'tls_problem',
+    title: 'TLS handshake failure: version, cipher, certificate or SNI',
+    summary:
+      'The TLS handshake fails when client and server share no protocol version or cipher, the server requires SNI or a client certificate, or a certificate is invalid; servers often abort with an alert or a bare RST.',
+    howToTell: [
+      '`connreset probe tls://HOST:PORT` shows the alert, the negotiated protocol and the certificate.',
+      '`openssl s_client -connect HOST:PORT -servername HOST` shows the server\'s side of the handshake.',
+    ],
+    remediation: [
+      'Align the TLS versions and ciphers (TLS 1.2+), send SNI, provide a client certificate when asked.',
+      'Renew or fix an expired or mismatched certificate, and install the intermediate chain.',
+    ],
+  },
+  connection_limit: {
+    id: 'connection_limit',
+    title: 'A connection limit was hit (backlog, max connections, rate limit)',
+    summary:
+      'A server at its maximum connections, a full accept backlog (SYN or accept queue overflow), or a rate limiter rejects new connections, often with an immediate RST or close.',
+    howToTell: [
+      'Failures grow with load and disappear when load drops; `netstat -s | grep -i listen` shows listen queue overflows.',
+      'Server logs mention max connections (`too many connections`, `worker_connections are not enough`).',
+    ],
+    remediation: [
+      'Raise the limit (listen backlog / `net.core.somaxconn`, max_connections, worker_connections) or add capacity.',
+      'Use connection pooling in clients so they reuse connections instead of opening many.',
+    ],
+  },
+  nothing_listening: {
+    id: 'nothing_listening',
+    title: 'Nothing is listening on that port',
+    summary:
+      'The host is up but no process listens on the port: the kernel answers the SYN with an RST (connection refused). The service is down, still starting, bound to another interface (127.0.0.1 only), or on another port.',
+    howToTell: [
+      'On the server: `ss -ltn` (Linux), `netstat -an | findstr LISTEN` (Windows) or `lsof -iTCP -sTCP:LISTEN` (macOS) shows what listens, and on which address.',
+      'A refusal that comes back within one round trip is the host\'s kernel; compare with a known-open port on the same host.',
+    ],
+    remediation: [
+      'Start the service, or wait for it to be ready (retry connects with backoff during start-up).',
+      'Bind the service to the right interface (0.0.0.0 or the host\'s address, not 127.0.0.1) and port.',
+    ],
+  },
+  routing_problem: {
+    id: 'routing_problem',
+    title: 'No route to the host or network',
+    summary:
+      'A router (or the local host) has no route to the destination, or the host does not answer ARP/neighbour discovery, and reports ICMP host/network unreachable.',
+    howToTell: [
+      '`ip route get ADDRESS` (Linux) or `route get ADDRESS` (macOS) shows the local route; `traceroute -T -p PORT HOST` shows where it stops.',
+      'ICMP "administratively prohibited" means a firewall, not a routing hole.',
+    ],
+    remediation: [
+      'Fix the route, VPN or peering, or the address the client uses.',
+      'If a firewall sends ICMP unreachable, allow the flow there.',
+    ],
+  },
+  dns_problem: {
+    id: 'dns_problem',
+    title: 'The name did not resolve',
+    summary:
+      'DNS lookup failed: the name does not exist (NXDOMAIN, ENOTFOUND) or the resolver could not be reached or answered SERVFAIL (EAI_AGAIN, a temporary failure).',
+    howToTell: [
+      '`getent hosts NAME` (Linux) or `dscacheutil -q host -a name NAME` (macOS) resolves the way applications do.',
+      'EAI_AGAIN is temporary (resolver down or overloaded); ENOTFOUND is a name that does not exist (typo, missing record, wrong search domain).',
+    ],
+    remediation: [
+      'Fix the name or the DNS record; check the search domains in /etc/resolv.conf.',
+      'For EAI_AGAIN, check the resolver (systemd-resolved, CoreDNS, the VPC resolver) and retry with backoff.',
+    ],
+  },
+  local_resource_exhaustion: {
+    id: 'local_resource_exhaustion',
+    title: 'The local host ran out of sockets, buffers or file descriptors',
+    summary:
+      'EMFILE (too many open files), ENOBUFS (no buffer space) and EADDRNOTAVAIL (no ephemeral port left) come from the client\'s own host, not the network.',
+    howToTell: [
+      '`ulimit -n`, `ls /proc/PID/fd | wc -l`, and `ss -s` show descriptor and socket counts.',
+      'Many sockets in TIME_WAIT towards one destination exhaust ephemeral ports.',
+    ],
+    remediation: [
+      'Close sockets you no longer need and reuse connections (pooling, keep-alive).',
+      'Raise the descriptor limit (`ulimit -n`, systemd LimitNOFILE) or widen `net.ipv4.ip_local_port_range`.',
+    ],
+  },
+  wrote_after_peer_closed: {
+    id: 'wrote_after_peer_closed',
+    title: 'The client wrote to a connection the peer had already closed',
+    summary:
+      'After the peer closes (FIN), the first write still succeeds but draws an RST; the next write fails with EPIPE ("broken pipe") or ECONNRESET. Typical of a pooled connection reused after the server\'s idle timeout.',
+    howToTell: [
+      'The error appears on a write (send, write, wsasend), on the first request after a quiet period.',
+      '`connreset probe HOST:PORT --idle 2m` shows whether the server closes idle connections, and when.',
+    ],
+    remediation: [
+      'Detect closed connections before reuse (read readiness / EOF check) or limit pool idle time below the server\'s timeout.',
+      'Retry idempotent requests once on EPIPE/ECONNRESET from a reused connection.',
+    ],
+  },
+  server_slow_or_overloaded: {
+    id: 'server_slow_or_overloaded',
+    title: 'The server is slow or overloaded',
+    summary:
+      'The server accepts the connection but answers late or not at all within the client\'s timeout: overloaded, blocked on a dependency, or stuck.',
+    howToTell: [
+      '`connreset probe HOST:PORT --send http --reply-timeout 30s` shows how long the first byte takes.',
+      'Server metrics (CPU, queue depth, latency of its own dependencies) at the time of the timeouts.',
+    ],
+    remediation: [
+      'Set client timeouts that fit the service\'s real latency, with retries and backoff.',
+      'Find the bottleneck on the server (profiling, dependency latency) or add capacity.',
+    ],
+  },
+  local_software_abort: {
+    id: 'local_software_abort',
+    title: 'The local host aborted the connection',
+    summary:
+      'ECONNABORTED / WSAECONNABORTED (10053): the client\'s own stack gave up on the connection: retransmission timeout on data, a local firewall or antivirus, or the application closing the socket while an operation was pending.',
+    howToTell: [
+      'On Windows, check local firewall and antivirus/endpoint-protection logs, and VPN clients.',
+      'Look for the client\'s own code closing or disposing the socket (timeouts, cancellation) just before the error.',
+    ],
+    remediation: [
+      'Exclude the application from interfering security software, or update it.',
+      'Treat it like a reset: reconnect and retry idempotent work with backoff.',
+    ],
+  },
+};
+
+export function causeById(id: CauseId): Cause {
+  return CAUSES[id];
+}

@@ -1,0 +1,53 @@
+import type { AddressFamily } from '../diagnose/observation.js';
+
+/** What the probe sends after connecting. */
+export type Payload =
+  | { kind: 'none' }
+  | { kind: 'http' }
+  | { kind: 'text'; text: string }
+  | { kind: 'hex'; bytes: Uint8Array }
+  | { kind: 'file'; path: string; bytes: Uint8Array }
+  /** a scheme's own greeting, e.g. redis:// sends PING */
+  | { kind: 'protocol'; name: string; bytes: Uint8Array };
+
+export type Scheme = 'tcp' | 'tls' | 'http' | 'https' | 'redis' | 'rediss' | 'postgres' | 'mysql' | 'smtp' | 'ssh';
+
+/** A parsed TARGET: `host:port`, `[::1]:port`, or a URL whose scheme sets port and payload. */
+export interface Target {
+  /** as the user wrote it */
+  input: string;
+  scheme: Scheme;
+  host: string;
+  port: number;
+  /** whether to run a TLS handshake after connecting */
+  tls: boolean;
+  /** URL path for http(s) payloads */
+  path: string;
+  /** the payload the scheme implies when --send is not given */
+  defaultPayload: Payload;
+}
+
+/** Options of one probe; every duration in ms. Defaults live in src/probe/defaults.ts. */
+export interface ProbeOptions {
+  payload: Payload | null;
+  connectTimeoutMs: number;
+  tlsTimeoutMs: number;
+  /** how long to wait for a banner before sending (servers that speak first) */
+  bannerTimeoutMs: number;
+  /** read until this long of quiet after the last byte, or close */
+  replyTimeoutMs: number;
+  /** hold the connection open and silent this long, then resume; null = no idle hold */
+  idleMs: number | null;
+  /** TCP keepalive interval during the idle hold; null = off */
+  keepaliveMs: number | null;
+  /** regex source the reply must match */
+  expect: string | null;
+  family: AddressFamily | null;
+  allAddresses: boolean;
+  /** TLS servername override (SNI); defaults to the host when it is a name */
+  servername: string | null;
+  /** injected resolver (tests use it to avoid the machine's DNS) */
+  lookup?: LookupFn;
+}
+
+export type LookupFn = (host: string) => Promise<{ address: string; family: AddressFamily }[]>;
