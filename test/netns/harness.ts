@@ -1,0 +1,374 @@
+/**
+ * Network-namespace test harness: client ns ↔ router ns ↔ server ns, joined by veth pairs, with
+ * private addresses that exist only inside these namespaces. The router forwards between the two
+ * links and is where per-test middlebox behaviour goes (iptables REJECT/DROP, conntrack expiry,
+ * NAT). The project's lab runs in the server namespace, the probe in the client namespace, both as
+ * real processes of the built CLI (`node bin/connreset.js …` under `ip netns exec`).
+ *
+ * Every namespace (and with it every veth) and every process is created by the harness and removed
+ * by `destroy()`, which test files call from afterAll; destroy() never throws. Namespaces left
+ * behind by a crashed earlier run of this harness (same prefix, owner pid no longer alive) are
+ * removed when a topology is created.
+ *
+ * There is no `tc netem` on these machines: latency comes from a delaying TCP proxy of the
+ * project's own (delay-proxy.mjs) run in the router namespace; packet loss is not simulated.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const BIN = fileURLToPath(new URL('../../bin/connreset.js', import.meta.url));
+export const DELAY_PROXY = fileURLToPath(new URL('./delay-proxy.mjs', import.meta.url));
+const PORT_WAITER = fileURLToPath(new URL('./wait-port.mjs', import.meta.url));
+
+/** Prefix of every namespace this harness creates: `crns-<pid>-<n>-<role>`. */
+const NS_PREFIX = 'crns-';
+
+export const CLIENT_ADDR = '10.231.1.2';
+export const ROUTER_CLIENT_SIDE = '10.231.1.1';
+export const ROUTER_SERVER_SIDE = '10.231.2.1';
+export const SERVER_ADDR = '10.231.2.2';
+/** An address on the server's link that no host owns: the router's ARP for it fails. */
+export const ABSENT_HOST_ADDR = '10.231.2.99';
+
+/** Whether namespace tests can run here, and if not, why (printed by the tests). */
+export function netnsSupport(): { ok: true } | { ok: false; reason: string } {
+  if (process.platform !== 'linux') return { ok: false, reason: 'network-namespace tests need Linux' };
+  if (process.getuid?.() !== 0) return { ok: false, reason: 'network-namespace tests need root (run .ci/run as root)' };
+  const path = (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/sbin']);
+  for (const tool of ['ip', 'iptables']) {
+    if (!path.some((dir) => existsSync(`${dir}/${tool}`))) {
+      return { ok: false, reason: `network-namespace tests need \`${tool}\` (apt-get install iproute2 iptables)` };
+    }
+  }
+  return { ok: true };
+}
+
+/** Announces a skipped namespace suite visibly, so a green run without root is not mistaken for coverage. */
+export function warnIfSkipped(suite: string): boolean {
+  const support = netnsSupport();
+  if (!support.ok) console.warn(`[netns] skipping "${suite}": ${support.reason}`);
+  return !support.ok;
+}
+
+export interface ExecResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to completion, bounded in time; never rejects on a non-zero exit. */
+export function run(cmd: string, args: string[], timeoutMs = 20_000): Promise<ExecResult> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
+}
+
+/** Like run() but throws with the command line and its stderr when it fails. */
+export async function must(cmd: string, args: string[], timeoutMs?: number): Promise<string> {
+  const result = await run(cmd, args, timeoutMs);
+  if (result.code !== 0) {
+    throw new Error(`\`${cmd} ${args.join(' ')}\` exited ${result.code}: ${result.stderr.trim() || result.stdout.trim()}`);
+  }
+  return result.stdout;
+}
+
+export type RejectWith = 'tcp-reset' | 'icmp-port-unreachable' | 'icmp-host-unreachable' | 'icmp-admin-prohibited' | 'icmp-net-unreachable';
+
+export interface ConntrackExpiry {
+  /** nf_conntrack_tcp_timeout_established in the router, seconds */
+  establishedTimeoutS: number;
+  /** what the router does with a packet of a connection whose state expired */
+  onInvalid: 'reject' | 'drop';
+}
+
+export interface RunningProcess {
+  pid: number;
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** resolves with the exit code once the process has exited */
+  exited: Promise<number | null>;
+}
+
+export interface CliRun extends ExecResult {
+  ms: number;
+}
+
+export interface ProbeRun<T = unknown> extends CliRun {
+  /** the parsed --json document */
+  json: T;
+}
+
+let topologyCounter = 0;
+
+/**
+ * One client/router/server network. Create with `Topology.create()`, always `destroy()` it.
+ * Router rules apply to traffic forwarded towards the server address.
+ */
+export class Topology {
+  readonly client: string;
+  readonly router: string;
+  readonly server: string;
+  readonly clientAddr = CLIENT_ADDR;
+  readonly serverAddr = SERVER_ADDR;
+  readonly routerClientSide = ROUTER_CLIENT_SIDE;
+  readonly routerServerSide = ROUTER_SERVER_SIDE;
+  private readonly processes = new Set<RunningProcess>();
+  private readonly tag: string;
+
+  private constructor(tag: string) {
+    this.tag = tag;
+    const base = `${NS_PREFIX}${process.pid}-${tag}`;
+    this.client = `${base}-c`;
+    this.router = `${base}-r`;
+    this.server = `${base}-s`;
+  }
+
+  static async create(): Promise<Topology> {
+    await removeStaleNamespaces();
+    const topo = new Topology(String(topologyCounter++));
+    try {
+      await topo.build();
+    } catch (error) {
+      await topo.destroy();
+      throw error;
+    }
+    return topo;
+  }
+
+  private async build(): Promise<void> {
+    // veth names are limited to 15 characters: a short per-process, per-topology stem
+    const stem = `cr${process.pid.toString(36)}${this.tag}`;
+    const [cr, rc, rs, sr] = [`${stem}cr`, `${stem}rc`, `${stem}rs`, `${stem}sr`];
+    for (const ns of [this.client, this.router, this.server]) await must('ip', ['netns', 'add', ns]);
+    await must('ip', ['link', 'add', cr, 'netns', this.client, 'type', 'veth', 'peer', 'name', rc, 'netns', this.router]);
+    await must('ip', ['link', 'add', rs, 'netns', this.router, 'type', 'veth', 'peer', 'name', sr, 'netns', this.server]);
+    const steps: [string, string[]][] = [
+      [this.client, ['addr', 'add', `${CLIENT_ADDR}/24`, 'dev', cr]],
+      [this.router, ['addr', 'add', `${ROUTER_CLIENT_SIDE}/24`, 'dev', rc]],
+      [this.router, ['addr', 'add', `${ROUTER_SERVER_SIDE}/24`, 'dev', rs]],
+      [this.server, ['addr', 'add', `${SERVER_ADDR}/24`, 'dev', sr]],
+      [this.client, ['link', 'set', 'lo', 'up']],
+      [this.router, ['link', 'set', 'lo', 'up']],
+      [this.server, ['link', 'set', 'lo', 'up']],
+      [this.client, ['link', 'set', cr, 'up']],
+      [this.router, ['link', 'set', rc, 'up']],
+      [this.router, ['link', 'set', rs, 'up']],
+      [this.server, ['link', 'set', sr, 'up']],
+      [this.client, ['route', 'add', 'default', 'via', ROUTER_CLIENT_SIDE]],
+      [this.server, ['route', 'add', 'default', 'via', ROUTER_SERVER_SIDE]],
+    ];
+    for (const [ns, args] of steps) await must('ip', ['-n', ns, ...args]);
+    await this.sysctl(this.router, 'net.ipv4.ip_forward', '1');
+  }
+
+  /** Runs a command inside a namespace. */
+  exec(ns: string, cmd: string, args: string[], timeoutMs?: number): Promise<ExecResult> {
+    return run('ip', ['netns', 'exec', ns, cmd, ...args], timeoutMs);
+  }
+
+  async sysctl(ns: string, key: string, value: string): Promise<void> {
+    await must('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', `${key}=${value}`]);
+  }
+
+  /** Appends an iptables rule in the router (filter table unless `-t` is given in args). */
+  async iptables(args: string[]): Promise<void> {
+    await must('ip', ['netns', 'exec', this.router, 'iptables', '-w', ...args]);
+  }
+
+  /** Rejects new connections (SYNs) to the server's port, as a firewall REJECT rule does. */
+  rejectSyn(port: number, rejectWith: RejectWith): Promise<void> {
+    return this.iptables([
+      '-A', 'FORWARD', '-p', 'tcp', '-d', SERVER_ADDR, '--dport', String(port), '--syn',
+      '-j', 'REJECT', '--reject-with', rejectWith,
+    ]);
+  }
+
+  /** Silently drops new connections (SYNs) to the server's port. */
+  dropSyn(port: number): Promise<void> {
+    return this.iptables(['-A', 'FORWARD', '-p', 'tcp', '-d', SERVER_ADDR, '--dport', String(port), '--syn', '-j', 'DROP']);
+  }
+
+  /**
+   * Resets established traffic towards the server whose payload contains `containing`, as an IPS
+   * or content filter does: the connection itself is let through, the request is answered by RST.
+   */
+  rejectData(port: number, containing: string): Promise<void> {
+    return this.iptables([
+      '-A', 'FORWARD', '-p', 'tcp', '-d', SERVER_ADDR, '--dport', String(port),
+      '-m', 'conntrack', '--ctstate', 'ESTABLISHED', '-m', 'string', '--algo', 'bm', '--string', containing,
+      '-j', 'REJECT', '--reject-with', 'tcp-reset',
+    ]);
+  }
+
+  /**
+   * A stateful middlebox that forgets idle connections: the router's connection tracking expires
+   * established entries after `establishedTimeoutS` of silence, and packets of a forgotten
+   * connection (INVALID, since loose pickup is off) are reset (like a NAT gateway) or dropped
+   * (like many load balancers and cloud firewalls). The server never hears of it.
+   */
+  async conntrackExpiry({ establishedTimeoutS, onInvalid }: ConntrackExpiry): Promise<void> {
+    // the INVALID rule loads conntrack in this namespace, which creates the sysctls below
+    await this.iptables([
+      '-A', 'FORWARD', '-p', 'tcp', '-m', 'conntrack', '--ctstate', 'INVALID',
+      ...(onInvalid === 'reject' ? ['-j', 'REJECT', '--reject-with', 'tcp-reset'] : ['-j', 'DROP']),
+    ]);
+    await this.sysctl(this.router, 'net.netfilter.nf_conntrack_tcp_loose', '0');
+    await this.sysctl(this.router, 'net.netfilter.nf_conntrack_tcp_timeout_established', String(establishedTimeoutS));
+  }
+
+  /** Source-NATs the client behind the router's server-side address (a NAT gateway). */
+  masquerade(): Promise<void> {
+    return this.iptables(['-t', 'nat', '-A', 'POSTROUTING', '-s', `${CLIENT_ADDR}/32`, '-j', 'MASQUERADE']);
+  }
+
+  /** Removes every router rule and forgets tracked connections, for the next test. */
+  async clearRouter(): Promise<void> {
+    await this.iptables(['-F', 'FORWARD']);
+    await this.iptables(['-t', 'nat', '-F', 'POSTROUTING']);
+    // flushing the conntrack table needs the conntrack tool; fall back to a short-lived reset of
+    // the timeout, which is enough because tests use fresh ports per case
+    await this.sysctl(this.router, 'net.netfilter.nf_conntrack_tcp_timeout_established', '432000').catch(() => undefined);
+  }
+
+  /** Spawns a long-running process inside a namespace, tracked so destroy() kills it by PID. */
+  spawnIn(ns: string, cmd: string, args: string[]): RunningProcess {
+    // `ip netns exec` execs the command in place, so the child's PID is the command's own
+    const child = spawn('ip', ['netns', 'exec', ns, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (err += d));
+    const exited = new Promise<number | null>((resolve) => {
+      child.on('exit', (code) => resolve(code));
+      child.on('error', () => resolve(null));
+    });
+    if (child.pid === undefined) throw new Error(`could not spawn ${cmd} in ${ns}`);
+    const proc: RunningProcess = { pid: child.pid, child, stdout: () => out, stderr: () => err, exited };
+    this.processes.add(proc);
+    void exited.then(() => this.processes.delete(proc));
+    return proc;
+  }
+
+  /** Waits (bounded) until something accepts TCP connections on addr:port, seen from `ns`. */
+  async waitForPort(ns: string, addr: string, port: number, timeoutMs = 10_000): Promise<void> {
+    const result = await this.exec(ns, process.execPath, [PORT_WAITER, addr, String(port), String(timeoutMs)], timeoutMs + 5_000);
+    if (result.code !== 0) throw new Error(`nothing accepted connections on ${addr}:${port} in ${ns} within ${timeoutMs} ms`);
+  }
+
+  /**
+   * Starts `connreset lab` in the server namespace, bound to the server address, and waits until
+   * `readyPort` accepts connections (from the router, so client-side router rules do not matter).
+   */
+  async startLab(basePort: number, extraArgs: string[] = [], readyPort = basePort): Promise<RunningProcess> {
+    const lab = this.spawnIn(this.server, process.execPath, [BIN, 'lab', '--host', SERVER_ADDR, '--port', String(basePort), ...extraArgs]);
+    try {
+      await Promise.race([
+        this.waitForPort(this.router, SERVER_ADDR, readyPort),
+        lab.exited.then((code) => {
+          throw new Error(`lab exited (${code}) before listening: ${lab.stderr().trim()}`);
+        }),
+      ]);
+    } catch (error) {
+      await this.stop(lab);
+      throw error;
+    }
+    return lab;
+  }
+
+  /**
+   * Starts the delaying TCP proxy in the router namespace: it listens on the router's client-side
+   * address and forwards to the server, holding every chunk `delayMs` in each direction.
+   */
+  async startDelayProxy(listenPort: number, targetPort: number, delayMs: number): Promise<RunningProcess> {
+    const proxy = this.spawnIn(this.router, process.execPath, [
+      DELAY_PROXY, ROUTER_CLIENT_SIDE, String(listenPort), SERVER_ADDR, String(targetPort), String(delayMs),
+    ]);
+    try {
+      await this.waitForPort(this.router, ROUTER_CLIENT_SIDE, listenPort);
+    } catch (error) {
+      await this.stop(proxy);
+      throw error;
+    }
+    return proxy;
+  }
+
+  /** Runs the built CLI in a namespace (the client by default) and collects its output. */
+  async cli(args: string[], { ns = this.client, timeoutMs = 60_000 }: { ns?: string; timeoutMs?: number } = {}): Promise<CliRun> {
+    const start = performance.now();
+    const result = await run('ip', ['netns', 'exec', ns, 'env', 'NO_COLOR=1', process.execPath, BIN, ...args], timeoutMs);
+    return { ...result, ms: performance.now() - start };
+  }
+
+  /** `connreset probe TARGET --json …` in the client namespace, with the JSON parsed. */
+  async probe<T = unknown>(target: string, args: string[] = [], timeoutMs?: number): Promise<ProbeRun<T>> {
+    const result = await this.cli(['probe', target, '--json', ...args], timeoutMs === undefined ? {} : { timeoutMs });
+    return { ...result, json: parseJson<T>(result, `probe ${target}`) };
+  }
+
+  /** Kills one tracked process by PID and waits (bounded) for it to exit. */
+  async stop(proc: RunningProcess): Promise<void> {
+    if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
+    try {
+      process.kill(proc.pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    const killer = setTimeout(() => {
+      try {
+        process.kill(proc.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }, 2_000);
+    await Promise.race([proc.exited, new Promise((r) => setTimeout(r, 5_000))]);
+    clearTimeout(killer);
+  }
+
+  /** Kills every process and deletes the namespaces (their veths go with them). Never throws. */
+  async destroy(): Promise<void> {
+    await Promise.all([...this.processes].map((p) => this.stop(p).catch(() => undefined)));
+    for (const ns of [this.client, this.router, this.server]) await deleteNamespace(ns);
+  }
+}
+
+export function parseJson<T>(result: ExecResult, what: string): T {
+  try {
+    return JSON.parse(result.stdout) as T;
+  } catch {
+    throw new Error(`${what}: stdout is not JSON (exit ${result.code}); stderr: ${result.stderr.trim().slice(0, 500)}; stdout: ${result.stdout.slice(0, 500)}`);
+  }
+}
+
+async function deleteNamespace(ns: string): Promise<void> {
+  // processes still inside (e.g. from a crashed run) keep a namespace alive: stop them first
+  const pids = await run('ip', ['netns', 'pids', ns]);
+  for (const pid of pids.stdout.split(/\s+/).filter(Boolean).map(Number)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+  await run('ip', ['netns', 'del', ns]);
+}
+
+/** Deletes namespaces of this harness whose creating process is no longer alive. */
+async function removeStaleNamespaces(): Promise<void> {
+  let names: string[];
+  try {
+    names = readdirSync('/run/netns');
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(NS_PREFIX)) continue;
+    const owner = Number(name.slice(NS_PREFIX.length).split('-')[0]);
+    if (!Number.isInteger(owner) || owner === process.pid || existsSync(`/proc/${owner}`)) continue;
+    await deleteNamespace(name);
+  }
+}
