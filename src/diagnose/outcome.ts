@@ -15,6 +15,7 @@ export const OUTCOMES = [
   'reset_after_send',
   'closed_after_send',
   'no_reply',
+  'send_stalled',
   'reply_then_reset',
   'reply_then_close',
   'slow_reply',
