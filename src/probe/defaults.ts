@@ -1,0 +1,58 @@
+/**
+ * Default limits of a probe. Chosen so that a healthy endpoint answers well within them and a
+ * blackhole fails in seconds, not minutes (the kernel's own SYN give-up is ~2 minutes).
+ */
+import type { ProbeOptions } from './types.js';
+
+export const DEFAULTS = {
+  connectTimeoutMs: 5_000,
+  tlsTimeoutMs: 5_000,
+  /** servers that speak first (SMTP, SSH, MySQL) do so within a few ms; waiting also lets a reset-on-accept show before we send */
+  bannerTimeoutMs: 300,
+  replyTimeoutMs: 2_000,
+} as const;
+
+/** After the first byte of a reply, reading ends at this much quiet (or the reply timeout, if shorter). */
+export const REPLY_QUIET_MS = 500;
+/** After a banner's first byte, the banner is complete at this much quiet. */
+export const BANNER_QUIET_MS = 50;
+/** Bytes of the reply kept for --expect matching; the rest is counted, not kept. */
+export const KEPT_REPLY_BYTES = 64 * 1024;
+/** Received events kept per probe; later chunks are added to the last one (a flood stays small). */
+export const MAX_RECEIVED_EVENTS = 64;
+/** Characters of escaped preview per received event. */
+export const PREVIEW_CHARS = 120;
+/** Extra time allowed above the sum of the phase limits before the probe's guard ends it. */
+export const SLACK_MS = 500;
+
+export function probeOptions(partial: Partial<ProbeOptions> = {}): ProbeOptions {
+  return {
+    payload: null,
+    connectTimeoutMs: DEFAULTS.connectTimeoutMs,
+    tlsTimeoutMs: DEFAULTS.tlsTimeoutMs,
+    bannerTimeoutMs: DEFAULTS.bannerTimeoutMs,
+    replyTimeoutMs: DEFAULTS.replyTimeoutMs,
+    idleMs: null,
+    keepaliveMs: null,
+    expect: null,
+    family: null,
+    allAddresses: false,
+    servername: null,
+    ...partial,
+  };
+}
+
+/** The longest a probe with these options can take, phase by phase, before its guard fires. */
+export function probeBudgetMs(options: ProbeOptions): number {
+  const reply = 2 * options.replyTimeoutMs; // first byte within replyTimeout, then at most replyTimeout more
+  const resume = options.idleMs === null ? 0 : options.idleMs + reply;
+  return (
+    options.connectTimeoutMs /* resolve */ +
+    options.connectTimeoutMs +
+    options.tlsTimeoutMs +
+    Math.max(options.bannerTimeoutMs, reply) +
+    reply +
+    resume +
+    SLACK_MS
+  );
+}

@@ -1,0 +1,534 @@
+/**
+ * The socket observer: connects to one address, runs the phases (connect, TLS, banner, send,
+ * reply, idle, resume) and writes what it sees on a timeline. It never rejects because of what
+ * the network or the peer did; every phase has a limit, and a guard timer ends the whole probe
+ * at the sum of the limits plus a small slack, whatever the peer does.
+ */
+import { isIP, Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket, type PeerCertificate } from 'node:tls';
+import { lookup as dnsLookup } from 'node:dns/promises';
+import {
+  OBSERVATION_SCHEMA,
+  type AddressFamily,
+  type Observation,
+  type ObservedOptions,
+  type Phase,
+  type ResolvedAddress,
+  type TlsInfo,
+} from '../diagnose/observation.js';
+import { BANNER_QUIET_MS, KEPT_REPLY_BYTES, REPLY_QUIET_MS, probeBudgetMs } from './defaults.js';
+import { payloadBytes } from './payload.js';
+import { Recorder, type EventBody } from './recorder.js';
+import type { LookupFn, Payload, ProbeOptions, Target } from './types.js';
+
+/** How often a write-side check looks for the RST that answers a write after the peer's FIN. */
+const RST_POLL_MS = 2;
+
+export async function probe(target: Target, options: ProbeOptions, signal?: AbortSignal): Promise<Observation> {
+  const run = new ProbeRun(target, options, signal);
+  return run.execute(null);
+}
+
+/** One observation per resolved address (a bad address behind a round-robin name shows up). */
+export async function probeAll(target: Target, options: ProbeOptions, signal?: AbortSignal): Promise<Observation[]> {
+  const first = new ProbeRun(target, options, signal);
+  const resolution = await first.resolve();
+  if (resolution.addresses.length <= 1) return [await first.execute(resolution)];
+  return Promise.all(
+    resolution.addresses.map((address, index) =>
+      index === 0
+        ? first.execute({ ...resolution, chosen: address })
+        : // a later run's clock starts now: its resolve event is at its time zero
+          new ProbeRun(target, options, signal).execute({ ...resolution, chosen: address, resolvedAt: 0 }),
+    ),
+  );
+}
+
+interface Resolution {
+  addresses: ResolvedAddress[];
+  /** the address to connect to; null when resolution failed (already on the timeline) */
+  chosen: ResolvedAddress | null;
+  /** events of the resolve phase, replayed onto each address's timeline */
+  failure: EventBody | null;
+  resolvedAt: number;
+}
+
+type Wake = 'event' | 'timer' | 'stop';
+
+/** Watches the stream that carries application data (the TLS socket for TLS targets). */
+class StreamWatch {
+  phase: Phase = 'connect';
+  finSeen = false;
+  dead = false;
+  bytesTotal = 0;
+  lastDataAt: number | null = null;
+  readonly kept: Buffer[] = [];
+  private keptBytes = 0;
+  private pending = false;
+  private waiter: ((wake: Wake) => void) | null = null;
+
+  constructor(
+    readonly stream: Socket,
+    private readonly rec: Recorder,
+  ) {
+    stream.on('data', (chunk: Buffer) => {
+      const t = rec.now();
+      rec.received(this.phase, chunk, t);
+      this.bytesTotal += chunk.length;
+      this.lastDataAt = t;
+      if (this.keptBytes < KEPT_REPLY_BYTES) {
+        this.kept.push(chunk.subarray(0, KEPT_REPLY_BYTES - this.keptBytes));
+        this.keptBytes += Math.min(chunk.length, KEPT_REPLY_BYTES - this.keptBytes);
+      }
+      this.wake();
+    });
+    stream.on('end', () => {
+      rec.add(this.phase, { kind: 'fin' });
+      this.finSeen = true;
+      this.wake();
+    });
+    stream.on('error', (error: NodeJS.ErrnoException) => this.fail(error));
+    stream.on('close', () => {
+      this.dead = true;
+      this.wake();
+    });
+  }
+
+  fail(error: NodeJS.ErrnoException, t: number = this.rec.now()): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.rec.add(this.phase, socketErrorEvent(error, this.finSeen), t);
+    this.wake();
+  }
+
+  /** Resolves at the next socket event (or at once if one came since the last call), or after ms. */
+  next(ms: number): Promise<Wake> {
+    if (this.pending) {
+      this.pending = false;
+      return Promise.resolve('event');
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiter = null;
+        resolve('timer');
+      }, Math.max(0, ms));
+      this.waiter = (wake) => {
+        clearTimeout(timer);
+        this.waiter = null;
+        resolve(wake);
+      };
+    });
+  }
+
+  wake(wake: Wake = 'event'): void {
+    if (this.waiter) this.waiter(wake);
+    else this.pending = true;
+  }
+}
+
+class ProbeRun {
+  private readonly rec = new Recorder();
+  private readonly startedAt = new Date().toISOString();
+  private readonly payload: Payload;
+  private readonly bytes: Uint8Array;
+  private stopped: 'guard' | 'abort' | null = null;
+  private onStop: (() => void) | null = null;
+  private currentPhase: Phase = 'resolve';
+  private address: ResolvedAddress | null = null;
+
+  constructor(
+    private readonly target: Target,
+    private readonly options: ProbeOptions,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    this.payload = options.payload ?? target.defaultPayload;
+    this.bytes = payloadBytes(this.payload, target);
+  }
+
+  async resolve(): Promise<Resolution> {
+    const { host } = this.target;
+    const family = this.options.family;
+    const literal = isIP(host.split('%')[0] ?? host);
+    let all: ResolvedAddress[];
+    try {
+      if (literal !== 0) {
+        all = [{ address: host, family: literal as AddressFamily }];
+      } else {
+        const lookup: LookupFn = this.options.lookup ?? defaultLookup;
+        all = await withTimeout(lookup(host), this.options.connectTimeoutMs, this.signal);
+      }
+    } catch (error) {
+      const t = this.rec.now();
+      if (error instanceof LookupTimeout) {
+        return { addresses: [], chosen: null, failure: { kind: 'timeout', limitMs: this.options.connectTimeoutMs }, resolvedAt: t };
+      }
+      const e = error as NodeJS.ErrnoException;
+      return {
+        addresses: [],
+        chosen: null,
+        failure: { kind: 'resolve_failed', code: e.code ?? 'ERESOLVE', message: e.message ?? String(error) },
+        resolvedAt: t,
+      };
+    }
+    const t = this.rec.now();
+    const usable = family === null ? all : all.filter((a) => a.family === family);
+    if (usable.length === 0) {
+      const message =
+        all.length === 0 ? `${host} has no address` : `${host} has no IPv${family} address (it has ${all.map((a) => a.address).join(', ')})`;
+      return { addresses: [], chosen: null, failure: { kind: 'resolve_failed', code: 'ENOTFOUND', message }, resolvedAt: t };
+    }
+    return { addresses: usable, chosen: usable[0] ?? null, failure: null, resolvedAt: t };
+  }
+
+  async execute(given: Resolution | null): Promise<Observation> {
+    const guard = setTimeout(() => this.stop('guard'), probeBudgetMs(this.options));
+    const onAbort = (): void => this.stop('abort');
+    this.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      if (this.signal?.aborted) this.stopped = 'abort';
+      const resolution = given ?? (await this.resolve());
+      if (resolution.failure) {
+        this.rec.add('resolve', resolution.failure, resolution.resolvedAt);
+      } else {
+        this.rec.add('resolve', { kind: 'resolved', addresses: resolution.addresses }, resolution.resolvedAt);
+      }
+      if (resolution.chosen && !this.stopped) {
+        this.address = resolution.chosen;
+        await this.converse(resolution.chosen);
+      }
+    } finally {
+      clearTimeout(guard);
+      this.signal?.removeEventListener('abort', onAbort);
+    }
+    return this.observation();
+  }
+
+  private stop(reason: 'guard' | 'abort'): void {
+    if (this.stopped) return;
+    this.stopped = reason;
+    if (reason === 'guard') this.rec.add(this.currentPhase, { kind: 'timeout', limitMs: probeBudgetMs(this.options) });
+    this.onStop?.();
+  }
+
+  /** Connect, TLS, banner, send, reply, idle, resume; then close if the peer has not. */
+  private async converse(address: ResolvedAddress): Promise<void> {
+    const raw = new Socket({ allowHalfOpen: true });
+    raw.on('error', () => undefined); // every error is recorded by the phase that is listening
+    try {
+      if (!(await this.connect(raw, address))) return;
+      let stream: Socket = raw;
+      if (this.target.tls) {
+        const secured = await this.handshake(raw);
+        if (!secured) return;
+        stream = secured;
+      }
+      raw.setNoDelay(true);
+      const watch = new StreamWatch(stream, this.rec);
+      this.onStop = () => watch.wake('stop');
+      const hasPayload = this.bytes.length > 0;
+
+      this.phase(watch, 'banner');
+      await this.readPhase(watch, hasPayload ? 'banner' : 'reply-as-banner');
+      if (this.alive(watch) && hasPayload) {
+        this.send(watch, 'send');
+        this.phase(watch, 'reply');
+        await this.readPhase(watch, 'reply');
+      }
+      this.checkExpectation(watch);
+
+      if (this.options.idleMs !== null && this.alive(watch)) {
+        await this.idle(watch, raw, this.options.idleMs);
+        if (!watch.dead && !this.stopped) await this.resume(watch, raw);
+      }
+      if (!watch.dead && !this.stopped) this.rec.add(this.currentPhase, { kind: 'closed_by_us' });
+    } finally {
+      this.onStop = null;
+      raw.destroy();
+    }
+  }
+
+  private phase(watch: StreamWatch, phase: Phase): void {
+    watch.phase = phase;
+    this.currentPhase = phase;
+  }
+
+  private alive(watch: StreamWatch): boolean {
+    return !watch.dead && !watch.finSeen && !this.stopped;
+  }
+
+  private connect(raw: Socket, address: ResolvedAddress): Promise<boolean> {
+    this.currentPhase = 'connect';
+    this.rec.add('connect', { kind: 'connecting', address: address.address, port: this.target.port, family: address.family });
+    return new Promise((resolve) => {
+      const finish = (ok: boolean): void => {
+        clearTimeout(timer);
+        raw.removeListener('connect', onConnect);
+        raw.removeListener('error', onError);
+        this.onStop = null;
+        resolve(ok);
+      };
+      const onConnect = (): void => {
+        this.rec.add('connect', { kind: 'connected', localAddress: raw.localAddress ?? '', localPort: raw.localPort ?? 0 });
+        finish(true);
+      };
+      const onError = (error: NodeJS.ErrnoException): void => {
+        this.rec.add('connect', socketErrorEvent(error, false));
+        finish(false);
+      };
+      const timer = setTimeout(() => {
+        this.rec.add('connect', { kind: 'timeout', limitMs: this.options.connectTimeoutMs });
+        finish(false);
+      }, this.options.connectTimeoutMs);
+      this.onStop = () => finish(false);
+      raw.once('connect', onConnect);
+      raw.once('error', onError);
+      raw.connect({ host: address.address, port: this.target.port, family: address.family });
+    });
+  }
+
+  private handshake(raw: Socket): Promise<TLSSocket | null> {
+    this.currentPhase = 'tls';
+    const host = this.target.host;
+    const servername = this.options.servername ?? (isIP(host) === 0 ? host : undefined);
+    const alpn = this.payload.kind === 'http' ? ['http/1.1'] : undefined;
+    return new Promise((resolve) => {
+      // allowHalfOpen is passed on to the TLSSocket by tls.connect, though @types/node omits it
+      const tlsOptions: ConnectionOptions & { allowHalfOpen: boolean } = {
+        socket: raw,
+        rejectUnauthorized: false, // the probe observes certificates; it does not refuse them
+        allowHalfOpen: true,
+        ...(servername ? { servername } : {}),
+        ...(alpn ? { ALPNProtocols: alpn } : {}),
+      };
+      const secure = tlsConnect(tlsOptions);
+      let done = false;
+      const finish = (ok: boolean): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        secure.removeListener('secureConnect', onSecure);
+        secure.removeListener('end', onEnd);
+        this.onStop = null;
+        if (!ok) secure.destroy();
+        resolve(ok ? secure : null);
+      };
+      const onSecure = (): void => {
+        this.rec.add('tls', { kind: 'tls_established', tls: tlsInfo(secure) });
+        finish(true);
+      };
+      // a FIN during the handshake: Node reports it as ECONNRESET "disconnected before secure
+      // TLS connection", but on the wire it was a graceful close, so record it as one
+      const onEnd = (): void => {
+        this.rec.add('tls', { kind: 'fin' });
+        finish(false);
+      };
+      const onError = (error: NodeJS.ErrnoException): void => {
+        if (done) return;
+        this.rec.add('tls', tlsErrorEvent(error));
+        finish(false);
+      };
+      const timer = setTimeout(() => {
+        this.rec.add('tls', { kind: 'timeout', limitMs: this.options.tlsTimeoutMs });
+        finish(false);
+      }, this.options.tlsTimeoutMs);
+      this.onStop = () => finish(false);
+      secure.once('secureConnect', onSecure);
+      secure.once('end', onEnd);
+      secure.on('error', onError);
+    });
+  }
+
+  /**
+   * Reads until the phase is over. 'banner': up to the banner timeout, or BANNER_QUIET_MS after
+   * the banner's last byte. 'reply' (and a banner that is the whole reply, when there is nothing
+   * to send): up to the reply timeout for the first byte (else a timeout event), then until
+   * REPLY_QUIET_MS of quiet, and never longer than the reply timeout after the first byte.
+   */
+  private async readPhase(watch: StreamWatch, mode: 'banner' | 'reply' | 'reply-as-banner'): Promise<void> {
+    const start = this.rec.now();
+    const limit = mode === 'banner' ? this.options.bannerTimeoutMs : this.options.replyTimeoutMs;
+    const quiet = mode === 'banner' ? BANNER_QUIET_MS : Math.min(REPLY_QUIET_MS, this.options.replyTimeoutMs);
+    let firstByteAt: number | null = null;
+    for (;;) {
+      if (!this.alive(watch)) return;
+      const now = this.rec.now();
+      const last = watch.lastDataAt !== null && watch.lastDataAt >= start ? watch.lastDataAt : null;
+      if (last !== null && firstByteAt === null) firstByteAt = last;
+      const deadline = firstByteAt === null ? start + limit : Math.min(last! + quiet, firstByteAt + limit);
+      if (now >= deadline) {
+        if (firstByteAt === null && mode === 'reply') this.rec.add(watch.phase, { kind: 'timeout', limitMs: limit });
+        return;
+      }
+      await watch.next(deadline - now);
+    }
+  }
+
+  private send(watch: StreamWatch, phase: Phase): void {
+    this.phase(watch, phase);
+    const t = this.rec.now();
+    this.rec.add(phase, { kind: 'sent', bytes: this.bytes.length }, t);
+    // write errors (EPIPE, ECONNRESET) also arrive as the stream's 'error' event, recorded there
+    watch.stream.write(this.bytes, () => undefined);
+  }
+
+  private checkExpectation(watch: StreamWatch): void {
+    if (this.options.expect === null || this.stopped) return;
+    const text = Buffer.concat(watch.kept).toString('latin1');
+    let matched: boolean;
+    try {
+      matched = new RegExp(this.options.expect).test(text);
+    } catch {
+      matched = false; // the CLI validates patterns; a bad one from an API caller cannot match
+    }
+    this.rec.add(watch.phase, { kind: matched ? 'expect_matched' : 'expect_failed', pattern: this.options.expect });
+  }
+
+  /** Holds the connection open and silent, watching who closes it and how. */
+  private async idle(watch: StreamWatch, raw: Socket, idleMs: number): Promise<void> {
+    this.phase(watch, 'idle');
+    const keepalive = this.options.keepaliveMs;
+    if (keepalive !== null) raw.setKeepAlive(true, keepalive);
+    this.rec.add('idle', { kind: 'idle_start', durationMs: idleMs, keepaliveMs: keepalive });
+    const deadline = this.rec.now() + idleMs;
+    for (;;) {
+      if (!this.alive(watch)) break;
+      const now = this.rec.now();
+      if (now >= deadline) break;
+      await watch.next(deadline - now);
+    }
+    if (!this.stopped) this.rec.add('idle', { kind: 'idle_end' });
+  }
+
+  /**
+   * Sends the payload again after the idle hold. If the peer closed (FIN) while we were idle,
+   * the write itself still succeeds (the kernel accepts it) and a peer that closed for good
+   * answers with RST; reading has stopped at the FIN, so zero-byte writes (no packet goes out)
+   * poll for that RST, which the kernel reports as EPIPE: exactly what a pooled client would see.
+   */
+  private async resume(watch: StreamWatch, raw: Socket): Promise<void> {
+    if (this.bytes.length === 0) {
+      this.phase(watch, 'resume');
+      if (!watch.finSeen) await this.readPhase(watch, 'reply');
+      return;
+    }
+    this.send(watch, 'resume');
+    if (!watch.finSeen) {
+      await this.readPhase(watch, 'reply');
+      return;
+    }
+    const deadline = this.rec.now() + this.options.replyTimeoutMs;
+    while (!watch.dead && !this.stopped && this.rec.now() < deadline) {
+      const failed = await zeroWrite(raw);
+      if (failed) {
+        watch.fail(failed);
+        return;
+      }
+      await watch.next(RST_POLL_MS);
+    }
+    if (!watch.dead && !this.stopped) this.rec.add('resume', { kind: 'timeout', limitMs: this.options.replyTimeoutMs });
+  }
+
+  private observation(): Observation {
+    const options: ObservedOptions = {
+      send: this.payload.kind,
+      sendBytes: this.bytes.length,
+      connectTimeoutMs: this.options.connectTimeoutMs,
+      replyTimeoutMs: this.options.replyTimeoutMs,
+      idleMs: this.options.idleMs,
+      keepaliveMs: this.options.keepaliveMs,
+      expect: this.options.expect,
+      tls: this.target.tls,
+    };
+    return {
+      schema: OBSERVATION_SCHEMA,
+      target: this.target.input,
+      host: this.target.host,
+      port: this.target.port,
+      scheme: this.target.scheme,
+      address: this.address?.address ?? null,
+      family: this.address?.family ?? null,
+      startedAt: this.startedAt,
+      durationMs: this.rec.now(),
+      options,
+      events: this.rec.events,
+    };
+  }
+}
+
+/** A zero-length write sends no packet but reports a pending socket error (EPIPE after RST). */
+function zeroWrite(raw: Socket): Promise<NodeJS.ErrnoException | null> {
+  return new Promise((resolve) => {
+    if (raw.destroyed) return resolve(null);
+    raw.write(Buffer.alloc(0), (error) => resolve((error as NodeJS.ErrnoException | null | undefined) ?? null));
+  });
+}
+
+/**
+ * ECONNRESET is an RST. After the peer's FIN, an RST surfaces as EPIPE on the next write (the
+ * kernel sets EPIPE for a reset in CLOSE_WAIT): that too is a reset on the wire.
+ */
+function socketErrorEvent(error: NodeJS.ErrnoException, afterFin: boolean): EventBody {
+  const code = error.code ?? 'EUNKNOWN';
+  if (code === 'ECONNRESET' || (code === 'EPIPE' && afterFin)) return { kind: 'reset', code };
+  return { kind: 'error', code, message: error.message };
+}
+
+function tlsErrorEvent(error: NodeJS.ErrnoException): EventBody {
+  const code = error.code ?? 'EUNKNOWN';
+  if (code === 'ECONNRESET' && error.syscall === 'read') return { kind: 'reset', code };
+  if (error.syscall !== undefined && /^E[A-Z]+$/.test(code)) return { kind: 'error', code, message: error.message };
+  const reason = /SSL routines:[^:]*:([^:]+):/.exec(error.message)?.[1] ?? error.message.trim();
+  const alert = /_ALERT_(.+)$/.exec(code)?.[1]?.toLowerCase().replace(/_/g, ' ') ?? (/alert (.+)$/i.exec(reason)?.[1] ?? null);
+  return { kind: 'tls_failed', code, message: reason, alert };
+}
+
+function tlsInfo(socket: TLSSocket): TlsInfo {
+  const cert: PeerCertificate | Record<string, never> = socket.getPeerCertificate();
+  const name = (fields: Record<string, string | string[] | undefined> | undefined): string | null => {
+    if (!fields) return null;
+    const parts = ['CN', 'O', 'OU'].flatMap((key) => {
+      const value = fields[key];
+      return value === undefined ? [] : [`${key}=${Array.isArray(value) ? value.join('+') : value}`];
+    });
+    return parts.length ? parts.join(', ') : null;
+  };
+  const hasCert = 'subject' in cert && cert.subject !== undefined;
+  return {
+    protocol: socket.getProtocol(),
+    cipher: socket.getCipher()?.name ?? null,
+    alpn: typeof socket.alpnProtocol === 'string' ? socket.alpnProtocol : null,
+    subject: hasCert ? name(cert.subject as unknown as Record<string, string>) : null,
+    issuer: hasCert ? name((cert as PeerCertificate).issuer as unknown as Record<string, string>) : null,
+    validFrom: hasCert ? (cert as PeerCertificate).valid_from : null,
+    validTo: hasCert ? (cert as PeerCertificate).valid_to : null,
+    authorized: socket.authorized,
+    authorizationError: socket.authorizationError ? String(socket.authorizationError) : null,
+  };
+}
+
+async function defaultLookup(host: string): Promise<ResolvedAddress[]> {
+  const found = await dnsLookup(host, { all: true, verbatim: true });
+  return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+}
+
+class LookupTimeout extends Error {}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, signal: AbortSignal | undefined): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new LookupTimeout()), ms);
+    const onAbort = (): void => reject(Object.assign(new Error('aborted'), { code: 'ABORT_ERR' }));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

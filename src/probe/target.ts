@@ -1,0 +1,176 @@
+/**
+ * TARGET parsing: `host:port`, `[v6]:port`, or a URL whose scheme sets port, TLS and payload.
+ * Hand-written rather than WHATWG URL because URL silently drops default ports, lower-cases
+ * only some schemes' hosts and gives no reason when it fails; users need a reason.
+ */
+import { isIP } from 'node:net';
+import { BadTargetError } from '../errors.js';
+import type { Payload, Scheme, Target } from './types.js';
+
+interface SchemeSpec {
+  /** port when the URL names none; null = the user must give one */
+  port: number | null;
+  tls: boolean;
+  /** the payload the scheme implies when --send is not given */
+  payload: Payload;
+}
+
+const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** PostgreSQL SSLRequest: length 8, code 80877103. The server answers one byte, 'S' or 'N'. */
+const POSTGRES_SSL_REQUEST = Uint8Array.from([0x00, 0x00, 0x00, 0x08, 0x04, 0xd2, 0x16, 0x2f]);
+
+/** Adding a protocol is adding a row. Banner-first protocols (SMTP, SSH, MySQL) send nothing. */
+export const SCHEMES: Readonly<Record<Scheme, SchemeSpec>> = {
+  tcp: { port: null, tls: false, payload: { kind: 'none' } },
+  tls: { port: 443, tls: true, payload: { kind: 'none' } },
+  http: { port: 80, tls: false, payload: { kind: 'http' } },
+  https: { port: 443, tls: true, payload: { kind: 'http' } },
+  redis: { port: 6379, tls: false, payload: { kind: 'protocol', name: 'redis PING', bytes: ascii('PING\r\n') } },
+  rediss: { port: 6379, tls: true, payload: { kind: 'protocol', name: 'redis PING', bytes: ascii('PING\r\n') } },
+  postgres: { port: 5432, tls: false, payload: { kind: 'protocol', name: 'postgres SSLRequest', bytes: POSTGRES_SSL_REQUEST } },
+  mysql: { port: 3306, tls: false, payload: { kind: 'none' } },
+  smtp: { port: 25, tls: false, payload: { kind: 'none' } },
+  ssh: { port: 22, tls: false, payload: { kind: 'none' } },
+};
+
+const ALIASES: Readonly<Record<string, Scheme>> = { postgresql: 'postgres', ssl: 'tls' };
+
+const SCHEME_LIST = Object.keys(SCHEMES).join(', ');
+
+/** RFC 1123 host names (plus '_', which real internal DNS uses). */
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})?)*\.?$/;
+
+export function parseTarget(rawInput: string): Target {
+  const input = rawInput.trim();
+  if (input === '') throw new BadTargetError(rawInput, 'empty target', 'write host:port, e.g. 127.0.0.1:8080');
+
+  const schemeMatch = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(input);
+  if (!schemeMatch) return parseBare(input);
+
+  const name = schemeMatch[1]!.toLowerCase();
+  const scheme = (name in SCHEMES ? name : ALIASES[name]) as Scheme | undefined;
+  if (!scheme) {
+    const guess = closest(name, [...Object.keys(SCHEMES), ...Object.keys(ALIASES)]);
+    throw new BadTargetError(
+      redact(input),
+      `unsupported scheme "${name}://"`,
+      guess ? `did you mean ${guess}://? supported: ${SCHEME_LIST}` : `supported: ${SCHEME_LIST}`,
+    );
+  }
+  const rest = input.slice(schemeMatch[0].length);
+  const slash = rest.search(/[/?#]/);
+  const authorityWithUser = slash === -1 ? rest : rest.slice(0, slash);
+  const pathPart = slash === -1 ? '' : rest.slice(slash).replace(/#.*$/, '');
+  // user:password@ is accepted (people paste connection strings) and never kept or shown
+  const authority = authorityWithUser.slice(authorityWithUser.lastIndexOf('@') + 1);
+  const spec = SCHEMES[scheme];
+  const { host, port } = parseAuthority(redact(input), authority, spec.port, scheme);
+  const path = pathPart === '' ? '/' : pathPart.startsWith('/') ? pathPart : `/${pathPart}`;
+  return {
+    input: redact(input),
+    scheme,
+    host,
+    port,
+    tls: spec.tls,
+    path,
+    defaultPayload: spec.payload,
+  };
+}
+
+function parseBare(input: string): Target {
+  if (/[/?#]/.test(input)) {
+    throw new BadTargetError(input, 'a path needs a scheme', `write http://${input} or https://${input}`);
+  }
+  const { host, port } = parseAuthority(input, input.slice(input.lastIndexOf('@') + 1), null, null);
+  return { input: redact(input), scheme: 'tcp', host, port, tls: false, path: '/', defaultPayload: SCHEMES.tcp.payload };
+}
+
+function parseAuthority(
+  input: string,
+  authority: string,
+  defaultPort: number | null,
+  scheme: Scheme | null,
+): { host: string; port: number } {
+  let host: string;
+  let portText: string | null;
+  if (authority.startsWith('[')) {
+    const close = authority.indexOf(']');
+    if (close === -1) throw new BadTargetError(input, 'unclosed "[" in IPv6 address', 'write [::1]:8080');
+    host = authority.slice(1, close);
+    const after = authority.slice(close + 1);
+    if (after === '') portText = null;
+    else if (after.startsWith(':')) portText = after.slice(1);
+    else throw new BadTargetError(input, `unexpected "${after}" after "]"`, `write [${host}]:PORT`);
+    const zoneless = host.split('%')[0] ?? '';
+    if (isIP(zoneless) !== 6) throw new BadTargetError(input, `"${host}" is not an IPv6 address`);
+  } else {
+    const colons = authority.split(':').length - 1;
+    if (colons > 1) {
+      const maybePort = authority.slice(authority.lastIndexOf(':') + 1);
+      const maybeHost = authority.slice(0, authority.lastIndexOf(':'));
+      const example = isIP(authority) === 6 ? `[${authority}]:PORT` : `[${maybeHost}]:${maybePort}`;
+      throw new BadTargetError(input, 'an IPv6 address needs brackets', `write ${example}`);
+    }
+    const colon = authority.indexOf(':');
+    host = colon === -1 ? authority : authority.slice(0, colon);
+    portText = colon === -1 ? null : authority.slice(colon + 1);
+    if (host === '') {
+      throw new BadTargetError(input, 'missing host', `write a host before the port, e.g. 127.0.0.1${portText !== null ? `:${portText}` : ':8080'}`);
+    }
+    if (isIP(host) === 0 && !HOSTNAME.test(host)) {
+      throw new BadTargetError(input, `"${host}" is not a valid host name or IP address`);
+    }
+    host = host.toLowerCase();
+  }
+  if (portText === null || portText === '') {
+    if (defaultPort !== null) return { host, port: defaultPort };
+    const shown = host.includes(':') ? `[${host}]` : host;
+    throw new BadTargetError(
+      input,
+      'missing port',
+      scheme === 'tcp' ? `write tcp://${shown}:PORT` : `write ${shown}:PORT, or a URL such as https://${shown}`,
+    );
+  }
+  if (!/^\d+$/.test(portText)) throw new BadTargetError(input, `port "${portText}" is not a number`, 'ports are 1-65535');
+  const port = Number(portText);
+  if (port < 1 || port > 65535) throw new BadTargetError(input, `port ${port} is out of range`, 'ports are 1-65535');
+  return { host, port };
+}
+
+/** Hides the password of user:password@ so that it never reaches a report or a log. */
+function redact(input: string): string {
+  return input.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/, '$1:***@');
+}
+
+/** The nearest candidate within edit distance 2, for "did you mean". */
+function closest(word: string, candidates: string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = 3;
+  for (const candidate of candidates) {
+    const d = editDistance(word, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** host as it goes in a URL or Host header: IPv6 in brackets. */
+export function hostForUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
