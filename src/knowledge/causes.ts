@@ -21,6 +21,7 @@ export const CAUSE_IDS = [
   'wrote_after_peer_closed',
   'server_slow_or_overloaded',
   'local_software_abort',
+  'server_closes_after_reply',
 ] as const;
 
 export type CauseId = (typeof CAUSE_IDS)[number];
@@ -281,6 +282,20 @@ export const CAUSES: Readonly<Record<CauseId, Cause>> = {
     remediation: [
       'Exclude the application from interfering security software, or update it.',
       'Treat it like a reset: reconnect and retry idempotent work with backoff.',
+    ],
+  },
+  server_closes_after_reply: {
+    id: 'server_closes_after_reply',
+    title: 'The server closes the connection after each reply (no keep-alive)',
+    summary:
+      'The server answers and then closes (HTTP `Connection: close`, keep-alive disabled, a one-shot protocol). Harmless for one request, but a client that pools connections and reuses this one writes into a closed socket and gets EPIPE or a reset.',
+    howToTell: [
+      'The reply carries `Connection: close` (HTTP) or the FIN follows the reply within milliseconds: `connreset probe HOST:PORT --send http`.',
+      'Errors come on the second request of a pooled connection, never on the first.',
+    ],
+    remediation: [
+      'Make the client honour `Connection: close` and not pool these connections, or enable keep-alive on the server.',
+      'Retry idempotent requests once when a reused connection fails with EPIPE/ECONNRESET.',
     ],
   },
 };
