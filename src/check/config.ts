@@ -1,0 +1,718 @@
+/**
+ * The check configuration: a YAML (or JSON) file of targets with probe settings and expectations,
+ * plus targets from arguments and stdin. Parsed with the `yaml` library's document API and a
+ * LineCounter so that every schema error names file:line and the field. All errors of a file are
+ * collected (a 10,000-target file with three bad entries reports all three) and thrown together
+ * before anything is probed.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
+import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { ConfigError, ConnresetError, UsageError } from '../errors.js';
+import { parseDuration } from '../duration.js';
+import { OUTCOMES, isOutcome, type Outcome } from '../diagnose/outcome.js';
+import type { Payload, ProbeOptions, Target } from '../probe/types.js';
+import { DEFAULT_EXPECTATION, IDLE_OUTCOMES, type Expectation, type TimeWindow } from './expectation.js';
+
+export const DEFAULT_CONFIG_FILE = 'connreset.yml';
+
+/** The target and payload parsers of the probe engine, injected so this module stays testable alone. */
+export interface ConfigDeps {
+  parseTarget(input: string): Target;
+  parseSend(value: string): Payload;
+}
+
+export interface SourceRef {
+  file: string;
+  line: number;
+}
+
+/** One target to check, fully validated. */
+export interface CheckSpec {
+  /** display name: `name:` from the config, else the target as written (after env expansion) */
+  name: string;
+  target: Target;
+  /** passed to probeOptions(); only what the config set */
+  options: Partial<ProbeOptions>;
+  repeat: number;
+  intervalMs: number;
+  expectation: Expectation;
+  source: SourceRef | null;
+}
+
+/** Every problem found in one input, each a ConfigError naming file:line and field. */
+export class ConfigProblems extends UsageError {
+  readonly problems: ConfigError[];
+  constructor(problems: ConfigError[]) {
+    const first = problems[0]?.message ?? 'invalid configuration';
+    super(problems.length > 1 ? `${first} (and ${problems.length - 1} more problems)` : first, undefined, 'CR_CONFIG');
+    this.name = 'ConfigProblems';
+    this.problems = problems;
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Probe settings a config may give in `defaults:` and per target. */
+const SETTING_KEYS = [
+  'send',
+  'connect_timeout',
+  'tls_timeout',
+  'banner_timeout',
+  'reply_timeout',
+  'idle',
+  'keepalive',
+  'family',
+  'servername',
+  'repeat',
+  'interval',
+  'expect',
+] as const;
+type SettingKey = (typeof SETTING_KEYS)[number];
+const TARGET_ONLY_KEYS = ['target', 'host', 'port', 'scheme', 'name'] as const;
+const TOP_KEYS = ['version', 'defaults', 'targets'] as const;
+
+interface Settings {
+  options: Partial<ProbeOptions>;
+  repeat?: number;
+  intervalMs?: number;
+  expectation?: Expectation;
+}
+
+const MAX_REPEAT = 1000;
+const MAX_ALIAS_RESOLUTIONS = 10_000;
+
+/** Reads and parses a config file; a missing or unreadable file is a ConfigError (exit 2). */
+export function loadConfigFile(path: string, deps: ConfigDeps, env: Env = process.env): CheckSpec[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code ?? 'error'})`;
+    throw new ConfigProblems([new ConfigError(path, why)]);
+  }
+  return parseConfig(text, path, deps, env);
+}
+
+export function parseConfig(text: string, file: string, deps: ConfigDeps, env: Env = process.env): CheckSpec[] {
+  return new ConfigReader(text, file, deps, env).read();
+}
+
+class ConfigReader {
+  private readonly lines = new LineCounter();
+  private readonly problems: ConfigError[] = [];
+  private doc!: Document.Parsed;
+  private aliasResolutions = 0;
+  private readonly baseDir: string;
+
+  constructor(
+    private readonly text: string,
+    private readonly file: string,
+    private readonly deps: ConfigDeps,
+    private readonly env: Env,
+  ) {
+    this.baseDir = dirname(resolvePath(file));
+  }
+
+  read(): CheckSpec[] {
+    this.doc = parseDocument(this.text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: true });
+    for (const err of this.doc.errors) {
+      this.problems.push(new ConfigError(this.file, err.message.split('\n')[0] ?? err.message, err.linePos?.[0].line));
+    }
+    if (this.problems.length > 0) throw new ConfigProblems(this.problems);
+
+    const root = this.deref(this.doc.contents);
+    let defaults: Settings = { options: {} };
+    let targetsNode: Node | null = null;
+    if (isSeq(root)) {
+      targetsNode = root; // a bare list of targets is a config too
+    } else if (isMap(root)) {
+      const fields = this.fields(root, '', TOP_KEYS);
+      const version = fields.get('version');
+      if (version && !(isScalar(version.node) && String(version.node.value) === '1')) {
+        this.problem(version.node, 'version', 'unsupported config version: this connreset reads version 1');
+      }
+      const d = fields.get('defaults');
+      if (d) defaults = this.settings(d.node, 'defaults', false) ?? { options: {} };
+      targetsNode = fields.get('targets')?.node ?? null;
+      if (!targetsNode) this.problem(root, 'targets', 'missing: list the targets to check under `targets:`');
+    } else if (root === null || (isScalar(root) && root.value === null)) {
+      this.problems.push(new ConfigError(this.file, 'the file is empty: list the targets to check under `targets:`', 1));
+    } else {
+      this.problem(root, '', 'expected a mapping with `targets:` (or a list of targets)');
+    }
+
+    const specs: CheckSpec[] = [];
+    if (targetsNode) {
+      if (!isSeq(targetsNode)) {
+        this.problem(targetsNode, 'targets', 'expected a list of targets');
+      } else {
+        if (targetsNode.items.length === 0) this.problem(targetsNode, 'targets', 'the list is empty');
+        targetsNode.items.forEach((item, i) => {
+          const spec = this.targetEntry(item as Node, `targets[${i}]`, defaults);
+          if (spec) specs.push(spec);
+        });
+      }
+    }
+    if (this.problems.length > 0) throw new ConfigProblems(this.problems);
+    return specs;
+  }
+
+  private targetEntry(raw: Node, field: string, defaults: Settings): CheckSpec | null {
+    const node = this.deref(raw);
+    const line = this.lineOf(node ?? raw);
+    if (isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) {
+      const input = this.expand(String(node.value), node, field);
+      if (input === null) return null;
+      const target = this.parseTargetAt(input, node, field);
+      if (!target) return null;
+      return this.finish(target, input, { ...defaults }, line, node, field);
+    }
+    if (!isMap(node)) {
+      this.problem(node ?? raw, field, 'expected a target string or a mapping with `target:`');
+      return null;
+    }
+    const fields = this.fields(node, field, [...TARGET_ONLY_KEYS, ...SETTING_KEYS]);
+    const own = this.settings(node, field, true);
+    const name = fields.get('name');
+    const nameText = name ? this.stringAt(name.node, `${field}.name`) : null;
+
+    const t = fields.get('target');
+    const host = fields.get('host');
+    const port = fields.get('port');
+    const scheme = fields.get('scheme');
+    let input: string | null = null;
+    let targetNode: Node = node;
+    let targetField = `${field}.target`;
+    if (t) {
+      if (host || port || scheme) this.problem(t.node, `${field}.target`, 'give either `target:` or `host:`/`port:`, not both');
+      const s = this.stringAt(t.node, `${field}.target`);
+      input = s === null ? null : this.expand(s, t.node, `${field}.target`);
+      targetNode = t.node;
+    } else if (host || port) {
+      const h = host ? this.stringAt(host.node, `${field}.host`) : null;
+      const hostText = h === null ? null : this.expand(h, host!.node, `${field}.host`);
+      const portText = port ? this.portAt(port.node, `${field}.port`) : null;
+      if (!host) this.problem(node, `${field}.host`, 'missing (with `port:` give `host:` too)');
+      if (hostText !== null && portText !== null) {
+        const bracketed = hostText.includes(':') && !hostText.startsWith('[') ? `[${hostText}]` : hostText;
+        const schemeText = scheme ? this.stringAt(scheme.node, `${field}.scheme`) : null;
+        input = schemeText ? `${schemeText}://${bracketed}:${portText}` : `${bracketed}:${portText}`;
+      }
+      targetNode = (host ?? port)!.node;
+      targetField = host ? `${field}.host` : `${field}.port`;
+    } else {
+      this.problem(node, `${field}.target`, 'missing: give `target: HOST:PORT` (or `host:` and `port:`)');
+    }
+    if (input === null || own === null) return null;
+    const target = this.parseTargetAt(input, targetNode, targetField);
+    if (!target) return null;
+    const merged: Settings = {
+      options: { ...defaults.options, ...own.options },
+      repeat: own.repeat ?? defaults.repeat,
+      intervalMs: own.intervalMs ?? defaults.intervalMs,
+      expectation: own.expectation ?? defaults.expectation,
+    };
+    return this.finish(target, nameText ?? input, merged, line, node, field);
+  }
+
+  private finish(target: Target, name: string, s: Settings, line: number, node: Node, field: string): CheckSpec | null {
+    const expectation = s.expectation ?? DEFAULT_EXPECTATION;
+    const options: Partial<ProbeOptions> = { ...s.options };
+    if (expectation.reply !== null) options.expect = expectation.reply;
+    const idleProblem = idleConsistency(expectation, options.idleMs ?? null);
+    if (idleProblem) {
+      this.problem(node, `${field}.expect`, idleProblem);
+      return null;
+    }
+    return {
+      name,
+      target,
+      options,
+      repeat: s.repeat ?? 1,
+      intervalMs: s.intervalMs ?? 0,
+      expectation,
+      source: { file: this.file, line },
+    };
+  }
+
+  /** Reads the probe settings of a mapping (defaults or one target). Returns null if any was bad. */
+  private settings(raw: Node, field: string, isTarget: boolean): Settings | null {
+    const node = this.deref(raw);
+    if (!isMap(node)) {
+      this.problem(node ?? raw, field, 'expected a mapping of settings');
+      return null;
+    }
+    const fields = isTarget ? this.fieldsQuiet(node) : this.fields(node, field, SETTING_KEYS);
+    const out: Settings = { options: {} };
+    let ok = true;
+    const dur = (key: SettingKey): number | undefined => {
+      const f = fields.get(key);
+      if (!f) return undefined;
+      const v = this.durationAt(f.node, `${field}.${key}`);
+      if (v === null) ok = false;
+      return v ?? undefined;
+    };
+    const setDur = (key: SettingKey, opt: 'connectTimeoutMs' | 'tlsTimeoutMs' | 'bannerTimeoutMs' | 'replyTimeoutMs' | 'idleMs') => {
+      const v = dur(key);
+      if (v !== undefined) out.options[opt] = v;
+    };
+    setDur('connect_timeout', 'connectTimeoutMs');
+    setDur('tls_timeout', 'tlsTimeoutMs');
+    setDur('banner_timeout', 'bannerTimeoutMs');
+    setDur('reply_timeout', 'replyTimeoutMs');
+    setDur('idle', 'idleMs');
+    const ka = fields.get('keepalive');
+    if (ka) {
+      if (isScalar(ka.node) && (ka.node.value === false || ka.node.value === null)) out.options.keepaliveMs = null;
+      else {
+        const v = this.durationAt(ka.node, `${field}.keepalive`);
+        if (v === null) ok = false;
+        else out.options.keepaliveMs = v;
+      }
+    }
+    const interval = dur('interval');
+    if (interval !== undefined) out.intervalMs = interval;
+    const send = fields.get('send');
+    if (send) {
+      const s = this.stringAt(send.node, `${field}.send`);
+      const payload = s === null ? null : this.parseSendAt(s, send.node, `${field}.send`);
+      if (payload === null) ok = false;
+      else out.options.payload = payload;
+    }
+    const family = fields.get('family');
+    if (family) {
+      const v = isScalar(family.node) ? Number(family.node.value) : NaN;
+      if (v === 4 || v === 6) out.options.family = v;
+      else {
+        this.problem(family.node, `${field}.family`, 'expected 4 or 6');
+        ok = false;
+      }
+    }
+    const sn = fields.get('servername');
+    if (sn) {
+      const s = this.stringAt(sn.node, `${field}.servername`);
+      const v = s === null ? null : this.expand(s, sn.node, `${field}.servername`);
+      if (v === null) ok = false;
+      else out.options.servername = v;
+    }
+    const repeat = fields.get('repeat');
+    if (repeat) {
+      const v = isScalar(repeat.node) ? Number(repeat.node.value) : NaN;
+      if (Number.isInteger(v) && v >= 1 && v <= MAX_REPEAT) out.repeat = v;
+      else {
+        this.problem(repeat.node, `${field}.repeat`, `expected a whole number from 1 to ${MAX_REPEAT}`);
+        ok = false;
+      }
+    }
+    const exp = fields.get('expect');
+    if (exp) {
+      const e = this.expectationAt(exp.node, `${field}.expect`);
+      if (e === null) ok = false;
+      else out.expectation = e;
+    }
+    return ok ? out : null;
+  }
+
+  private expectationAt(raw: Node, field: string): Expectation | null {
+    const node = this.deref(raw);
+    if (isScalar(node) || isSeq(node)) {
+      const outcomes = this.outcomesAt(node, field);
+      return outcomes === null ? null : { outcomes, idleWindow: null, reply: null };
+    }
+    if (!isMap(node)) {
+      this.problem(node ?? raw, field, 'expected an outcome, a list of outcomes, or a mapping with outcome/within/reply');
+      return null;
+    }
+    const fields = this.fields(node, field, ['outcome', 'within', 'reply']);
+    let ok = true;
+    let outcomes: Outcome[] = [];
+    const o = fields.get('outcome');
+    if (o) {
+      const v = this.outcomesAt(o.node, `${field}.outcome`);
+      if (v === null) ok = false;
+      else outcomes = v;
+    }
+    let idleWindow: TimeWindow | null = null;
+    const w = fields.get('within');
+    if (w) {
+      idleWindow = this.windowAt(w.node, `${field}.within`);
+      if (idleWindow === null) ok = false;
+      else if (outcomes.length === 0 || !outcomes.every((x) => (IDLE_OUTCOMES as readonly string[]).includes(x))) {
+        this.problem(w.node, `${field}.within`, `a time window applies to ${IDLE_OUTCOMES.join(' or ')}: set \`outcome:\` to one of them`);
+        ok = false;
+      }
+    }
+    let reply: string | null = null;
+    const r = fields.get('reply');
+    if (r) {
+      reply = this.stringAt(r.node, `${field}.reply`);
+      if (reply !== null) {
+        try {
+          new RegExp(reply);
+        } catch (error) {
+          this.problem(r.node, `${field}.reply`, `not a valid regular expression: ${(error as Error).message}`);
+          ok = false;
+        }
+      } else ok = false;
+    }
+    if (ok && outcomes.length === 0 && reply === null) {
+      this.problem(node, field, 'give `outcome:` or `reply:`');
+      ok = false;
+    }
+    return ok ? { outcomes, idleWindow, reply } : null;
+  }
+
+  private outcomesAt(raw: Node, field: string): Outcome[] | null {
+    const node = this.deref(raw);
+    const items: Node[] = isSeq(node) ? (node.items as Node[]) : [node as Node];
+    if (items.length === 0) {
+      this.problem(node as Node, field, 'the list of outcomes is empty');
+      return null;
+    }
+    const out: Outcome[] = [];
+    let ok = true;
+    for (const itemRaw of items) {
+      const item = this.deref(itemRaw);
+      const v = isScalar(item) && typeof item.value === 'string' ? item.value.trim() : null;
+      if (v !== null && isOutcome(v)) out.push(v);
+      else {
+        const guess = v === null ? undefined : didYouMean(v, OUTCOMES);
+        this.problem(item ?? itemRaw, field, `unknown outcome ${JSON.stringify(v ?? toText(item))}${guess ? ` (did you mean ${guess}?)` : ''}; outcomes: ${OUTCOMES.join(', ')}`);
+        ok = false;
+      }
+    }
+    return ok ? out : null;
+  }
+
+  /** `55s..65s`, `65s` (at most), or `{ min: 55s, max: 65s }` */
+  private windowAt(raw: Node, field: string): TimeWindow | null {
+    const node = this.deref(raw);
+    let min: number | null = 0;
+    let max: number | null = null;
+    if (isMap(node)) {
+      const f = this.fields(node, field, ['min', 'max']);
+      const mn = f.get('min');
+      const mx = f.get('max');
+      if (mn) min = this.durationAt(mn.node, `${field}.min`);
+      if (!mx) {
+        this.problem(node, `${field}.max`, 'missing');
+        return null;
+      }
+      max = this.durationAt(mx.node, `${field}.max`);
+    } else if (isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) {
+      const text = String(node.value);
+      const parts = text.split('..');
+      try {
+        if (parts.length === 2) {
+          min = parseDuration(parts[0] ?? '');
+          max = parseDuration(parts[1] ?? '');
+        } else if (parts.length === 1) {
+          max = parseDuration(text);
+        } else throw new Error('bad window');
+      } catch {
+        this.problem(node, field, `bad time window ${JSON.stringify(text)}: use MIN..MAX (e.g. 55s..65s) or a maximum (e.g. 65s)`);
+        return null;
+      }
+    } else {
+      this.problem(node ?? raw, field, 'expected a time window: MIN..MAX (e.g. 55s..65s) or a maximum');
+      return null;
+    }
+    if (min === null || max === null) return null;
+    if (min > max) {
+      this.problem(node as Node, field, 'the window ends before it starts');
+      return null;
+    }
+    return { minMs: min, maxMs: max };
+  }
+
+  private durationAt(raw: Node, field: string): number | null {
+    const node = this.deref(raw);
+    if (isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) {
+      try {
+        return parseDuration(String(node.value));
+      } catch {
+        this.problem(node, field, `bad duration ${JSON.stringify(String(node.value))}: use a number with a unit, e.g. 500ms, 5s, 2m`);
+        return null;
+      }
+    }
+    this.problem(node ?? raw, field, 'expected a duration such as 500ms, 5s or 2m');
+    return null;
+  }
+
+  private portAt(raw: Node, field: string): string | null {
+    const node = this.deref(raw);
+    if (!isScalar(node) || (typeof node.value !== 'string' && typeof node.value !== 'number')) {
+      this.problem(node ?? raw, field, 'expected a port number (1-65535)');
+      return null;
+    }
+    const text = this.expand(String(node.value), node, field);
+    if (text === null) return null;
+    if (!/^\d{1,5}$/.test(text.trim()) || Number(text) < 1 || Number(text) > 65535) {
+      this.problem(node, field, `bad port ${JSON.stringify(text)}: expected a number from 1 to 65535`);
+      return null;
+    }
+    return text.trim();
+  }
+
+  private stringAt(raw: Node, field: string): string | null {
+    const node = this.deref(raw);
+    if (isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) return String(node.value);
+    this.problem(node ?? raw, field, 'expected a string');
+    return null;
+  }
+
+  private parseTargetAt(input: string, node: Node, field: string): Target | null {
+    try {
+      return this.deps.parseTarget(input);
+    } catch (error) {
+      if (error instanceof ConnresetError) {
+        this.problem(node, field, error.message);
+        return null;
+      }
+      throw error;
+    }
+  }
+
+  private parseSendAt(value: string, node: Node, field: string): Payload | null {
+    // a payload file is relative to the config file, not to wherever the CI job's shell happens to be
+    const v = value.startsWith('@') && !isAbsolute(value.slice(1)) ? `@${resolvePath(this.baseDir, value.slice(1))}` : value;
+    try {
+      return this.deps.parseSend(v);
+    } catch (error) {
+      if (error instanceof ConnresetError) {
+        this.problem(node, field, error.message);
+        return null;
+      }
+      throw error;
+    }
+  }
+
+  private expand(text: string, node: Node, field: string): string | null {
+    const r = expandEnv(text, this.env);
+    if (typeof r === 'string') return r;
+    this.problem(node, field, r.error);
+    return null;
+  }
+
+  /** The pairs of a mapping by key; unknown keys are problems (with a did-you-mean). */
+  private fields(node: Node, field: string, allowed: readonly string[]): Map<string, { node: Node; keyNode: Node }> {
+    const out = this.fieldsQuiet(node);
+    for (const [key, v] of out) {
+      if (!allowed.includes(key)) {
+        const guess = didYouMean(key, allowed);
+        this.problem(v.keyNode, field ? `${field}.${key}` : key, `unknown field${guess ? ` (did you mean ${guess}?)` : ''}; allowed: ${allowed.join(', ')}`);
+      }
+    }
+    return out;
+  }
+
+  private fieldsQuiet(node: Node): Map<string, { node: Node; keyNode: Node }> {
+    const out = new Map<string, { node: Node; keyNode: Node }>();
+    if (!isMap(node)) return out;
+    for (const pair of node.items) {
+      const keyNode = pair.key as Node;
+      const key = isScalar(keyNode) ? String(keyNode.value) : toText(keyNode);
+      const valueNode = (pair.value as Node | null) ?? keyNode;
+      out.set(key, { node: (this.deref(valueNode) ?? valueNode) as Node, keyNode });
+    }
+    return out;
+  }
+
+  private deref(node: unknown): Node | null {
+    let n = node as Node | null | undefined;
+    for (let hops = 0; n && isAlias(n) && hops < 100; hops++) {
+      if (++this.aliasResolutions > MAX_ALIAS_RESOLUTIONS) {
+        throw new ConfigProblems([new ConfigError(this.file, 'too many alias references', this.lineOf(n))]);
+      }
+      n = n.resolve(this.doc) as Node | undefined;
+    }
+    return n ?? null;
+  }
+
+  private lineOf(node: Node | null | undefined): number {
+    const offset = node?.range?.[0];
+    return offset === undefined ? 1 : this.lines.linePos(offset).line;
+  }
+
+  private problem(node: Node | null | undefined, field: string, message: string): void {
+    this.problems.push(new ConfigError(this.file, message, this.lineOf(node), field || undefined));
+  }
+}
+
+/** An expectation of an idle outcome needs an idle hold long enough to see the whole window. */
+function idleConsistency(exp: Expectation, idleMs: number | null): string | null {
+  const wantsIdle = exp.outcomes.length > 0 && exp.outcomes.every((o) => (IDLE_OUTCOMES as readonly string[]).includes(o));
+  if (!wantsIdle) return null;
+  if (idleMs === null) return `expecting ${exp.outcomes.join('|')} needs an idle hold: set \`idle:\` (e.g. idle: 90s)`;
+  if (exp.idleWindow && idleMs < exp.idleWindow.maxMs) {
+    return `the idle hold (idle: ${idleMs} ms) ends before the window does (${exp.idleWindow.maxMs} ms): make \`idle:\` at least the window's end`;
+  }
+  return null;
+}
+
+/**
+ * Expands `${NAME}` and `${NAME:-default}` (default when unset or empty, as in the shell); `$$` is a
+ * literal `$`. An unset variable without a default is an error, never an empty host.
+ */
+export function expandEnv(text: string, env: Env): string | { error: string } {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c !== '$') {
+      out += c;
+      continue;
+    }
+    const next = text[i + 1];
+    if (next === '$') {
+      out += '$';
+      i++;
+      continue;
+    }
+    if (next !== '{') {
+      out += c;
+      continue;
+    }
+    const end = text.indexOf('}', i + 2);
+    if (end < 0) return { error: `unclosed \${ in ${JSON.stringify(text)}` };
+    const body = text.slice(i + 2, end);
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?$/s.exec(body);
+    if (!m) return { error: `bad variable reference \${${body}}: use \${NAME} or \${NAME:-default}` };
+    const name = m[1]!;
+    const value = env[name];
+    if (value !== undefined && value !== '') out += value;
+    else if (m[2] !== undefined) out += m[2];
+    else return { error: `environment variable ${name} is not set (use \${${name}:-default} for a fallback)` };
+    i = end;
+  }
+  return out;
+}
+
+/**
+ * Targets given one per line (stdin, `-`): `TARGET [OUTCOME[,OUTCOME...]]`, `#` comments and blank
+ * lines ignored. `source` names the input in errors (`<stdin>`).
+ */
+export function parseTargetLines(
+  text: string,
+  source: string,
+  deps: ConfigDeps,
+  defaultExpectation: Expectation = DEFAULT_EXPECTATION,
+  env: Env = process.env,
+): CheckSpec[] {
+  const problems: ConfigError[] = [];
+  const specs: CheckSpec[] = [];
+  const lines = text.split(/\r?\n/);
+  lines.forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const [first, second, ...rest] = line.split(/\s+/);
+    if (rest.length > 0) {
+      problems.push(new ConfigError(source, 'expected `TARGET [OUTCOME[,OUTCOME]]` on a line', i + 1));
+      return;
+    }
+    const spec = specFromText(first!, second, deps, defaultExpectation, env, { file: source, line: i + 1 }, problems);
+    if (spec) specs.push(spec);
+  });
+  if (problems.length > 0) throw new ConfigProblems(problems);
+  return specs;
+}
+
+/** Targets given as command-line arguments, each with the default expectation. */
+export function specsFromArgs(args: string[], deps: ConfigDeps, expectation: Expectation = DEFAULT_EXPECTATION, env: Env = process.env): CheckSpec[] {
+  const problems: ConfigError[] = [];
+  const specs: CheckSpec[] = [];
+  args.forEach((arg, i) => {
+    const spec = specFromText(arg, undefined, deps, expectation, env, null, problems, `argument ${i + 1}`);
+    if (spec) specs.push(spec);
+  });
+  if (problems.length > 0) throw new ConfigProblems(problems);
+  return specs;
+}
+
+function specFromText(
+  targetText: string,
+  outcomesText: string | undefined,
+  deps: ConfigDeps,
+  defaultExpectation: Expectation,
+  env: Env,
+  source: SourceRef | null,
+  problems: ConfigError[],
+  label?: string,
+): CheckSpec | null {
+  const where = source?.file ?? label ?? 'arguments';
+  const expanded = expandEnv(targetText, env);
+  if (typeof expanded !== 'string') {
+    problems.push(new ConfigError(where, expanded.error, source?.line));
+    return null;
+  }
+  let expectation = defaultExpectation;
+  if (outcomesText !== undefined) {
+    const parsed = parseOutcomeList(outcomesText);
+    if (typeof parsed === 'string') {
+      problems.push(new ConfigError(where, parsed, source?.line));
+      return null;
+    }
+    expectation = { outcomes: parsed, idleWindow: null, reply: null };
+  }
+  const idleProblem = idleConsistency(expectation, null);
+  if (idleProblem) {
+    problems.push(new ConfigError(where, `${idleProblem.split(':')[0]}: use a config file with \`idle:\``, source?.line));
+    return null;
+  }
+  try {
+    const target = deps.parseTarget(expanded);
+    return { name: expanded, target, options: {}, repeat: 1, intervalMs: 0, expectation, source };
+  } catch (error) {
+    if (!(error instanceof ConnresetError)) throw error;
+    problems.push(new ConfigError(where, error.message, source?.line));
+    return null;
+  }
+}
+
+/** `ok` or `refused,connect_timeout`; returns an error sentence for an unknown outcome. */
+export function parseOutcomeList(text: string): Outcome[] | string {
+  const out: Outcome[] = [];
+  for (const part of text.split(',').map((s) => s.trim())) {
+    if (isOutcome(part)) out.push(part);
+    else {
+      const guess = didYouMean(part, OUTCOMES);
+      return `unknown outcome ${JSON.stringify(part)}${guess ? ` (did you mean ${guess}?)` : ''}; outcomes: ${OUTCOMES.join(', ')}`;
+    }
+  }
+  if (out.length === 0) return 'no outcome given';
+  return out;
+}
+
+function toText(node: unknown): string {
+  return node === null || node === undefined ? 'null' : String(node);
+}
+
+/** The closest allowed word within a small edit distance, for "did you mean" hints. */
+export function didYouMean(word: string, allowed: readonly string[]): string | undefined {
+  const w = word.toLowerCase().replace(/-/g, '_');
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const a of allowed) {
+    const d = editDistance(w, a);
+    if (d < bestD) {
+      bestD = d;
+      best = a;
+    }
+  }
+  return bestD <= Math.max(1, Math.floor(w.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j]!;
+      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length]!;
+}

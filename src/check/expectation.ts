@@ -1,0 +1,104 @@
+/**
+ * What a check expects of one target, and whether an observation meets it. Pure: no I/O, so it is
+ * tested on recorded observations. A check can expect an outcome (or any of several), a close
+ * during the idle hold within a time window (a server's idle timeout is a contract too), and a
+ * reply matching a pattern.
+ */
+import type { Observation, TimelineEvent } from '../diagnose/observation.js';
+import type { Diagnosis } from '../diagnose/diagnosis.js';
+import type { Outcome } from '../diagnose/outcome.js';
+import { formatMs } from '../duration.js';
+
+/** The outcomes for which a time window makes sense: the peer (or a middlebox) ended an idle connection. */
+export const IDLE_OUTCOMES = ['closed_while_idle', 'reset_while_idle'] as const satisfies readonly Outcome[];
+
+export interface TimeWindow {
+  minMs: number;
+  maxMs: number;
+}
+
+export interface Expectation {
+  /** any of these outcomes meets the expectation; empty = any outcome (only with `reply`) */
+  outcomes: readonly Outcome[];
+  /** for idle outcomes: the close/reset must come this long after the idle hold started */
+  idleWindow: TimeWindow | null;
+  /** regex source the reply must match */
+  reply: string | null;
+}
+
+export const DEFAULT_EXPECTATION: Expectation = { outcomes: ['ok'], idleWindow: null, reply: null };
+
+export interface Verdict {
+  pass: boolean;
+  /** why the expectation did not hold, one sentence each; empty when it passed */
+  reasons: string[];
+  /** what was seen, for people: "closed_while_idle after 5.0 s of idle" */
+  observed: string;
+}
+
+/** "ok", "refused|connect_timeout", "closed_while_idle within 4.5 s..5.5 s", "reply /^\+PONG/" */
+export function describeExpectation(exp: Expectation): string {
+  const parts: string[] = [];
+  if (exp.outcomes.length > 0) parts.push(exp.outcomes.join('|'));
+  if (exp.idleWindow) parts.push(`within ${describeWindow(exp.idleWindow)}`);
+  if (exp.reply !== null) parts.push(`reply /${exp.reply}/`);
+  return parts.length > 0 ? parts.join(' ') : 'any outcome';
+}
+
+export function describeWindow(w: TimeWindow): string {
+  return w.minMs === 0 ? `≤ ${formatMs(w.maxMs)}` : `${formatMs(w.minMs)}..${formatMs(w.maxMs)}`;
+}
+
+/** How long after the idle hold began the peer ended the connection, or null if it did not. */
+export function idleCloseAfterMs(obs: Observation): number | null {
+  let idleStart: number | null = null;
+  for (const ev of obs.events) {
+    if (ev.kind === 'idle_start') idleStart = ev.t;
+    else if (idleStart !== null && ev.phase === 'idle' && endsConnection(ev)) return ev.t - idleStart;
+  }
+  return null;
+}
+
+function endsConnection(ev: TimelineEvent): boolean {
+  return ev.kind === 'fin' || ev.kind === 'reset' || ev.kind === 'error';
+}
+
+/** Whether the reply matched: the probe's own verdict when it ran with the pattern, else the received previews. */
+export function replyMatches(obs: Observation, pattern: string): boolean {
+  for (const ev of obs.events) {
+    if (ev.kind === 'expect_matched' && ev.pattern === pattern) return true;
+    if (ev.kind === 'expect_failed' && ev.pattern === pattern) return false;
+  }
+  const reply = obs.events
+    .filter((ev): ev is Extract<TimelineEvent, { kind: 'received' }> => ev.kind === 'received')
+    .map((ev) => ev.preview)
+    .join('');
+  return new RegExp(pattern).test(reply);
+}
+
+export function evaluate(exp: Expectation, obs: Observation, diagnosis: Diagnosis): Verdict {
+  const outcome = diagnosis.outcome;
+  const reasons: string[] = [];
+  if (exp.outcomes.length > 0 && !exp.outcomes.includes(outcome)) {
+    reasons.push(`expected ${exp.outcomes.join(' or ')}, observed ${outcome}`);
+  }
+  const closedAfter = idleCloseAfterMs(obs);
+  if (exp.idleWindow) {
+    if (closedAfter === null) {
+      reasons.push(`expected the connection to end ${describeWindow(exp.idleWindow)} into the idle hold; it did not end while idle`);
+    } else if (closedAfter < exp.idleWindow.minMs || closedAfter > exp.idleWindow.maxMs) {
+      reasons.push(
+        `expected the connection to end ${describeWindow(exp.idleWindow)} into the idle hold; it ended after ${formatMs(closedAfter)}`,
+      );
+    }
+  }
+  if (exp.reply !== null && !replyMatches(obs, exp.reply)) {
+    reasons.push(`the reply did not match /${exp.reply}/`);
+  }
+  const observed = closedAfter !== null && isIdleOutcome(outcome) ? `${outcome} after ${formatMs(closedAfter)} idle` : outcome;
+  return { pass: reasons.length === 0, reasons, observed };
+}
+
+export function isIdleOutcome(outcome: Outcome): boolean {
+  return (IDLE_OUTCOMES as readonly Outcome[]).includes(outcome);
+}

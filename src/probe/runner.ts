@@ -1,0 +1,176 @@
+/**
+ * Runs many jobs (probes) with bounded concurrency, an overall deadline, fail-fast and Ctrl-C.
+ *
+ * Jobs are pulled from an iterator only when a slot frees up, and each result is handed to the
+ * caller as soon as it exists: the runner keeps nothing per job, so memory follows concurrency,
+ * not the number of jobs. Concurrency is capped below the process's open-file limit, because
+ * every probe holds a socket and EMFILE would turn into wrong results.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+
+export type StopReason = 'completed' | 'deadline' | 'interrupted' | 'fail_fast';
+
+export interface RunnerOptions<R> {
+  concurrency: number;
+  /** overall limit in ms from the start of the run; null = none */
+  deadlineMs: number | null;
+  /** aborting it (Ctrl-C) stops the run: `interrupted` */
+  signal?: AbortSignal;
+  /** stop the run after the first result for which this is true (--fail-fast) */
+  stopWhen?: (result: R) => boolean;
+  /** how long to wait for in-flight jobs to settle after their signal is aborted */
+  settleGraceMs?: number;
+}
+
+export interface RunnerHooks<J, R> {
+  /** a job finished before the run stopped */
+  onResult(result: R, job: J): void;
+  /** a job did not finish because the run stopped; `started` tells whether it was in flight */
+  onUnfinished(job: J, reason: Exclude<StopReason, 'completed'>, started: boolean): void;
+  /** a job started (for progress) */
+  onStart?(job: J): void;
+}
+
+export interface RunSummary {
+  stoppedBy: StopReason;
+  started: number;
+  finished: number;
+}
+
+/** Default number of probes in flight: enough to check hundreds of endpoints in seconds, few enough for any fd limit. */
+export const DEFAULT_CONCURRENCY = 100;
+
+/**
+ * `work` gets a signal that aborts when the run stops; a job that settles after that is reported
+ * through `onUnfinished`, because its observation was cut short by us, not by the peer.
+ */
+export async function runBounded<J, R>(
+  jobs: Iterable<J>,
+  work: (job: J, signal: AbortSignal) => Promise<R>,
+  hooks: RunnerHooks<J, R>,
+  options: RunnerOptions<R>,
+): Promise<RunSummary> {
+  const concurrency = Math.max(1, Math.floor(options.concurrency));
+  const stopController = new AbortController();
+  let stoppedBy: StopReason = 'completed';
+  let onStopped: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (onStopped = resolve));
+  const stop = (reason: Exclude<StopReason, 'completed'>): void => {
+    if (stoppedBy !== 'completed') return;
+    stoppedBy = reason;
+    stopController.abort();
+    onStopped();
+  };
+
+  const onExternalAbort = (): void => stop('interrupted');
+  if (options.signal?.aborted) stop('interrupted');
+  options.signal?.addEventListener('abort', onExternalAbort, { once: true });
+  const deadline = options.deadlineMs === null ? null : setTimeout(() => stop('deadline'), options.deadlineMs);
+
+  const iterator = jobs[Symbol.iterator]();
+  const inFlight = new Set<J>();
+  let started = 0;
+  let finished = 0;
+  /** set when runBounded has returned: a straggler lane must not report twice */
+  let closed = false;
+
+  const lane = async (): Promise<void> => {
+    while (stoppedBy === 'completed') {
+      const next = iterator.next();
+      if (next.done) return;
+      const job = next.value;
+      started++;
+      inFlight.add(job);
+      hooks.onStart?.(job);
+      let result: R;
+      try {
+        result = await work(job, stopController.signal);
+      } catch (error) {
+        if (stoppedBy === 'completed') throw error; // a bug in the worker, not the peer's doing
+        result = undefined as R;
+      }
+      if (closed) return;
+      inFlight.delete(job);
+      if (stoppedBy !== 'completed') {
+        // cut short by our own stop: not what the peer did
+        hooks.onUnfinished(job, stoppedBy, true);
+        return;
+      }
+      finished++;
+      hooks.onResult(result, job);
+      if (options.stopWhen?.(result)) stop('fail_fast');
+    }
+  };
+
+  try {
+    const all = Promise.all(Array.from({ length: concurrency }, () => lane()));
+    const grace = (): Promise<void> =>
+      new Promise<void>((resolve) => setTimeout(resolve, options.settleGraceMs ?? 2_000).unref());
+    // after a stop, in-flight jobs were aborted: give them a short grace to settle, no more
+    await Promise.race([all, stopped.then(() => Promise.race([all, grace()]))]);
+  } finally {
+    closed = true;
+    if (deadline) clearTimeout(deadline);
+    options.signal?.removeEventListener('abort', onExternalAbort);
+  }
+  if (stoppedBy !== 'completed') {
+    const reason = stoppedBy;
+    for (const job of inFlight) hooks.onUnfinished(job, reason, true);
+    inFlight.clear();
+    for (let next = iterator.next(); !next.done; next = iterator.next()) hooks.onUnfinished(next.value, reason, false);
+  }
+  return { stoppedBy, started, finished };
+}
+
+export interface FdLimit {
+  /** soft RLIMIT_NOFILE, null when unknown (or unlimited) */
+  soft: number | null;
+  /** descriptors open now, null when unknown */
+  open: number | null;
+}
+
+/** Reads the soft open-file limit: /proc/self/limits on Linux, `ulimit -n` elsewhere. */
+export function readFdLimit(): FdLimit {
+  let soft: number | null = null;
+  try {
+    const limits = readFileSync('/proc/self/limits', 'utf8');
+    const m = /^Max open files\s+(\S+)/m.exec(limits);
+    if (m && m[1] !== 'unlimited') soft = Number(m[1]);
+  } catch {
+    try {
+      // a child inherits our limit, so its `ulimit -n` is ours
+      const out = execFileSync('/bin/sh', ['-c', 'ulimit -n'], { encoding: 'utf8', timeout: 2_000 }).trim();
+      if (/^\d+$/.test(out)) soft = Number(out);
+    } catch {
+      soft = null;
+    }
+  }
+  let open: number | null = null;
+  try {
+    open = readdirSync('/proc/self/fd').length;
+  } catch {
+    open = null;
+  }
+  return { soft: soft !== null && Number.isFinite(soft) ? soft : null, open };
+}
+
+/** Descriptors kept free for the runtime, report files, stdin and DNS while probes run. */
+export const FD_RESERVE = 64;
+
+export interface ConcurrencyPlan {
+  concurrency: number;
+  capped: boolean;
+  limit: FdLimit;
+}
+
+/**
+ * Lowers the requested concurrency so that every probe's socket fits under the open-file limit
+ * (each probe holds one descriptor; the reserve covers what is already open and what the run opens).
+ */
+export function planConcurrency(requested: number, limit: FdLimit = readFdLimit()): ConcurrencyPlan {
+  if (limit.soft === null) return { concurrency: requested, capped: false, limit };
+  const available = limit.soft - (limit.open ?? 0) - FD_RESERVE;
+  const max = Math.max(1, available);
+  return requested > max ? { concurrency: max, capped: true, limit } : { concurrency: requested, capped: false, limit };
+}

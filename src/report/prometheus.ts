@@ -1,0 +1,102 @@
+/**
+ * `--prometheus FILE`: the node_exporter textfile-collector format (Prometheus text exposition
+ * 0.0.4), so that a cron run of `connreset check` feeds existing monitoring and alerting:
+ *
+ *   connreset_check_success{name,target}            1 when the expectation held, else 0
+ *   connreset_probe_outcome{name,target,outcome}    1 for the observed outcome
+ *   connreset_probe_duration_seconds{name,target}   duration of the probe
+ *   connreset_probe_connect_seconds{name,target}    time to the TCP connection (when connected)
+ *   connreset_check_targets{status}                 targets by status (passed, failed, not_run)
+ *   connreset_check_run_duration_seconds            duration of the whole run
+ *   connreset_check_run_timestamp_seconds           when the run ended (alert on staleness)
+ *   connreset_check_run_info{stopped_by,version}    1
+ *
+ * Each metric family is written once with its HELP and TYPE; the file is written atomically
+ * (temporary file + rename), as the collector's documentation asks.
+ */
+import { VERSION } from '../version.js';
+import { totals, type CheckResult, type CheckRun } from '../check/result.js';
+import { writeFileAtomic } from './atomic-write.js';
+
+/** Label values escape backslash, double quote and newline (exposition format rules). */
+export function escapeLabelValue(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+function labels(pairs: Record<string, string>): string {
+  const body = Object.entries(pairs)
+    .map(([k, v]) => `${k}="${escapeLabelValue(v)}"`)
+    .join(',');
+  return `{${body}}`;
+}
+
+/** Prometheus floats: plain decimal, no exponent surprises for small durations. */
+function num(n: number): string {
+  return Number.isInteger(n) ? String(n) : n.toFixed(6).replace(/0+$/, '').replace(/\.$/, '');
+}
+
+interface Family {
+  name: string;
+  help: string;
+  samples: string[];
+}
+
+export function renderPrometheus(run: CheckRun, now: Date = new Date()): string {
+  const success: Family = { name: 'connreset_check_success', help: 'Whether the target met its expectation in the last check (1) or not (0).', samples: [] };
+  const outcome: Family = { name: 'connreset_probe_outcome', help: 'Outcome of the last probe of the target (1 for the observed outcome).', samples: [] };
+  const duration: Family = { name: 'connreset_probe_duration_seconds', help: 'Duration of the last probe of the target.', samples: [] };
+  const connect: Family = { name: 'connreset_probe_connect_seconds', help: 'Time from the start of the last probe to the TCP connection.', samples: [] };
+
+  // a series must be unique: the same target listed twice gets its position in the name label
+  const count = new Map<string, number>();
+  const key = (r: CheckResult): string => `${r.name}\u0000${r.target}`;
+  for (const r of run.results) count.set(key(r), (count.get(key(r)) ?? 0) + 1);
+
+  for (const r of run.results) {
+    // a target that an interrupt or fail-fast kept us from probing has no fresh value
+    if (r.status === 'not_run' && r.notRunReason !== 'deadline') continue;
+    const base = { name: (count.get(key(r)) ?? 0) > 1 ? `${r.name} [#${r.index + 1}]` : r.name, target: r.target };
+    success.samples.push(`${success.name}${labels(base)} ${r.status === 'passed' ? 1 : 0}`);
+    if (r.outcome) outcome.samples.push(`${outcome.name}${labels({ ...base, outcome: r.outcome })} 1`);
+    if (r.durationMs !== null) duration.samples.push(`${duration.name}${labels(base)} ${num(r.durationMs / 1000)}`);
+    if (r.connectMs !== null) connect.samples.push(`${connect.name}${labels(base)} ${num(r.connectMs / 1000)}`);
+  }
+  const t = totals(run);
+  const targets: Family = {
+    name: 'connreset_check_targets',
+    help: 'Targets in the last check run, by status.',
+    samples: [
+      `connreset_check_targets${labels({ status: 'passed' })} ${t.passed}`,
+      `connreset_check_targets${labels({ status: 'failed' })} ${t.failed}`,
+      `connreset_check_targets${labels({ status: 'not_run' })} ${t.notRun}`,
+    ],
+  };
+  const runDuration: Family = {
+    name: 'connreset_check_run_duration_seconds',
+    help: 'Duration of the last check run.',
+    samples: [`connreset_check_run_duration_seconds ${num(run.durationMs / 1000)}`],
+  };
+  const runTs: Family = {
+    name: 'connreset_check_run_timestamp_seconds',
+    help: 'Unix time at which the last check run ended.',
+    samples: [`connreset_check_run_timestamp_seconds ${num(Math.round(now.getTime() / 1000))}`],
+  };
+  const info: Family = {
+    name: 'connreset_check_run_info',
+    help: 'How the last check run ended, and the connreset version.',
+    samples: [`connreset_check_run_info${labels({ stopped_by: run.stoppedBy, version: VERSION })} 1`],
+  };
+
+  const out: string[] = [];
+  for (const f of [success, outcome, duration, connect, targets, runDuration, runTs, info]) {
+    if (f.samples.length === 0) continue;
+    out.push(`# HELP ${f.name} ${f.help}`);
+    out.push(`# TYPE ${f.name} gauge`);
+    out.push(...f.samples);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export function writePrometheus(path: string, run: CheckRun): void {
+  writeFileAtomic(path, renderPrometheus(run));
+}
