@@ -1,0 +1,103 @@
+/**
+ * Diagnosis: the outcome of one observation, the causes it points to ranked by confidence with
+ * the evidence from this very timeline, and what the user's own client would have reported.
+ * Pure: every judgement is a row in src/knowledge/; this module only combines them.
+ */
+import { DIAGNOSIS_SCHEMA, type ClientErrorView, type Diagnosis, type RankedCause } from './diagnosis.js';
+import type { Observation } from './observation.js';
+import type { Outcome } from './outcome.js';
+import { classifyDetailed } from './classify.js';
+import { computeFacts, type Facts, type Vars } from './facts.js';
+import { signalsOf } from './signals.js';
+import { fill } from './template.js';
+import { CAUSES, type CauseId } from '../knowledge/causes.js';
+import { OUTCOME_CAUSES, SIGNAL_RULES, type Signal } from '../knowledge/outcome-causes.js';
+import { OUTCOME_INFO, isHealthy } from '../knowledge/outcomes.js';
+import { CLIENT_ERRORS } from '../knowledge/client-errors.js';
+
+/** Confidence stays inside this range: a timeline never proves a cause outright, nor rules one out. */
+const MIN_CONFIDENCE = 0.05;
+const MAX_CONFIDENCE = 0.95;
+
+export function diagnose(obs: Observation): Diagnosis {
+  const { outcome, decisive } = classifyDetailed(obs);
+  const facts = computeFacts(obs, outcome, decisive);
+  const signals = signalsOf(obs, outcome, facts);
+  return {
+    schema: DIAGNOSIS_SCHEMA,
+    outcome,
+    healthy: isHealthy(outcome),
+    summary: fill(OUTCOME_INFO[outcome].story, facts.vars) ?? OUTCOME_INFO[outcome].wire,
+    causes: rankCauses(outcome, facts, signals),
+    clientError: clientErrorFor(outcome, facts.vars),
+  };
+}
+
+interface Scored {
+  id: CauseId;
+  score: number;
+  evidence: string[];
+  /** position in the outcome's table, to break ties the way the table orders them */
+  order: number;
+}
+
+export function rankCauses(outcome: Outcome, facts: Facts, signals: ReadonlySet<Signal>): RankedCause[] {
+  const scored = new Map<CauseId, Scored>();
+  OUTCOME_CAUSES[outcome].forEach((candidate, order) => {
+    scored.set(candidate.cause, {
+      id: candidate.cause,
+      score: candidate.weight,
+      evidence: sentences(candidate.evidence, facts.vars),
+      order,
+    });
+  });
+  // signals only speak about a timeline that failed; a healthy one has nothing to explain
+  if (scored.size > 0) {
+    for (const rule of SIGNAL_RULES) {
+      if (!signals.has(rule.signal)) continue;
+      const entry = scored.get(rule.cause) ?? { id: rule.cause, score: 0, evidence: [], order: scored.size };
+      entry.score += rule.delta;
+      const sentence = rule.evidence === null ? null : fill(rule.evidence, facts.vars);
+      if (sentence !== null) entry.evidence.unshift(sentence);
+      scored.set(rule.cause, entry);
+    }
+  }
+  return [...scored.values()]
+    .filter((entry) => entry.score > 0)
+    .sort((a, b) => b.score - a.score || a.order - b.order)
+    .map((entry) => ({
+      id: entry.id,
+      title: CAUSES[entry.id].title,
+      confidence: round2(Math.min(MAX_CONFIDENCE, Math.max(MIN_CONFIDENCE, entry.score))),
+      evidence: entry.evidence,
+      remediation: [...CAUSES[entry.id].remediation],
+    }));
+}
+
+function sentences(templates: readonly string[], vars: Vars): string[] {
+  return templates.flatMap((template) => {
+    const text = fill(template, vars);
+    return text === null ? [] : [text];
+  });
+}
+
+function clientErrorFor(outcome: Outcome, vars: Vars): ClientErrorView | null {
+  const family = OUTCOME_INFO[outcome].clientError;
+  if (family === null) return null;
+  const view = CLIENT_ERRORS[family];
+  const put = (text: string | null): string | null => (text === null ? null : (fill(text, vars) ?? text.replace(/\{\w+\}/g, '…')));
+  return {
+    symbol: view.symbol,
+    linux: put(view.linux),
+    macos: put(view.macos),
+    windows: put(view.windows),
+    node: put(view.node),
+    python: put(view.python),
+    java: put(view.java),
+    go: put(view.go),
+  };
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}

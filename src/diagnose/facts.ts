@@ -1,0 +1,223 @@
+/**
+ * Facts about one timeline, in the words evidence templates use: delays between events, byte
+ * counts, what the payload was, how long the connection sat silent. Pure functions of the
+ * Observation and the event its outcome rests on.
+ */
+import { formatMs } from '../duration.js';
+import type { Observation, TimelineEvent } from './observation.js';
+import type { Outcome } from './outcome.js';
+import { matchKnownIdleTimeout, type KnownIdleTimeout } from '../knowledge/known-idle-timeouts.js';
+
+export type Vars = Readonly<Record<string, string | null>>;
+
+export interface Facts {
+  vars: Vars;
+  /** ms of silence before the connection was dropped (idle and resume outcomes) */
+  silenceMs: number | null;
+  knownIdle: KnownIdleTimeout | null;
+  /** escaped text of what came back after our first send (reply phase) */
+  replyText: string;
+  /** escaped text received before our first send (a banner) */
+  bannerText: string;
+  tlsFailure: Extract<TimelineEvent, { kind: 'tls_failed' }> | null;
+}
+
+const PAYLOAD_NAMES: Readonly<Record<Observation['options']['send'], string | null>> = {
+  none: null,
+  http: 'HTTP request',
+  text: 'text payload',
+  hex: 'payload',
+  file: 'file payload',
+  protocol: 'protocol greeting',
+};
+
+const IDLE_OUTCOMES: ReadonlySet<Outcome> = new Set<Outcome>([
+  'reset_while_idle',
+  'closed_while_idle',
+  'reset_on_resume',
+  'timeout_on_resume',
+  'closed_on_resume',
+]);
+
+export function isIdleOutcome(outcome: Outcome): boolean {
+  return IDLE_OUTCOMES.has(outcome);
+}
+
+export function computeFacts(obs: Observation, outcome: Outcome, decisive: TimelineEvent | null): Facts {
+  const events = obs.events;
+  const until = decisive ? events.indexOf(decisive) : events.length;
+  const before = events.slice(0, until < 0 ? events.length : until);
+  const at = decisive?.t ?? null;
+
+  const connecting = find(events, 'connecting');
+  const connected = find(before, 'connected');
+  const firstSent = find(events, 'sent');
+  const lastSentBefore = findLast(before, 'sent');
+  const resumeSent = events.find((e): e is EventOf<'sent'> => e.kind === 'sent' && e.phase === 'resume') ?? null;
+  const replyEvents = receivedAfter(before, lastSentBefore);
+  const replyBytes = sum(replyEvents);
+  const lastReceivedBefore = findLast(before, 'received');
+  const errorEvent = decisive?.kind === 'error' || decisive?.kind === 'resolve_failed' ? decisive : (find(events, 'error') ?? find(events, 'resolve_failed'));
+  const tlsFailure = decisive?.kind === 'tls_failed' ? decisive : null;
+
+  const silenceMs = isIdleOutcome(outcome) ? silenceBefore(events, outcome, decisive, resumeSent) : null;
+  const knownIdle = silenceMs === null ? null : matchKnownIdleTimeout(silenceMs);
+
+  const remote = `${obs.address !== null && obs.address.includes(':') ? `[${obs.address}]` : (obs.address ?? obs.host)}:${obs.port}`;
+  const payloadName = PAYLOAD_NAMES[obs.options.send];
+  const sizedPayload =
+    firstSent && payloadName ? `${firstSent.bytes}-byte ${payloadName}${obs.options.tls ? ' (inside TLS)' : ''}` : null;
+  const replyText = replyPreviewText(events, firstSent);
+  const bannerText = receivedBefore(events, firstSent).join('');
+  const resumeAnswer = resumeAnswerText(events, resumeSent);
+
+  const vars: Record<string, string | null> = {
+    host: obs.host,
+    port: String(obs.port),
+    remote,
+    altTarget: alternativeTarget(obs),
+    errorCode: errorEvent && 'code' in errorEvent ? errorEvent.code : null,
+    errorMessage: errorEvent && 'message' in errorEvent ? errorEvent.message : null,
+    connectAnswer: span(connecting?.t, at),
+    connectTimeout: formatMs(obs.options.connectTimeoutMs),
+    afterConnect: span(connected?.t, at),
+    afterTlsStart: obs.options.tls ? span(connected?.t, at) : null,
+    tlsError: tlsErrorText(decisive),
+    tlsAlert: tlsFailure?.alert ?? null,
+    sent: sizedPayload ? `our ${sizedPayload}` : null,
+    sentResume: resumeSent && payloadName ? `${resumeSent.bytes}-byte ${payloadName}` : null,
+    afterSend: span(lastSentBefore?.t, at),
+    reply: replyBytes > 0 ? `a ${replyBytes}-byte reply` : null,
+    replyBytes: replyBytes > 0 ? String(replyBytes) : null,
+    afterReply: span(lastReceivedBefore?.t, at),
+    afterFirstByte: replyEvents.length > 1 ? span(replyEvents[0]?.t, replyEvents[replyEvents.length - 1]?.t) : null,
+    replyPreview: replyText ? quote(replyText) : bannerText ? quote(bannerText) : null,
+    replyTimeout: formatMs(obs.options.replyTimeoutMs),
+    silence: silenceMs === null ? null : formatMs(silenceMs),
+    idleAbout: silenceMs === null ? null : aboutSeconds(silenceMs),
+    reconnectBefore: silenceMs === null ? null : reconnectBefore(silenceMs),
+    resumeAnswer,
+    expect: obs.options.expect,
+    keepalive: obs.options.keepaliveMs === null ? null : formatMs(obs.options.keepaliveMs),
+    knownIdle: knownIdle?.who ?? null,
+  };
+  return { vars, silenceMs, knownIdle, replyText, bannerText, tlsFailure };
+}
+
+type Kind = TimelineEvent['kind'];
+type EventOf<K extends Kind> = Extract<TimelineEvent, { kind: K }>;
+
+function find<K extends Kind>(events: readonly TimelineEvent[], kind: K): EventOf<K> | null {
+  return (events.find((e) => e.kind === kind) as EventOf<K> | undefined) ?? null;
+}
+
+function findLast<K extends Kind>(events: readonly TimelineEvent[], kind: K): EventOf<K> | null {
+  for (let i = events.length - 1; i >= 0; i--) if (events[i]?.kind === kind) return events[i] as EventOf<K>;
+  return null;
+}
+
+function receivedAfter(events: readonly TimelineEvent[], from: TimelineEvent | null): EventOf<'received'>[] {
+  if (!from) return [];
+  const start = events.indexOf(from);
+  return events.slice(start + 1).filter((e): e is EventOf<'received'> => e.kind === 'received');
+}
+
+function receivedBefore(events: readonly TimelineEvent[], until: TimelineEvent | null): string[] {
+  const end = until ? events.indexOf(until) : events.length;
+  return events.slice(0, end).flatMap((e) => (e.kind === 'received' ? [e.preview] : []));
+}
+
+function sum(events: readonly EventOf<'received'>[]): number {
+  return events.reduce((total, e) => total + e.bytes, 0);
+}
+
+function span(from: number | undefined, to: number | null | undefined): string | null {
+  if (from === undefined || to === null || to === undefined || to < from) return null;
+  return formatMs(to - from);
+}
+
+/** The text of the reply to our first send, from the escaped previews of its chunks. */
+function replyPreviewText(events: readonly TimelineEvent[], firstSent: TimelineEvent | null): string {
+  if (!firstSent) return '';
+  const out: string[] = [];
+  for (const e of events.slice(events.indexOf(firstSent) + 1)) {
+    if (e.kind === 'sent' || e.phase === 'idle' || e.phase === 'resume') break;
+    if (e.kind === 'received') out.push(e.preview);
+  }
+  return out.join('');
+}
+
+/** When the silence began: the last thing either side said before the drop. */
+function silenceBefore(
+  events: readonly TimelineEvent[],
+  outcome: Outcome,
+  decisive: TimelineEvent | null,
+  resumeSent: TimelineEvent | null,
+): number | null {
+  const resumed = outcome === 'reset_on_resume' || outcome === 'timeout_on_resume' || outcome === 'closed_on_resume';
+  const end = resumed ? resumeSent : decisive;
+  if (!end) return null;
+  let lastActivity: number | null = null;
+  for (const e of events) {
+    if (e === end) break;
+    if (e.kind === 'sent' || e.kind === 'received' || e.kind === 'connected' || e.kind === 'tls_established') lastActivity = e.t;
+  }
+  return lastActivity === null ? null : end.t - lastActivity;
+}
+
+/** "about 5 s": whole seconds from 2 s up, else the measured time. */
+function aboutSeconds(ms: number): string {
+  if (ms < 2000) return formatMs(ms);
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s} s` : formatMs(s * 1000);
+}
+
+/** A safe margin under the measured timeout: 80 %, in whole seconds where that makes sense. */
+function reconnectBefore(ms: number): string {
+  const safe = ms * 0.8;
+  if (safe < 2000) return formatMs(safe);
+  const s = Math.floor(Math.round(ms / 1000) * 0.8);
+  return s < 60 ? `${s} s` : formatMs(s * 1000);
+}
+
+function tlsErrorText(decisive: TimelineEvent | null): string | null {
+  if (!decisive || decisive.phase !== 'tls') return null;
+  switch (decisive.kind) {
+    case 'tls_failed':
+      return `${decisive.code} (${decisive.message})`;
+    case 'reset':
+      return `an RST from the peer (${decisive.code})`;
+    case 'fin':
+      return 'a graceful close (FIN) from the peer';
+    case 'timeout':
+      return `no answer within ${formatMs(decisive.limitMs)}`;
+    case 'error':
+      return `${decisive.code} (${decisive.message})`;
+    default:
+      return null;
+  }
+}
+
+/** What happened when we spoke again after the peer's FIN (the probe tries, as a pooled client would). */
+function resumeAnswerText(events: readonly TimelineEvent[], resumeSent: TimelineEvent | null): string | null {
+  if (!resumeSent) return null;
+  const after = events.slice(events.indexOf(resumeSent) + 1);
+  const answer = after.find((e) => e.kind === 'reset' || e.kind === 'error' || e.kind === 'received');
+  if (!answer) return null;
+  if (answer.kind === 'reset') return `our request after the idle hold drew an RST ${formatMs(answer.t - resumeSent.t)} later (${answer.code})`;
+  if (answer.kind === 'error') return `our request after the idle hold failed with ${answer.code}`;
+  return null;
+}
+
+/** The same endpoint in the other protocol: TLS if we spoke plain, plain if we spoke TLS. */
+function alternativeTarget(obs: Observation): string {
+  const host = obs.host.includes(':') ? `[${obs.host}]` : obs.host;
+  const http = obs.options.send === 'http';
+  const scheme = obs.options.tls ? (http ? 'http' : 'tcp') : http ? 'https' : 'tls';
+  return `connreset probe ${scheme}://${host}:${obs.port}`;
+}
+
+function quote(text: string): string {
+  const max = 60;
+  return `"${text.length > max ? `${text.slice(0, max)}…` : text}"`;
+}

@@ -1,0 +1,47 @@
+/**
+ * Signals: yes/no facts about one timeline that move causes up or down (the rules that use them
+ * are data in src/knowledge/outcome-causes.ts).
+ */
+import type { Observation } from './observation.js';
+import type { Outcome } from './outcome.js';
+import { isIdleOutcome, type Facts } from './facts.js';
+import type { Signal } from '../knowledge/outcome-causes.js';
+
+/** A TLS record header (handshake 0x16 or alert 0x15, version 3.x) as the escaped preview shows it. */
+const TLS_RECORD = /^\\x1[56]\\x03\\x0[0-4]/;
+/** What servers that speak TLS say to a plain HTTP request (Go net/http, nginx). */
+const HTTPS_PORT_WORDS = /HTTP request to an HTTPS server|plain HTTP request was sent to HTTPS port|requires? (TLS|SSL)/i;
+/** OpenSSL's words for a peer that answered our ClientHello with something that is not TLS. */
+const NOT_TLS_ERRORS = /WRONG_VERSION_NUMBER|wrong version number|PACKET_LENGTH_TOO_LONG|packet length too long|HTTP_REQUEST|http request|UNKNOWN_PROTOCOL|unknown protocol/;
+const HTTP_ERROR_STATUS = /^HTTP\/\d(\.\d)? [45]\d\d/;
+const LIMIT_WORDS = /too many (connections|clients)|max(imum)?[ _-]?connections|server (is )?busy|overloaded|try again later/i;
+
+type Check = (obs: Observation, outcome: Outcome, facts: Facts) => boolean;
+
+const CHECKS: Readonly<Record<Signal, Check>> = {
+  reply_looks_tls_on_plain: (obs, _o, f) => !obs.options.tls && TLS_RECORD.test(f.replyText || f.bannerText),
+  reply_says_https_port: (obs, _o, f) => !obs.options.tls && HTTPS_PORT_WORDS.test(f.replyText),
+  tls_peer_not_tls: (_obs, _o, f) => f.tlsFailure !== null && NOT_TLS_ERRORS.test(`${f.tlsFailure.code} ${f.tlsFailure.message}`),
+  tls_alert: (_obs, _o, f) => f.tlsFailure?.alert != null,
+  tls_reset_after_hello: (obs, outcome) => outcome === 'tls_failure' && obs.events.some((e) => e.phase === 'tls' && e.kind === 'reset'),
+  idle_matches_known_middlebox: (_obs, _o, f) => f.knownIdle?.enforcer === 'middlebox',
+  idle_matches_known_server: (_obs, _o, f) => f.knownIdle?.enforcer === 'server',
+  idle_round_seconds: (_obs, _o, f) => f.silenceMs !== null && f.silenceMs >= 1000 && isRoundSeconds(f.silenceMs),
+  reply_is_http_error: (_obs, _o, f) => HTTP_ERROR_STATUS.test(f.replyText),
+  reply_mentions_limit: (_obs, _o, f) => LIMIT_WORDS.test(`${f.bannerText} ${f.replyText}`),
+  keepalive_was_on: (obs, outcome) => obs.options.keepaliveMs !== null && isIdleOutcome(outcome),
+};
+
+/** Within 2 % (at least 50 ms) of a whole number of seconds, as a configured timer fires. */
+function isRoundSeconds(ms: number): boolean {
+  const nearest = Math.round(ms / 1000) * 1000;
+  return Math.abs(ms - nearest) <= Math.max(50, ms * 0.02);
+}
+
+export function signalsOf(obs: Observation, outcome: Outcome, facts: Facts): Set<Signal> {
+  const found = new Set<Signal>();
+  for (const [signal, check] of Object.entries(CHECKS) as [Signal, Check][]) {
+    if (check(obs, outcome, facts)) found.add(signal);
+  }
+  return found;
+}

@@ -1,0 +1,18 @@
+/**
+ * Fills {placeholders} in evidence templates. A template that names a fact this timeline does not
+ * have yields null, so a sentence is either whole or absent.
+ */
+import type { Vars } from './facts.js';
+
+export function fill(template: string, vars: Vars): string | null {
+  let missing = false;
+  const text = template.replace(/\{(\w+)\}/g, (_whole, name: string) => {
+    const value = vars[name];
+    if (value === null || value === undefined) {
+      missing = true;
+      return '';
+    }
+    return value;
+  });
+  return missing ? null : text;
+}

@@ -1,0 +1,287 @@
+/**
+ * Which causes an outcome points to, how strongly, and the evidence sentences that tie each to a
+ * timeline; then the signals (facts computed from the timeline) that move a cause up or down.
+ * Adding a cause to an outcome, or a new signal, is adding a row.
+ *
+ * Templates use {placeholders} filled from the observation (src/diagnose/facts.ts); a sentence
+ * whose placeholder has no value for this timeline is left out, never printed half-filled.
+ */
+import type { Outcome } from '../diagnose/outcome.js';
+import type { CauseId } from './causes.js';
+
+export interface CandidateCause {
+  cause: CauseId;
+  /** prior confidence for this outcome, 0..1 */
+  weight: number;
+  evidence: readonly string[];
+}
+
+export const OUTCOME_CAUSES: Readonly<Record<Outcome, readonly CandidateCause[]>> = {
+  ok: [],
+  dns_failure: [
+    { cause: 'dns_problem', weight: 0.9, evidence: ['the name {host} did not resolve ({errorCode}): no packet left this machine'] },
+  ],
+  refused: [
+    {
+      cause: 'nothing_listening',
+      weight: 0.7,
+      evidence: ['the connection to {remote} was refused {connectAnswer} after our SYN: the host is up, but nothing accepts on port {port}'],
+    },
+    { cause: 'firewall_intervention', weight: 0.3, evidence: ['a firewall REJECT rule answers with the same RST; a probe from the server itself tells them apart'] },
+  ],
+  unreachable: [
+    { cause: 'routing_problem', weight: 0.65, evidence: ['the connect to {remote} failed with {errorCode} {connectAnswer} after our SYN: no route to the host'] },
+    { cause: 'firewall_intervention', weight: 0.3, evidence: ['a firewall sending ICMP "administratively prohibited" looks the same'] },
+  ],
+  connect_timeout: [
+    { cause: 'packet_filter_drop', weight: 0.6, evidence: ['our SYN to {remote} got no answer at all within {connectTimeout}: its packets are dropped on the way, or the host is down'] },
+    { cause: 'routing_problem', weight: 0.3, evidence: ['a black-holed route or a dead host gives the same silence'] },
+    { cause: 'connection_limit', weight: 0.2, evidence: ['a listener whose accept queue is full drops new SYNs silently too'] },
+  ],
+  reset_on_connect: [
+    {
+      cause: 'connection_limit',
+      weight: 0.45,
+      evidence: ['the peer accepted the connection and reset it {afterConnect} later, before we sent a byte: it refuses this client, or is at its connection limit'],
+    },
+    { cause: 'firewall_intervention', weight: 0.35, evidence: ['a proxy or firewall that completes the handshake and then rejects the flow resets the same way'] },
+    { cause: 'server_crash_restart', weight: 0.25, evidence: ['a server that is shutting down resets what its listen queue still held'] },
+    { cause: 'app_error_close', weight: 0.2, evidence: ['an application that aborts connections on accept (SO_LINGER 0) does this on purpose'] },
+  ],
+  closed_on_connect: [
+    {
+      cause: 'connection_limit',
+      weight: 0.45,
+      evidence: ['the peer accepted the connection and closed it gracefully {afterConnect} later, before we sent anything'],
+    },
+    { cause: 'wrong_service_on_port', weight: 0.3, evidence: ['check which process owns port {port}: a service that expects another client closes at once'] },
+    { cause: 'app_error_close', weight: 0.25, evidence: ['an application that rejects this client (allow-list, TLS-only, maintenance mode) closes at once'] },
+  ],
+  tls_failure: [
+    { cause: 'tls_problem', weight: 0.55, evidence: ['the TLS handshake with {remote} failed {afterTlsStart} after it began: {tlsError}'] },
+    { cause: 'protocol_mismatch', weight: 0.3, evidence: ['a port that does not speak TLS fails the handshake too; compare with {altTarget}'] },
+    { cause: 'firewall_intervention', weight: 0.2, evidence: ['a firewall that filters on the TLS ClientHello (SNI) aborts handshakes it dislikes'] },
+  ],
+  reset_after_send: [
+    {
+      cause: 'app_error_close',
+      weight: 0.5,
+      evidence: ['the RST came {afterSend} after {sent}, with no reply: the service on this port rejected the request'],
+    },
+    { cause: 'protocol_mismatch', weight: 0.35, evidence: ['a service that cannot parse what we sent resets like this: is it speaking another protocol? try {altTarget}'] },
+    { cause: 'wrong_service_on_port', weight: 0.25, evidence: ['check which process owns port {port}'] },
+    { cause: 'firewall_intervention', weight: 0.2, evidence: ['an IPS or proxy that dislikes the content injects resets like this'] },
+  ],
+  closed_after_send: [
+    {
+      cause: 'app_error_close',
+      weight: 0.45,
+      evidence: ['the peer closed the connection gracefully {afterSend} after {sent}, without a byte of reply: the application gave up on the request'],
+    },
+    {
+      cause: 'protocol_mismatch',
+      weight: 0.4,
+      evidence: ['a TLS server closes like this when it gets plain text (and a plain server when it gets a TLS ClientHello): try {altTarget}'],
+    },
+    { cause: 'wrong_service_on_port', weight: 0.25, evidence: ['check which process owns port {port}'] },
+  ],
+  no_reply: [
+    {
+      cause: 'server_slow_or_overloaded',
+      weight: 0.5,
+      evidence: ['we sent {sent} and not one byte came back within {replyTimeout}; the connection stayed open: the server is stuck, overloaded or waiting on something'],
+    },
+    {
+      cause: 'protocol_mismatch',
+      weight: 0.35,
+      evidence: ['a server waiting for a different request (its own protocol, a TLS ClientHello, the end of a line) stays silent too: try {altTarget}'],
+    },
+    { cause: 'wrong_service_on_port', weight: 0.2, evidence: ['check which process owns port {port}'] },
+  ],
+  send_stalled: [
+    {
+      cause: 'server_slow_or_overloaded',
+      weight: 0.6,
+      evidence: ['the peer accepted the connection but stopped reading: its receive window stayed closed and {sent} could not be sent'],
+    },
+    { cause: 'app_error_close', weight: 0.2, evidence: ['an application stuck in a bug (a deadlock, a blocked event loop) stops reading its sockets'] },
+  ],
+  reply_then_reset: [
+    {
+      cause: 'app_error_close',
+      weight: 0.6,
+      evidence: ['the peer sent {reply} and then reset the connection {afterReply} later instead of closing it: it closes sockets with unread data, or aborts them (SO_LINGER 0)'],
+    },
+    { cause: 'server_crash_restart', weight: 0.25, evidence: ['a worker that crashes right after answering resets its connections'] },
+    { cause: 'firewall_intervention', weight: 0.15, evidence: ['a proxy or IPS that dislikes the reply can inject the RST'] },
+  ],
+  reply_then_close: [
+    {
+      cause: 'server_closes_after_reply',
+      weight: 0.6,
+      evidence: ['the peer sent {reply} and closed the connection gracefully {afterReply} later: it does not keep connections alive, so a pooled client must not reuse this one'],
+    },
+    { cause: 'app_error_close', weight: 0.15, evidence: ['an application that closes after an error reply looks the same: read the reply ({replyPreview})'] },
+    { cause: 'protocol_mismatch', weight: 0.1, evidence: ['a service answering in another protocol closes after its error: try {altTarget}'] },
+  ],
+  slow_reply: [
+    {
+      cause: 'server_slow_or_overloaded',
+      weight: 0.7,
+      evidence: ['the reply trickled in: {replyBytes} bytes, the last {afterFirstByte} after the first, and it stopped before the end of its headers; a client with a read timeout gives up on it'],
+    },
+    { cause: 'firewall_intervention', weight: 0.1, evidence: ['a tarpit (a firewall that slows suspected scanners) trickles like this on purpose'] },
+  ],
+  expect_failed: [
+    { cause: 'wrong_service_on_port', weight: 0.5, evidence: ['the reply did not match /{expect}/: it began {replyPreview}'] },
+    { cause: 'app_error_close', weight: 0.3, evidence: ['an application error page or an error line answers instead of the expected reply'] },
+  ],
+  reset_while_idle: [
+    {
+      cause: 'server_idle_timeout',
+      weight: 0.5,
+      evidence: ['the peer reset the connection after {silence} of silence: its idle timeout is about {idleAbout}, and it aborts rather than closing; send keepalives or reconnect after {reconnectBefore}'],
+    },
+    {
+      cause: 'middlebox_idle_timeout',
+      weight: 0.4,
+      evidence: ['a NAT, firewall or load balancer that resets idle flows (e.g. Azure Load Balancer with TCP reset on idle) sends the same RST; the server\'s logs would show no close'],
+    },
+    { cause: 'server_crash_restart', weight: 0.15, evidence: ['a server restarting during the idle hold resets its connections too'] },
+  ],
+  closed_while_idle: [
+    {
+      cause: 'server_idle_timeout',
+      weight: 0.75,
+      evidence: ['the server closed the connection gracefully after {silence} of silence: its idle timeout is about {idleAbout}; send keepalives or reconnect after {reconnectBefore}'],
+    },
+    {
+      cause: 'wrote_after_peer_closed',
+      weight: 0.35,
+      evidence: ['a pooled client that reuses this connection after {idleAbout} of quiet writes into a closed socket: {resumeAnswer}'],
+    },
+    { cause: 'middlebox_idle_timeout', weight: 0.25, evidence: ['a load balancer in front of the server closes idle client connections the same way'] },
+  ],
+  reset_on_resume: [
+    {
+      cause: 'middlebox_idle_timeout',
+      weight: 0.6,
+      evidence: ['the connection stayed silent for {silence} with no FIN or RST, then our {sentResume} was answered with an RST {afterSend} later: something on the path had forgotten the connection, as a NAT gateway or firewall does when its idle timer expires'],
+    },
+    { cause: 'server_idle_timeout', weight: 0.3, evidence: ['or the server dropped the connection without telling us (an idle reaper that does not send FIN)'] },
+    { cause: 'server_crash_restart', weight: 0.25, evidence: ['a server restarted during the idle hold answers the old connection with an RST'] },
+  ],
+  timeout_on_resume: [
+    {
+      cause: 'middlebox_idle_timeout',
+      weight: 0.6,
+      evidence: ['after {silence} of silence our {sentResume} got no answer within {replyTimeout}: the connection\'s packets are dropped, as by a load balancer or firewall whose idle timer expired without telling either side'],
+    },
+    { cause: 'packet_filter_drop', weight: 0.3, evidence: ['a firewall that dropped the flow\'s state discards its packets silently'] },
+    { cause: 'server_slow_or_overloaded', weight: 0.2, evidence: ['or the server is stuck and no longer answers this connection'] },
+  ],
+  closed_on_resume: [
+    { cause: 'server_idle_timeout', weight: 0.55, evidence: ['the peer closed the connection when we spoke again after {silence} of silence'] },
+    { cause: 'wrote_after_peer_closed', weight: 0.3, evidence: ['a pooled client reusing a connection the server has given up on sees exactly this'] },
+    { cause: 'middlebox_idle_timeout', weight: 0.2, evidence: ['a proxy whose idle timer expired closes the client side like this'] },
+  ],
+  error: [
+    { cause: 'local_resource_exhaustion', weight: 0.25, evidence: ['the socket failed with {errorCode}: {errorMessage}'] },
+    { cause: 'local_software_abort', weight: 0.2, evidence: ['the local host aborted the connection ({errorCode})'] },
+  ],
+};
+
+/** Facts about one timeline that strengthen or weaken a cause, computed in src/diagnose/signals.ts. */
+export const SIGNALS = [
+  'reply_looks_tls_on_plain',
+  'reply_says_https_port',
+  'tls_peer_not_tls',
+  'tls_alert',
+  'tls_reset_after_hello',
+  'idle_matches_known_middlebox',
+  'idle_matches_known_server',
+  'idle_round_seconds',
+  'reply_is_http_error',
+  'reply_mentions_limit',
+  'keepalive_was_on',
+] as const;
+
+export type Signal = (typeof SIGNALS)[number];
+
+export interface SignalRule {
+  signal: Signal;
+  cause: CauseId;
+  /** added to the cause's confidence (negative lowers it) */
+  delta: number;
+  /** a sentence for the cause's evidence, or null when the base evidence already says it */
+  evidence: string | null;
+}
+
+export const SIGNAL_RULES: readonly SignalRule[] = [
+  {
+    signal: 'reply_looks_tls_on_plain',
+    cause: 'protocol_mismatch',
+    delta: 0.7,
+    evidence: 'the bytes that came back are a TLS record ({replyPreview}) although we sent plain text: this port speaks TLS; try {altTarget}',
+  },
+  {
+    signal: 'reply_says_https_port',
+    cause: 'protocol_mismatch',
+    delta: 0.7,
+    evidence: 'the reply says {replyPreview}: this port expects TLS; try {altTarget}',
+  },
+  {
+    signal: 'tls_peer_not_tls',
+    cause: 'protocol_mismatch',
+    delta: 0.6,
+    evidence: 'the handshake failed with {tlsError}: the server answered our ClientHello with something that is not TLS (plain text or HTTP); this port does not speak TLS, try {altTarget}',
+  },
+  {
+    signal: 'tls_alert',
+    cause: 'tls_problem',
+    delta: 0.3,
+    evidence: 'the server refused our handshake with the TLS alert "{tlsAlert}": align TLS versions and ciphers, send SNI, or provide a client certificate',
+  },
+  {
+    signal: 'tls_reset_after_hello',
+    cause: 'firewall_intervention',
+    delta: 0.15,
+    evidence: 'the connection was reset {afterTlsStart} into the handshake, right after our ClientHello: a server that rejects our TLS offer, or a firewall filtering on SNI, does this',
+  },
+  {
+    signal: 'idle_matches_known_middlebox',
+    cause: 'middlebox_idle_timeout',
+    delta: 0.45,
+    evidence: '{silence} of silence matches the idle timeout of {knownIdle}',
+  },
+  {
+    signal: 'idle_matches_known_server',
+    cause: 'server_idle_timeout',
+    delta: 0.2,
+    evidence: '{silence} of silence matches {knownIdle}',
+  },
+  {
+    signal: 'idle_round_seconds',
+    cause: 'server_idle_timeout',
+    delta: 0.05,
+    evidence: 'the silence was a round {idleAbout}: a configured timeout, not a random failure',
+  },
+  {
+    signal: 'reply_is_http_error',
+    cause: 'app_error_close',
+    delta: 0.25,
+    evidence: 'the reply was an HTTP error ({replyPreview}): the application rejected the request before closing',
+  },
+  {
+    signal: 'reply_mentions_limit',
+    cause: 'connection_limit',
+    delta: 0.4,
+    evidence: 'the peer said {replyPreview}: it is at a connection limit',
+  },
+  {
+    signal: 'keepalive_was_on',
+    cause: 'middlebox_idle_timeout',
+    delta: -0.2,
+    evidence: 'TCP keepalive was on (every {keepalive}), which keeps middlebox idle timers fresh: the server itself is the likelier culprit',
+  },
+];
