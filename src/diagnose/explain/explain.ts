@@ -1,0 +1,197 @@
+/**
+ * explain(): user input → Explanation, pure. Parses the input into an ErrorQuery (number, symbol or
+ * message), looks the error up in the knowledge tables, ranks its causes for the operation the line
+ * shows, and suggests a probe for any endpoint it names. Never throws for any input: bad input is
+ * an ExplainFailure the CLI prints as one line.
+ */
+import { causeById, type CauseId } from '../../knowledge/causes.js';
+import { errorById, type ErrorEntry, type Operation, type Platform } from '../../knowledge/errors.js';
+import { CONTEXT_CODES } from '../../knowledge/log-patterns.js';
+import { resolveMessage, type MessageFinding } from './message.js';
+import { parseNumberText, readingsOf } from './numbers.js';
+import { errorIdForSymbol, nonNetworkErrno, suggestSymbol } from './symbols.js';
+import {
+  EXPLANATION_SCHEMA,
+  type ErrorQuery,
+  type ExplainResult,
+  type Explanation,
+  type ExplainedCause,
+  type Endpoint,
+  type NumberReading,
+} from './types.js';
+
+export interface ExplainOptions {
+  platform?: Platform | undefined;
+  /** fills Explanation.snippet; the caller passes the rendered snippet so this module stays table-only */
+  snippet?: ((errorId: string) => { language: string; code: string } | null) | undefined;
+}
+
+const SYMBOL_RE = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+/** Classifies raw input. Whitespace-only input is reported by explain() as empty. */
+export function parseErrorQuery(raw: string): ErrorQuery {
+  const input = raw.trim();
+  if (parseNumberText(input)) return { kind: 'number', input, value: parseNumberText(input)?.value ?? NaN };
+  if (SYMBOL_RE.test(input)) return { kind: 'symbol', input, symbol: input.toUpperCase() };
+  return { kind: 'message', input };
+}
+
+export function explain(raw: string, options: ExplainOptions = {}): ExplainResult {
+  try {
+    return explainUnsafe(raw, options);
+  } catch (error) {
+    // The tables are data and the patterns are bounded; reaching here is a bug. Still never throw.
+    return { ok: false, failure: { reason: `could not explain this input (${error instanceof Error ? error.message : String(error)})` } };
+  }
+}
+
+function explainUnsafe(raw: string, options: ExplainOptions): ExplainResult {
+  if (raw.trim() === '') return fail('nothing to explain: the message is empty', 'pass a code (10054), a symbol (ECONNRESET) or a log line; use - to read stdin');
+  const query = parseErrorQuery(raw);
+  switch (query.kind) {
+    case 'number':
+      return explainNumber(query.input, query.value, options);
+    case 'symbol':
+      return explainSymbol(query.input, options);
+    case 'message':
+      return explainMessage(query.input, options);
+  }
+}
+
+function fail(reason: string, hint?: string): ExplainResult {
+  return { ok: false, failure: hint ? { reason, hint } : { reason } };
+}
+
+function explainNumber(input: string, value: number, options: ExplainOptions): ExplainResult {
+  const readings = readingsOf(value, { platform: options.platform });
+  const network = readings.find((r) => r.error !== null);
+  const where = options.platform ? ` on ${options.platform}` : '';
+  if (!network?.error) {
+    const hresult = CONTEXT_CODES.find((c) => c.system === 'hresult' && c.code === value);
+    if (hresult) return fail(`${input} is ${hresult.name}: ${hresult.meaning}`);
+    if (readings.length === 0) return fail(`unknown code ${input}${where}: no platform uses it for a network error`, 'try the symbol (ECONNRESET) or paste the whole log line');
+    const names = readings.slice(0, 4).map((r) => `${describeSystem(r)} ${r.symbol}`).join(', ');
+    return fail(`${input} is not a network error${where} (${names})`, 'paste the whole log line so its context picks the meaning');
+  }
+  const entry = errorById(network.error);
+  if (!entry) return fail(`unknown code ${input}`);
+  return { ok: true, explanation: build(entry, { input, inputKind: 'number', readings, operation: null }, options) };
+}
+
+function explainSymbol(input: string, options: ExplainOptions): ExplainResult {
+  const id = errorIdForSymbol(input);
+  const entry = id ? errorById(id) : undefined;
+  if (entry) return { ok: true, explanation: build(entry, { input, inputKind: 'symbol', readings: [], operation: null }, options) };
+  const other = nonNetworkErrno(input);
+  if (other) return fail(`${input.toUpperCase()} is not a network error (${other})`);
+  // a single word may still be a message ("hangup"): try the message resolver before giving up
+  const finding = resolveMessage(input, options.platform);
+  if (finding) return explainFinding(input, finding, options);
+  const suggestion = suggestSymbol(input);
+  return fail(`unknown error symbol ${JSON.stringify(input)}`, suggestion ? `did you mean ${suggestion}?` : 'run `connreset explain --list` for every code connreset knows');
+}
+
+function explainMessage(input: string, options: ExplainOptions): ExplainResult {
+  const finding = resolveMessage(input, options.platform);
+  if (finding) return explainFinding(input, finding, options);
+  const words = input.match(/[A-Za-z_]{4,40}/g) ?? [];
+  const suggestion = words.slice(0, 200).map(suggestSymbol).find((s) => s !== undefined);
+  return fail(
+    'no network error found in this message',
+    suggestion ? `did you mean ${suggestion}?` : 'paste the line with the error text (e.g. "Connection reset by peer") or its code',
+  );
+}
+
+function explainFinding(input: string, finding: MessageFinding, options: ExplainOptions): ExplainResult {
+  const entry = errorById(finding.error);
+  if (!entry) return fail('no network error found in this message');
+  return {
+    ok: true,
+    explanation: build(
+      entry,
+      {
+        input,
+        inputKind: 'message',
+        readings: finding.readings,
+        operation: finding.operation,
+        context: finding.context,
+        alsoSeen: finding.alsoSeen,
+        endpoint: finding.endpoint,
+      },
+      options,
+    ),
+  };
+}
+
+interface BuildInput {
+  input: string;
+  inputKind: ErrorQuery['kind'];
+  readings: NumberReading[];
+  operation: Operation | null;
+  context?: Explanation['context'];
+  alsoSeen?: string[];
+  endpoint?: Endpoint | null;
+}
+
+export function rankCauses(entry: ErrorEntry, operation: Operation | null): CauseId[] {
+  const preferred = (operation && entry.causesByOperation?.[operation]) || [];
+  return [...new Set([...preferred, ...entry.causes])];
+}
+
+function build(entry: ErrorEntry, b: BuildInput, options: ExplainOptions): Explanation {
+  const endpoint = b.endpoint ?? null;
+  const target = endpoint ? formatTarget(endpoint) : 'HOST:PORT';
+  const causes: ExplainedCause[] = rankCauses(entry, b.operation).map((id) => {
+    const c = causeById(id);
+    return {
+      id,
+      title: c.title,
+      summary: c.summary,
+      howToTell: c.howToTell.map((s) => s.replaceAll('HOST:PORT', target)),
+      remediation: c.remediation.map((s) => s.replaceAll('HOST:PORT', target)),
+    };
+  });
+  return {
+    schema: EXPLANATION_SCHEMA,
+    input: b.input,
+    inputKind: b.inputKind,
+    error: { id: entry.id, category: entry.category, title: entry.title, meaning: entry.meaning, wire: entry.wire },
+    readings: b.readings,
+    platforms: { linux: entry.linux, macos: entry.macos, windows: entry.windows, windowsCrt: entry.windowsCrt, libuv: entry.libuv },
+    operation: b.operation,
+    context: b.context ?? [],
+    alsoSeen: b.alsoSeen ?? [],
+    endpoint,
+    probeCommand: endpoint ? `connreset probe ${formatTarget(endpoint)}` : null,
+    causes,
+    notes: entry.notes ?? [],
+    snippet: options.snippet ? options.snippet(entry.id) : null,
+  };
+}
+
+export function formatTarget(e: Endpoint): string {
+  return e.host.includes(':') ? `[${e.host}]:${e.port}` : `${e.host}:${e.port}`;
+}
+
+const SYSTEM_LABEL: Readonly<Record<NumberReading['system'], string>> = {
+  winsock: 'Windows Winsock',
+  'linux-errno': 'Linux errno',
+  'macos-errno': 'macOS/BSD errno',
+  libuv: 'libuv/Node',
+  getaddrinfo: 'getaddrinfo',
+  'windows-system': 'Windows system error',
+  'curl-exit': 'curl exit code',
+  'grpc-status': 'gRPC status',
+  'mysql-client': 'MySQL client error',
+  'windows-crt-errno': 'Windows CRT errno',
+};
+
+export function describeSystem(r: NumberReading): string {
+  const base = SYSTEM_LABEL[r.system];
+  if (r.system === 'libuv' || r.system === 'getaddrinfo') return `${base} on ${platformLabel(r.platform)}`;
+  return base;
+}
+
+export function platformLabel(p: Platform | null): string {
+  return p === 'linux' ? 'Linux' : p === 'macos' ? 'macOS' : p === 'windows' ? 'Windows' : 'any platform';
+}

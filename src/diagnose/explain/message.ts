@@ -1,0 +1,197 @@
+/**
+ * Finds the network error in a pasted log line or stack trace. Every pattern in the knowledge
+ * tables that matches adds its weight to the error it names; the error with the highest total wins
+ * (ties: the one mentioned first). Numbers are read in the context the line gives them.
+ */
+import { ERRORS, type Operation, type Platform } from '../../knowledge/errors.js';
+import {
+  CONTEXT_CODES,
+  CONTEXT_PATTERNS,
+  ENDPOINT_PATTERNS,
+  ERROR_TEXT_PATTERNS,
+  GRPC_STATUS_BY_NAME,
+  NUMBER_PATTERNS,
+  OPERATION_PATTERNS,
+  TYPED_ONLY_SYMBOLS,
+  URL_DEFAULT_PORTS,
+  WEIGHT,
+} from '../../knowledge/log-patterns.js';
+import { parseNumberText, readingsOf } from './numbers.js';
+import { symbolIndex } from './symbols.js';
+import type { ContextNote, Endpoint, NumberReading, NumberSystem } from './types.js';
+
+/** Long pastes are cut here: the error is in the first screenfuls, and patterns stay fast. */
+export const MAX_MESSAGE_CHARS = 100_000;
+
+export interface MessageFinding {
+  error: string;
+  operation: Operation | null;
+  readings: NumberReading[];
+  context: ContextNote[];
+  alsoSeen: string[];
+  endpoint: Endpoint | null;
+}
+
+interface Score {
+  total: number;
+  first: number;
+  operation: Operation | null;
+  operationWeight: number;
+}
+
+const ERRNO_SYSTEMS: readonly NumberSystem[] = ['winsock', 'linux-errno', 'macos-errno', 'libuv', 'windows-system'];
+const GAI_SYSTEMS: readonly NumberSystem[] = ['getaddrinfo', 'winsock'];
+const SOURCE_FILE = /\.(?:java|kt|scala|py|go|js|mjs|cjs|ts|cs|c|h|cc|cpp|rs|rb|php|ex|exs)$/i;
+
+let symbolRe: RegExp | undefined;
+let standardTextRe: { re: RegExp; byText: Map<string, string> } | undefined;
+
+function symbolPattern(): RegExp {
+  if (!symbolRe) {
+    const symbols = [...symbolIndex().keys()].filter((s) => s.length >= 5 && !TYPED_ONLY_SYMBOLS.has(s));
+    symbols.sort((a, b) => b.length - a.length);
+    symbolRe = new RegExp(`(?<![A-Za-z0-9_])(${symbols.join('|')})(?![A-Za-z0-9_])`, 'g');
+  }
+  return symbolRe;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Every platform's standard text of every error ("Connection reset by peer", "No such host is known"). */
+function standardTexts(): { re: RegExp; byText: Map<string, string> } {
+  if (!standardTextRe) {
+    const byText = new Map<string, string>();
+    for (const e of ERRORS) {
+      const codes = [...e.linux, ...e.macos, ...e.windows];
+      const texts = codes.map((c) => c.text.replace(/\.$/, ''));
+      if (e.libuv && e.category === 'errno') texts.push(e.libuv.text);
+      for (const t of texts) if (t.length >= 12 && !byText.has(t.toLowerCase())) byText.set(t.toLowerCase(), e.id);
+    }
+    const alternatives = [...byText.keys()].sort((a, b) => b.length - a.length).map(escapeRe);
+    standardTextRe = { re: new RegExp(`(${alternatives.join('|')})`, 'gi'), byText };
+  }
+  return standardTextRe;
+}
+
+function* matches(re: RegExp, text: string): Generator<RegExpExecArray> {
+  const global = re.global ? re : new RegExp(re.source, `${re.flags}g`);
+  global.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  let guard = 0;
+  while ((m = global.exec(text)) !== null && guard++ < 1000) {
+    if (m[0] === '') global.lastIndex++;
+    yield m;
+  }
+}
+
+export function resolveMessage(raw: string, platform?: Platform): MessageFinding | null {
+  const text = raw.length > MAX_MESSAGE_CHARS ? raw.slice(0, MAX_MESSAGE_CHARS) : raw;
+  const scores = new Map<string, Score>();
+  const add = (error: string, weight: number, at: number, operation?: Operation): void => {
+    const s = scores.get(error) ?? { total: 0, first: at, operation: null, operationWeight: 0 };
+    s.total += weight;
+    s.first = Math.min(s.first, at);
+    if (operation && weight > s.operationWeight) {
+      s.operation = operation;
+      s.operationWeight = weight;
+    }
+    scores.set(error, s);
+  };
+
+  for (const p of ERROR_TEXT_PATTERNS) {
+    const m = p.re.exec(text);
+    if (m) add(p.error, p.weight, m.index, p.operation);
+  }
+  const index = symbolIndex();
+  for (const m of matches(symbolPattern(), text)) {
+    const id = index.get(m[1] ?? '');
+    if (id) add(id, WEIGHT.symbol, m.index);
+  }
+  const std = standardTexts();
+  for (const m of matches(std.re, text)) {
+    const id = std.byText.get((m[1] ?? '').toLowerCase());
+    if (id) add(id, WEIGHT.standardText, m.index);
+  }
+
+  const readings: NumberReading[] = [];
+  const seenNumberAt = new Set<number>();
+  const looksLikeDns = /gaierror|getaddrinfo|name resolution|nodename|servname|resolve/i.test(text);
+  for (const p of NUMBER_PATTERNS) {
+    for (const m of matches(p.re, text)) {
+      const digits = m[1];
+      if (!digits) continue;
+      const at = m.index + m[0].indexOf(digits);
+      if (seenNumberAt.has(at)) continue;
+      seenNumberAt.add(at);
+      const parsed = parseNumberText(digits);
+      if (!parsed) continue;
+      const systems = p.getaddrinfo || (looksLikeDns && parsed.value < 0) ? GAI_SYSTEMS : ERRNO_SYSTEMS;
+      const where = p.platform ?? (parsed.hresult ? 'windows' : platform);
+      let found = readingsOf(parsed.value, { platform: where, systems });
+      if (found.length === 0 && looksLikeDns) found = readingsOf(parsed.value, { platform: where, systems: GAI_SYSTEMS });
+      const network = found.filter((r) => r.error !== null);
+      const best = network[0];
+      if (!best?.error) continue;
+      add(best.error, WEIGHT.number, at);
+      for (const r of found) if (!readings.some((x) => x.number === r.number && x.system === r.system && x.platform === r.platform)) readings.push(r);
+    }
+  }
+
+  const context: ContextNote[] = [];
+  let contextOperation: Operation | null = null;
+  for (const p of CONTEXT_PATTERNS) {
+    for (const m of matches(p.re, text)) {
+      const token = m[1] ?? '';
+      const code = /^\d+$/.test(token) ? Number(token) : /^0x/i.test(token) ? parseInt(token, 16) : GRPC_STATUS_BY_NAME[token];
+      const known = CONTEXT_CODES.find((c) => c.system === p.system && c.code === code);
+      if (!known || context.some((c) => c.system === known.system && c.code === known.code)) continue;
+      context.push({ system: known.system, code: known.code, name: known.name, meaning: known.meaning });
+      if (known.usually) add(known.usually.error, known.usually.weight, m.index, known.operation);
+      contextOperation ??= known.operation ?? null;
+    }
+  }
+
+  let winner: [string, Score] | undefined;
+  for (const entry of scores) {
+    if (!winner || entry[1].total > winner[1].total || (entry[1].total === winner[1].total && entry[1].first < winner[1].first)) winner = entry;
+  }
+  if (!winner) return null;
+  const [error, score] = winner;
+
+  let operation: Operation | null = null;
+  for (const p of OPERATION_PATTERNS) {
+    if (p.re.test(text)) {
+      operation = p.operation;
+      break;
+    }
+  }
+  operation ??= score.operation ?? contextOperation;
+
+  const alsoSeen = [...scores.entries()]
+    .filter(([id, s]) => id !== error && s.total >= WEIGHT.standardText)
+    .sort((a, b) => b[1].total - a[1].total)
+    .map(([id]) => id);
+  const dns = operation === 'dns' || error === 'ENOTFOUND' || error === 'EAI_AGAIN';
+  return { error, operation, readings, context, alsoSeen, endpoint: dns ? null : findEndpoint(text) };
+}
+
+export function findEndpoint(text: string): Endpoint | null {
+  for (const p of ENDPOINT_PATTERNS) {
+    for (const m of matches(p.re, text)) {
+      const groups = m.slice(1).filter((g): g is string => g !== undefined);
+      let scheme: string | undefined;
+      if (groups[0] && URL_DEFAULT_PORTS[groups[0].toLowerCase()] !== undefined && groups.length >= 2 && !/^\d+$/.test(groups[1] ?? '')) {
+        scheme = groups.shift()?.toLowerCase();
+      }
+      const host = groups[0];
+      const portText = groups[1];
+      const port = portText !== undefined ? Number(portText) : scheme ? URL_DEFAULT_PORTS[scheme] : p.defaultPort;
+      if (!host || port === undefined || !Number.isInteger(port) || port < 1 || port > 65535) continue;
+      if (SOURCE_FILE.test(host)) continue;
+      return { host: host.replace(/^\[|\]$/g, ''), port };
+    }
+  }
+  return null;
+}

@@ -1,0 +1,259 @@
+/**
+ * How errors show up in pasted log lines, as data: texts that name an error, places where an error
+ * number appears (and how to read it), codes that are NOT errno values (curl exit codes, gRPC
+ * status, MySQL client errors, HRESULTs), operations, and endpoints. The message resolver scores
+ * every match by weight; nothing here is an if-chain. Patterns are linear (no nested quantifiers)
+ * because they run on arbitrary pasted text.
+ */
+import type { Operation } from './errors.js';
+
+export type LogSource =
+  | 'python'
+  | 'java'
+  | 'go'
+  | 'node'
+  | 'dotnet'
+  | 'curl'
+  | 'openssl'
+  | 'nginx'
+  | 'postgresql'
+  | 'mysql'
+  | 'redis'
+  | 'grpc'
+  | 'rust'
+  | 'android'
+  | 'generic';
+
+/**
+ * Weights: an explicit number in an errno context beats a symbol, which beats a standard text,
+ * which beats the default reading of a non-errno code ("curl 56 is usually a reset").
+ */
+export const WEIGHT = {
+  number: 10,
+  symbol: 9,
+  specificText: 9,
+  standardText: 8,
+  cleanClose: 7,
+  contextDefault: 3,
+  hint: 2,
+} as const;
+
+/** A text that names an error directly. */
+export interface ErrorTextPattern {
+  source: LogSource;
+  re: RegExp;
+  error: string;
+  weight: number;
+  operation?: Operation;
+}
+
+export const ERROR_TEXT_PATTERNS: readonly ErrorTextPattern[] = [
+  // resets
+  { source: 'java', re: /SocketException: Connection reset(?! by)/, error: 'ECONNRESET', weight: WEIGHT.specificText, operation: 'read' },
+  { source: 'java', re: /Connection reset by peer: socket write error/i, error: 'ECONNRESET', weight: WEIGHT.specificText, operation: 'write' },
+  { source: 'curl', re: /Connection was reset/i, error: 'ECONNRESET', weight: WEIGHT.specificText },
+  { source: 'node', re: /\bread ECONNRESET/, error: 'ECONNRESET', weight: WEIGHT.specificText, operation: 'read' },
+  { source: 'generic', re: /connection reset\b/i, error: 'ECONNRESET', weight: WEIGHT.hint },
+  { source: 'python', re: /'Connection aborted\.'/, error: 'ECONNRESET', weight: WEIGHT.hint },
+  { source: 'python', re: /ConnectionResetError/, error: 'ECONNRESET', weight: WEIGHT.specificText },
+  { source: 'generic', re: /forcibly closed by the remote host/i, error: 'ECONNRESET', weight: WEIGHT.specificText },
+  // refused
+  { source: 'python', re: /ConnectionRefusedError/, error: 'ECONNREFUSED', weight: WEIGHT.specificText, operation: 'connect' },
+  { source: 'java', re: /java\.net\.ConnectException/, error: 'ECONNREFUSED', weight: WEIGHT.contextDefault, operation: 'connect' },
+  { source: 'generic', re: /actively refused/i, error: 'ECONNREFUSED', weight: WEIGHT.specificText, operation: 'connect' },
+  { source: 'generic', re: /connection refused/i, error: 'ECONNREFUSED', weight: WEIGHT.standardText, operation: 'connect' },
+  // aborted
+  { source: 'python', re: /ConnectionAbortedError/, error: 'ECONNABORTED', weight: WEIGHT.specificText },
+  { source: 'generic', re: /connection was aborted|Software caused connection abort/i, error: 'ECONNABORTED', weight: WEIGHT.specificText },
+  // timeouts
+  { source: 'java', re: /SocketTimeoutException: Read timed out/, error: 'ETIMEDOUT', weight: WEIGHT.specificText, operation: 'read' },
+  { source: 'java', re: /SocketTimeoutException: connect timed out|ConnectException: Connection timed out/, error: 'ETIMEDOUT', weight: WEIGHT.specificText, operation: 'connect' },
+  { source: 'java', re: /SocketTimeoutException/, error: 'ETIMEDOUT', weight: WEIGHT.standardText },
+  { source: 'python', re: /\bTimeoutError\b|socket\.timeout|ReadTimeout(?:Error)?\b|ConnectTimeout(?:Error)?\b/, error: 'ETIMEDOUT', weight: WEIGHT.standardText },
+  { source: 'go', re: /\bi\/o timeout\b|context deadline exceeded|Client\.Timeout exceeded/, error: 'ETIMEDOUT', weight: WEIGHT.standardText },
+  { source: 'curl', re: /Operation timed out after|Connection timed out after|Timed out\b/, error: 'ETIMEDOUT', weight: WEIGHT.standardText },
+  { source: 'nginx', re: /upstream timed out/, error: 'ETIMEDOUT', weight: WEIGHT.standardText },
+  { source: 'grpc', re: /DEADLINE_EXCEEDED|code = DeadlineExceeded|Deadline Exceeded/, error: 'ETIMEDOUT', weight: WEIGHT.contextDefault },
+  { source: 'generic', re: /\btimed out\b|\btimeout\b/i, error: 'ETIMEDOUT', weight: WEIGHT.hint },
+  // broken pipe
+  { source: 'python', re: /BrokenPipeError/, error: 'EPIPE', weight: WEIGHT.specificText, operation: 'write' },
+  { source: 'generic', re: /broken pipe/i, error: 'EPIPE', weight: WEIGHT.standardText, operation: 'write' },
+  // unreachable
+  { source: 'java', re: /NoRouteToHostException/, error: 'EHOSTUNREACH', weight: WEIGHT.specificText, operation: 'connect' },
+  { source: 'java', re: /java\.net\.BindException/, error: 'EADDRINUSE', weight: WEIGHT.contextDefault, operation: 'bind' },
+  { source: 'generic', re: /\bAddress in use\b/, error: 'EADDRINUSE', weight: WEIGHT.standardText, operation: 'bind' },
+  { source: 'generic', re: /too many open files/i, error: 'EMFILE', weight: WEIGHT.standardText },
+  // DNS
+  { source: 'java', re: /UnknownHostException/, error: 'ENOTFOUND', weight: WEIGHT.specificText, operation: 'dns' },
+  { source: 'go', re: /\bno such host\b/, error: 'ENOTFOUND', weight: WEIGHT.specificText, operation: 'dns' },
+  { source: 'go', re: /\bserver misbehaving\b/, error: 'EAI_AGAIN', weight: WEIGHT.specificText, operation: 'dns' },
+  { source: 'curl', re: /Could not resolve host|Couldn't resolve host/i, error: 'ENOTFOUND', weight: WEIGHT.specificText, operation: 'dns' },
+  { source: 'postgresql', re: /could not translate host name/, error: 'ENOTFOUND', weight: WEIGHT.contextDefault, operation: 'dns' },
+  { source: 'python', re: /getaddrinfo failed/, error: 'ENOTFOUND', weight: WEIGHT.contextDefault, operation: 'dns' },
+  { source: 'mysql', re: /Unknown (?:MySQL )?server host/i, error: 'ENOTFOUND', weight: WEIGHT.specificText, operation: 'dns' },
+  { source: 'generic', re: /Name does not resolve|Temporary failure in name resolution|Try again\b/, error: 'EAI_AGAIN', weight: WEIGHT.standardText, operation: 'dns' },
+  // TLS EOF
+  { source: 'openssl', re: /unexpected eof while reading|UNEXPECTED_EOF_WHILE_READING/i, error: 'TLS_UNEXPECTED_EOF', weight: WEIGHT.specificText, operation: 'tls_handshake' },
+  { source: 'python', re: /SSLEOFError|EOF occurred in violation of protocol/, error: 'TLS_UNEXPECTED_EOF', weight: WEIGHT.specificText },
+  { source: 'openssl', re: /SSL_ERROR_SYSCALL|SSL SYSCALL error: EOF detected/, error: 'TLS_UNEXPECTED_EOF', weight: WEIGHT.contextDefault + 2 },
+  { source: 'java', re: /Remote host terminated the handshake|SSL peer shut down incorrectly|Remote host closed connection during handshake/, error: 'TLS_UNEXPECTED_EOF', weight: WEIGHT.specificText, operation: 'tls_handshake' },
+  { source: 'node', re: /Client network socket disconnected before secure TLS connection was established/, error: 'TLS_UNEXPECTED_EOF', weight: WEIGHT.specificText, operation: 'tls_handshake' },
+  { source: 'dotnet', re: /Received an unexpected EOF or 0 bytes from the transport stream/, error: 'TLS_UNEXPECTED_EOF', weight: WEIGHT.specificText, operation: 'tls_handshake' },
+  { source: 'nginx', re: /peer closed connection in SSL handshake/, error: 'TLS_UNEXPECTED_EOF', weight: WEIGHT.specificText, operation: 'tls_handshake' },
+  { source: 'go', re: /tls: [^\n]{0,80}\bEOF\b|TLS handshake[^\n]{0,40}\bEOF\b/, error: 'TLS_UNEXPECTED_EOF', weight: WEIGHT.specificText, operation: 'tls_handshake' },
+  // clean closes: a FIN, no errno
+  { source: 'curl', re: /Empty reply from server/i, error: 'EOF', weight: WEIGHT.cleanClose, operation: 'read' },
+  { source: 'postgresql', re: /server closed the connection unexpectedly/, error: 'EOF', weight: WEIGHT.cleanClose, operation: 'read' },
+  { source: 'mysql', re: /Lost connection to MySQL server|MySQL server has gone away/, error: 'EOF', weight: WEIGHT.cleanClose, operation: 'read' },
+  { source: 'python', re: /RemoteDisconnected|Remote end closed connection without response/, error: 'EOF', weight: WEIGHT.specificText, operation: 'read' },
+  { source: 'python', re: /IncompleteRead|Connection closed by server/, error: 'EOF', weight: WEIGHT.cleanClose, operation: 'read' },
+  { source: 'node', re: /socket hang up/, error: 'EOF', weight: WEIGHT.cleanClose, operation: 'read' },
+  { source: 'nginx', re: /upstream prematurely closed connection/, error: 'EOF', weight: WEIGHT.specificText, operation: 'read' },
+  { source: 'go', re: /server closed idle connection|: EOF\b|unexpected EOF/, error: 'EOF', weight: WEIGHT.cleanClose, operation: 'read' },
+  { source: 'java', re: /NoHttpResponseException|failed to respond|java\.io\.EOFException|unexpected end of stream/, error: 'EOF', weight: WEIGHT.cleanClose, operation: 'read' },
+  { source: 'redis', re: /Connection closed by server|Server closed the connection/i, error: 'EOF', weight: WEIGHT.cleanClose, operation: 'read' },
+  { source: 'dotnet', re: /The response ended prematurely/, error: 'EOF', weight: WEIGHT.cleanClose, operation: 'read' },
+];
+
+/**
+ * Places where a log shows an error number, and which numbering it is in. `platform` narrows the
+ * reading where the wording gives it away (WinError is always Windows).
+ */
+export interface NumberPattern {
+  source: LogSource;
+  /** group 1: the number, decimal (possibly negative) or 0x-hex */
+  re: RegExp;
+  platform?: 'linux' | 'macos' | 'windows';
+  /** numbers that are getaddrinfo codes rather than errno (Python's socket.gaierror) */
+  getaddrinfo?: boolean;
+}
+
+export const NUMBER_PATTERNS: readonly NumberPattern[] = [
+  { source: 'python', re: /\[WinError (\d+)\]/g, platform: 'windows' },
+  { source: 'python', re: /gaierror: \[Errno (-?\d+)\]/g, getaddrinfo: true },
+  { source: 'python', re: /\[Errno (-?\d+)\] (?:Temporary failure in name|Name or service|nodename nor|No address associated|getaddrinfo|Try again|Name does not)/g, getaddrinfo: true },
+  { source: 'python', re: /\[Errno (-?\d+)\]/g },
+  { source: 'python', re: /(?:ConnectionResetError|ConnectionRefusedError|ConnectionAbortedError|BrokenPipeError|TimeoutError|OSError)\((-?\d+),/g },
+  { source: 'python', re: /\bError (\d+) (?:while|connecting)/g },
+  { source: 'generic', re: /\berrno[ =:]{0,3}(-?\d+)/gi },
+  { source: 'rust', re: /\(os error (\d+)\)/g },
+  { source: 'mysql', re: /system error: (\d+)/g },
+  { source: 'mysql', re: /MySQL server on '[^']{0,255}' \((\d+)/g },
+  { source: 'dotnet', re: /SocketException \((\d+)\)/g },
+  { source: 'dotnet', re: /(?:Native|Socket)ErrorCode[ =:]{0,3}(\d+)/gi },
+  { source: 'nginx', re: /\((\d+): [A-Z][a-z]/g },
+  { source: 'postgresql', re: /\((0x[0-9A-Fa-f]{8})\/\d+\)/g, platform: 'windows' },
+  { source: 'generic', re: /\b(0x[0-9A-Fa-f]{4,8})\b/g },
+];
+
+/** Numbers that are not errno values: what they mean in their own system. */
+export interface ContextCode {
+  system: 'curl' | 'grpc' | 'mysql' | 'hresult';
+  code: number;
+  name: string;
+  meaning: string;
+  /** the error it usually stands for when the line names no errno */
+  usually?: { error: string; weight: number };
+  operation?: Operation;
+}
+
+export const CONTEXT_CODES: readonly ContextCode[] = [
+  { system: 'curl', code: 6, name: 'CURLE_COULDNT_RESOLVE_HOST', meaning: 'curl could not resolve the host name', usually: { error: 'ENOTFOUND', weight: WEIGHT.contextDefault }, operation: 'dns' },
+  { system: 'curl', code: 7, name: 'CURLE_COULDNT_CONNECT', meaning: 'curl could not connect to the host or proxy', usually: { error: 'ECONNREFUSED', weight: WEIGHT.contextDefault }, operation: 'connect' },
+  { system: 'curl', code: 28, name: 'CURLE_OPERATION_TIMEDOUT', meaning: 'curl\'s timeout expired (--connect-timeout or --max-time)', usually: { error: 'ETIMEDOUT', weight: WEIGHT.contextDefault + 3 } },
+  { system: 'curl', code: 35, name: 'CURLE_SSL_CONNECT_ERROR', meaning: 'the TLS handshake failed', usually: { error: 'TLS_UNEXPECTED_EOF', weight: WEIGHT.contextDefault }, operation: 'tls_handshake' },
+  { system: 'curl', code: 52, name: 'CURLE_GOT_NOTHING', meaning: 'the server closed the connection without sending anything (empty reply)', usually: { error: 'EOF', weight: WEIGHT.cleanClose }, operation: 'read' },
+  { system: 'curl', code: 55, name: 'CURLE_SEND_ERROR', meaning: 'curl failed sending network data', usually: { error: 'EPIPE', weight: WEIGHT.contextDefault }, operation: 'write' },
+  { system: 'curl', code: 56, name: 'CURLE_RECV_ERROR', meaning: 'curl failed receiving network data', usually: { error: 'ECONNRESET', weight: WEIGHT.contextDefault }, operation: 'read' },
+  { system: 'grpc', code: 4, name: 'DEADLINE_EXCEEDED', meaning: 'the call\'s deadline expired before it completed', usually: { error: 'ETIMEDOUT', weight: WEIGHT.contextDefault } },
+  { system: 'grpc', code: 13, name: 'INTERNAL', meaning: 'gRPC INTERNAL: often a stream torn down mid-call (RST_STREAM) or a protocol error' },
+  { system: 'grpc', code: 14, name: 'UNAVAILABLE', meaning: 'gRPC UNAVAILABLE: the transport failed (connect failed, connection reset or closed); the text after it names the socket error', usually: { error: 'ECONNRESET', weight: 1 } },
+  { system: 'mysql', code: 2002, name: 'CR_CONNECTION_ERROR', meaning: 'MySQL client could not connect (local socket or TCP); the errno is in the trailing parentheses', usually: { error: 'ECONNREFUSED', weight: WEIGHT.contextDefault }, operation: 'connect' },
+  { system: 'mysql', code: 2003, name: 'CR_CONN_HOST_ERROR', meaning: 'MySQL client could not connect to the server over TCP; the errno is in the trailing parentheses', usually: { error: 'ECONNREFUSED', weight: WEIGHT.contextDefault }, operation: 'connect' },
+  { system: 'mysql', code: 2005, name: 'CR_UNKNOWN_HOST', meaning: 'MySQL client could not resolve the server host name', usually: { error: 'ENOTFOUND', weight: WEIGHT.contextDefault }, operation: 'dns' },
+  { system: 'mysql', code: 2006, name: 'CR_SERVER_GONE_ERROR', meaning: 'MySQL server has gone away: the server closed the connection (often wait_timeout on an idle connection)', usually: { error: 'EOF', weight: WEIGHT.cleanClose } },
+  { system: 'mysql', code: 2013, name: 'CR_SERVER_LOST', meaning: 'Lost connection to MySQL server during a query', usually: { error: 'EOF', weight: WEIGHT.cleanClose }, operation: 'read' },
+  { system: 'mysql', code: 2055, name: 'CR_SERVER_LOST_EXTENDED', meaning: 'Lost connection to MySQL server; the system error follows', usually: { error: 'EOF', weight: WEIGHT.contextDefault } },
+  { system: 'hresult', code: 0x80004005, name: 'E_FAIL', meaning: 'a generic HRESULT printed by .NET Framework next to SocketException: not the socket error (look for the Winsock number or text)' },
+];
+
+/** Where a context code appears: group 1 is the code (decimal, or hex for HRESULTs). */
+export const CONTEXT_PATTERNS: readonly { system: ContextCode['system']; re: RegExp }[] = [
+  { system: 'curl', re: /\bcurl: \((\d+)\)/g },
+  { system: 'curl', re: /\bcurl(?: error|\s+exit(?: code)?)?[ :#(]{1,3}(\d+)\b/gi },
+  { system: 'curl', re: /\bcURL error (\d+)/g },
+  { system: 'grpc', re: /\b(\d+) (?:UNAVAILABLE|INTERNAL|DEADLINE_EXCEEDED)\b/g },
+  { system: 'grpc', re: /StatusCode\.(UNAVAILABLE|INTERNAL|DEADLINE_EXCEEDED)\b/g },
+  { system: 'grpc', re: /code = (Unavailable|Internal|DeadlineExceeded)\b/g },
+  { system: 'mysql', re: /\bERROR (20\d\d) \(HY000\)/g },
+  { system: 'mysql', re: /\(?(20(?:02|03|05|06|13|55))[,)]\s{0,2}["']?(?:Can't|Lost|MySQL|Unknown)/g },
+  { system: 'hresult', re: /\((0x8[0-9A-Fa-f]{7})\)/g },
+];
+
+/** gRPC status names as they appear in logs, to their numbers. */
+export const GRPC_STATUS_BY_NAME: Readonly<Record<string, number>> = {
+  UNAVAILABLE: 14,
+  Unavailable: 14,
+  INTERNAL: 13,
+  Internal: 13,
+  DEADLINE_EXCEEDED: 4,
+  DeadlineExceeded: 4,
+};
+
+/** The operation a line shows, most specific first (a DNS failure inside "dial tcp" is a DNS failure). */
+export const OPERATION_PATTERNS: readonly { operation: Operation; re: RegExp }[] = [
+  { operation: 'dns', re: /getaddrinfo|gaierror|\blookup [^\s:]+|UnknownHostException|resolve host|name resolution|Name or service not known|nodename nor servname|No such host is known|translate host name|no such host|Name does not resolve|Unknown (?:MySQL )?server host|EAI_AGAIN|ENOTFOUND/i },
+  { operation: 'tls_handshake', re: /handshake|SSL_connect|secure TLS connection/i },
+  { operation: 'bind', re: /\blisten E[A-Z]+|\bbind\(\)|BindException|\bbind: |Address already in use|Address in use/ },
+  { operation: 'accept', re: /\baccept\(\)|\baccept4\(\)|\baccept: / },
+  { operation: 'connect', re: /\bdial tcp|\bconnect\(\)|connectex|\bconnect: |\bconnect E[A-Z]+|ConnectException|Failed to connect|failed to establish a new connection|could not connect|Can't connect|connect timed out|while connecting|connection to server at|connect failed|No connection could be made|NewConnectionError|Connection refused|ECONNREFUSED|Error while dialing/i },
+  { operation: 'write', re: /\bwrite tcp|\bwrite: |\bwrite E[A-Z]+|\bsend\(\)|\bsendmsg\(\)|writev\(\)|wsasend|send failure|SSL_write|while writing|socket write error|could not send|writing to socket|sendto failed|Unable to write data|Error while sending|\bsend: / },
+  { operation: 'read', re: /\bread tcp|\bread: |\bread E[A-Z]+|\brecv\(\)|\brecvmsg\(\)|\breadv\(\)|wsarecv|recv failure|SSL_read|while reading|Read timed out|could not receive|reading from socket|Unable to read data|\brecv: |recvfrom failed/i },
+];
+
+/**
+ * Where a log names the remote endpoint. group 1 host, group 2 port (optional when defaultPort
+ * or a URL scheme gives it). Ordered: the first match wins.
+ */
+export interface EndpointPattern {
+  source: LogSource;
+  re: RegExp;
+  defaultPort?: number;
+}
+
+const HOST = String.raw`(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]{0,252}|[0-9A-Fa-f:]{2,39}[0-9A-Fa-f])`;
+
+export const ENDPOINT_PATTERNS: readonly EndpointPattern[] = [
+  { source: 'go', re: new RegExp(String.raw`->${HOST}:(\d{1,5})\b`) },
+  { source: 'go', re: new RegExp(String.raw`dial tcp ${HOST}:(\d{1,5})\b`) },
+  { source: 'nginx', re: /upstream: "(?:[a-z]+:\/\/)?([^":/\s]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})/ },
+  { source: 'node', re: new RegExp(String.raw`\b(?:connect|read|write) E[A-Z]+ ${HOST}:(\d{1,5})\b`) },
+  { source: 'python', re: /host='([^']{1,253})', port=(\d{1,5})/ },
+  { source: 'postgresql', re: /(?:host|server at) "([^"]{1,253})"[^\n]{0,80}?port (\d{1,5})/ },
+  { source: 'redis', re: /Redis at ([^\s:]{1,253}):(\d{1,5})/ },
+  { source: 'curl', re: /Failed to connect to ([^\s]{1,253}) port (\d{1,5})/ },
+  { source: 'curl', re: /in connection to ([^\s:]{1,253}):(\d{1,5})/ },
+  { source: 'mysql', re: /MySQL server on '([^':]{1,253})(?::(\d{1,5}))?'/, defaultPort: 3306 },
+  { source: 'dotnet', re: /\(([A-Za-z0-9.-]{1,253}):(\d{1,5})\)/ },
+  { source: 'generic', re: /\b(https?|wss?|tls|tcp):\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]{1,253})(?::(\d{1,5}))?/ },
+  { source: 'generic', re: /\b((?:\d{1,3}\.){3}\d{1,3}|localhost|[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,10}):(\d{1,5})\b/i },
+];
+
+export const URL_DEFAULT_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443, ws: 80, wss: 443 };
+
+/** Symbols users type but that are too generic to trust inside a log line. */
+export const TYPED_ONLY_SYMBOLS: ReadonlySet<string> = new Set([
+  'EOF',
+  'TIMEOUT',
+  'CONNRESET',
+  'BROKENPIPE',
+  'SIGPIPE',
+  'SOCKET_HANG_UP',
+  'CLEAN_CLOSE',
+  'SSLEOFERROR',
+  'SSL_EOF',
+  'UNKNOWNHOSTEXCEPTION',
+  'SSL_ERROR_SYSCALL',
+  'NXDOMAIN',
+  'SERVFAIL',
+]);

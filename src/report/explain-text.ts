@@ -1,0 +1,85 @@
+/** Terminal rendering of an Explanation (and of the --list table). */
+import chalk from 'chalk';
+import { OPERATION_LABEL, type NamedCode } from '../knowledge/errors.js';
+import { describeSystem, platformLabel } from '../diagnose/explain/explain.js';
+import type { Explanation, NumberReading } from '../diagnose/explain/types.js';
+import type { KnownCode } from '../diagnose/explain/list.js';
+
+const WIRE_LABEL = { rst: 'RST', fin: 'FIN', icmp: 'ICMP', silence: 'silence', local: 'nothing (local)', dns: 'DNS', tls: 'TLS' } as const;
+
+/** Control characters from pasted input are shown escaped, never sent raw to the terminal. */
+export function escapeControl(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+function heading(s: string): string {
+  return chalk.bold(s);
+}
+
+function codeLine(label: string, codes: readonly NamedCode[]): string[] {
+  return codes.map((c, i) => `  ${(i === 0 ? label : '').padEnd(13)}${`${c.symbol} ${c.number}`.padEnd(28)}${c.text}`);
+}
+
+function readingLine(r: NumberReading, primary: boolean): string {
+  const marker = primary ? chalk.green('▸') : ' ';
+  const tail = r.error === null ? chalk.dim('  (not a network error)') : r.error !== r.symbol ? chalk.dim(`  → ${r.error}`) : '';
+  return `  ${marker} ${describeSystem(r).padEnd(28)}${r.symbol.padEnd(26)}${r.text}${tail}`;
+}
+
+export function renderExplanationText(x: Explanation): string {
+  const out: string[] = [];
+  out.push(`${chalk.bold.red(x.error.id)} — ${chalk.bold(x.error.title)}`);
+  out.push(`  ${x.error.meaning}`);
+  out.push(`  ${chalk.bold('On the wire:')} ${WIRE_LABEL[x.error.wire.signal]} — ${x.error.wire.description}`);
+  if (x.operation) out.push(`  ${chalk.bold('Operation:')} ${OPERATION_LABEL[x.operation]}`);
+  for (const c of x.context) out.push(`  ${chalk.bold('Context:')} ${c.system === 'curl' ? 'curl exit code' : c.system === 'grpc' ? 'gRPC status' : c.system === 'mysql' ? 'MySQL client error' : 'HRESULT'} ${c.system === 'hresult' ? `0x${c.code.toString(16).toUpperCase()}` : c.code} ${c.name} — ${c.meaning} (not an errno)`);
+  if (x.alsoSeen.length > 0) out.push(`  ${chalk.bold('Also in the message:')} ${x.alsoSeen.join(', ')}`);
+
+  if (x.readings.length > 0) {
+    const numbers = [...new Set(x.readings.map((r) => r.number))];
+    out.push('', heading(`${numbers.join(', ')} can mean`));
+    const primary = x.readings.find((r) => r.error === x.error.id);
+    for (const r of x.readings) out.push(readingLine(r, r === primary));
+    const others = [...new Set(x.readings.filter((r) => r.error !== null && r.error !== x.error.id && r.platform).map((r) => r.platform))];
+    if (x.inputKind === 'number' && others.length > 0) out.push(chalk.dim(`  (explained below: ${x.error.id}; pick another reading with --platform ${others.join('|')})`));
+  }
+
+  out.push('', heading('Names and numbers on each platform'));
+  const p = x.platforms;
+  out.push(...codeLine('Linux', p.linux), ...codeLine('macOS/BSD', p.macos), ...codeLine('Windows', p.windows));
+  if (p.windowsCrt.length > 0 && p.windowsCrt.some((c) => !p.windows.some((w) => w.number === c.number))) {
+    out.push(...codeLine('Windows CRT', p.windowsCrt).map((l) => `${l}${chalk.dim(' (errno.h; differs from Winsock)')}`));
+  }
+  if (p.libuv) {
+    const nums = (['linux', 'macos', 'windows'] as const)
+      .map((k) => (p.libuv?.[k] !== null ? `${p.libuv?.[k]} ${platformLabel(k)}` : null))
+      .filter((s): s is string => s !== null);
+    out.push(`  ${'libuv/Node'.padEnd(13)}${p.libuv.name.padEnd(28)}${nums.join(' · ')}  "${p.libuv.text}"`);
+  }
+  if (p.linux.length + p.macos.length + p.windows.length === 0 && !p.libuv) out.push('  (no errno: this is reported by the library, not by the OS)');
+
+  out.push('', heading('Likely causes, most likely first'));
+  x.causes.forEach((c, i) => {
+    out.push(`  ${chalk.bold(`${i + 1}. ${c.title}`)}`);
+    out.push(`     ${c.summary}`);
+    out.push(`     ${chalk.underline('How to tell')}`);
+    for (const s of c.howToTell) out.push(`       - ${s}`);
+    out.push(`     ${chalk.underline('What to do')}`);
+    c.remediation.forEach((s, j) => out.push(`       ${j + 1}) ${s}`));
+  });
+
+  if (x.probeCommand) out.push('', `${heading('Test the endpoint:')} ${x.probeCommand}`);
+  else if (x.error.category !== 'dns' && x.error.wire.signal !== 'local') out.push('', `${heading('Test the endpoint:')} connreset probe HOST:PORT`);
+  for (const n of x.notes) out.push('', `${chalk.dim('Note:')} ${n}`);
+  if (x.snippet) out.push('', heading(`Snippet (${x.snippet.language})`), x.snippet.code);
+  return `${escapeControl(out.join('\n'))}\n`;
+}
+
+export function renderListText(codes: readonly KnownCode[]): string {
+  const out = [heading(`${'symbol'.padEnd(20)}${'Linux'.padEnd(8)}${'macOS'.padEnd(8)}${'Windows'.padEnd(22)}${'libuv'.padEnd(20)}title`)];
+  for (const c of codes) {
+    out.push(`${c.id.padEnd(20)}${c.linux.padEnd(8)}${c.macos.padEnd(8)}${c.windows.padEnd(22)}${c.libuv.padEnd(20)}${c.title}`);
+  }
+  return `${out.join('\n')}\n`;
+}
