@@ -155,7 +155,7 @@ class ConfigReader {
         });
       }
     }
-    if (this.problems.length > 0) throw new ConfigProblems(this.problems);
+    if (this.problems.length > 0) throw new ConfigProblems(this.problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
     return specs;
   }
 
@@ -468,7 +468,7 @@ class ConfigReader {
       return this.deps.parseTarget(input);
     } catch (error) {
       if (error instanceof ConnresetError) {
-        this.problem(node, field, error.message);
+        this.problem(node, field, withHint(error));
         return null;
       }
       throw error;
@@ -482,7 +482,7 @@ class ConfigReader {
       return this.deps.parseSend(v);
     } catch (error) {
       if (error instanceof ConnresetError) {
-        this.problem(node, field, error.message);
+        this.problem(node, field, withHint(error));
         return null;
       }
       throw error;
@@ -665,7 +665,7 @@ function specFromText(
     return { name: expanded, target, options: {}, repeat: 1, intervalMs: 0, expectation, source };
   } catch (error) {
     if (!(error instanceof ConnresetError)) throw error;
-    problems.push(new ConfigError(where, error.message, source?.line));
+    problems.push(new ConfigError(where, withHint(error), source?.line));
     return null;
   }
 }
@@ -682,6 +682,11 @@ export function parseOutcomeList(text: string): Outcome[] | string {
   }
   if (out.length === 0) return 'no outcome given';
   return out;
+}
+
+function withHint(error: ConnresetError): string {
+  const hint = 'hint' in error && typeof error.hint === 'string' && error.hint ? ` (${error.hint})` : '';
+  return `${error.message}${hint}`;
 }
 
 function toText(node: unknown): string {

@@ -1,16 +1,101 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
-import { EXIT } from '../exit-codes.js';
+import { UsageError } from '../errors.js';
+import { parseDuration } from '../duration.js';
 
-// Placeholder: the check command is being built (see the issue tracker).
+export interface CheckCliOptions {
+  config?: string;
+  json?: boolean;
+  jsonFile?: string;
+  junit?: string;
+  prometheus?: string;
+  concurrency?: string;
+  deadline?: string;
+  failFast?: boolean;
+  expectOutcome?: string;
+  onlyFailures?: boolean;
+}
+
+/** Parsed, validated command-line options (everything a user can type is checked here). */
+export interface CheckSettings {
+  inputs: string[];
+  config: string | null;
+  json: boolean;
+  jsonFile: string | null;
+  junit: string | null;
+  prometheus: string | null;
+  concurrency: number | null;
+  deadlineMs: number | null;
+  failFast: boolean;
+  expectOutcome: string;
+  onlyFailures: boolean;
+}
+
+const MAX_CONCURRENCY = 100_000;
+
+export function checkSettings(inputs: string[], opts: CheckCliOptions): CheckSettings {
+  let concurrency: number | null = null;
+  if (opts.concurrency !== undefined) {
+    const n = Number(opts.concurrency);
+    if (!/^\d+$/.test(opts.concurrency.trim()) || n < 1 || n > MAX_CONCURRENCY) {
+      throw new UsageError(`bad --concurrency ${JSON.stringify(opts.concurrency)}: expected a whole number from 1 to ${MAX_CONCURRENCY}`);
+    }
+    concurrency = n;
+  }
+  const deadlineMs = opts.deadline === undefined ? null : parseDuration(opts.deadline, '--deadline');
+  if (deadlineMs === 0) throw new UsageError('bad --deadline "0": give a positive duration, e.g. 5m');
+  return {
+    inputs,
+    config: opts.config ?? null,
+    json: opts.json === true,
+    jsonFile: opts.jsonFile ?? null,
+    junit: opts.junit ?? null,
+    prometheus: opts.prometheus ?? null,
+    concurrency,
+    deadlineMs,
+    failFast: opts.failFast === true,
+    expectOutcome: opts.expectOutcome ?? 'ok',
+    onlyFailures: opts.onlyFailures === true,
+  };
+}
+
 export function defineCheck(program: Command, ctx: CliContext): void {
   program
     .command('check')
-    .description('(not yet available)')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      ctx.stderr.write('connreset: check is not available yet\n');
-      ctx.exitCode = EXIT.usage;
+    .summary('CI smoke checks: probe many targets against expectations')
+    .description(
+      'Probe every target of a config file (default connreset.yml; YAML or JSON), or targets given as\n' +
+        'arguments or on stdin (-, one per line: TARGET [OUTCOME,...]), concurrently, and check each\n' +
+        'against its expectation. Prints a summary table; writes JSON, JUnit XML and Prometheus textfile\n' +
+        'reports; prints GitHub annotations when GITHUB_ACTIONS=true.',
+    )
+    .argument('[inputs...]', 'a config file (.yml/.yaml/.json), targets (host:port, URLs), or - for targets on stdin')
+    .option('-c, --config <file>', 'config file (any name; YAML or JSON)')
+    .option('--json', 'print one JSON document (schema connreset.check/v1) on stdout instead of the table')
+    .option('--json-file <file>', 'also write the JSON document to a file')
+    .option('--junit <file>', 'write a JUnit XML report (one test case per target)')
+    .option('--prometheus <file>', 'write metrics in the node_exporter textfile format (.prom)')
+    .option('--concurrency <n>', 'probes in flight at once (default 100; capped below the open-file limit)')
+    .option('--deadline <duration>', 'stop the whole run after this long; unfinished targets fail (e.g. 5m)')
+    .option('--fail-fast', 'stop at the first target whose expectation does not hold')
+    .option('--expect-outcome <list>', 'expected outcome(s) for targets from arguments or stdin, comma-separated', 'ok')
+    .option('--only-failures', 'list only failing targets in the table (large fleets)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ connreset check                                  # reads connreset.yml
+  $ connreset check checks.yml --junit report.xml --prometheus /var/lib/node_exporter/connreset.prom
+  $ connreset check 127.0.0.1:5432 db.internal:6379 --concurrency 20
+  $ connreset check 127.0.0.1:9 --expect-outcome refused
+  $ cat targets.txt | connreset check - --json > result.json
+
+Exit codes: 0 every expectation held, 1 some did not (or the --deadline stopped the run),
+2 bad config or options (nothing was probed), 130 interrupted (Ctrl-C; reports hold the results so far).`,
+    )
+    .action(async (inputs: string[], opts: CheckCliOptions) => {
+      const settings = checkSettings(inputs, opts);
+      const { runCheckCommand } = await import('../check/command.js');
+      ctx.exitCode = await runCheckCommand(settings, ctx);
     });
 }

@@ -18,6 +18,9 @@ const rootBuilder: Builder =
 
 export const JUNIT_CLASSNAME = 'connreset.check';
 
+/** JUnit times are seconds; millisecond precision is what every reader shows. */
+const seconds = (ms: number): number => Math.round(ms) / 1000;
+
 /** CDATA cannot contain "]]>"; the builder only splits the first one. */
 function cdataSafe(text: string): string {
   return text.replace(/]]>/g, ']] >');
@@ -63,7 +66,7 @@ export function renderJUnit(run: CheckRun): string {
     .testSuite()
     .name(run.source ?? 'connreset check')
     .timestamp(new Date(run.startedAt))
-    .time(run.durationMs / 1000);
+    .time(seconds(run.durationMs));
   suite.property('connreset.stoppedBy', run.stoppedBy);
   suite.property('connreset.concurrency', String(run.concurrency.used));
 
@@ -75,7 +78,7 @@ export function renderJUnit(run: CheckRun): string {
       .testCase()
       .className(JUNIT_CLASSNAME)
       .name(testName(r, (seen.get(r.name) ?? 0) > 1))
-      .time((r.durationMs ?? 0) / 1000);
+      .time(seconds(r.durationMs ?? 0));
     if (r.source) tc.file(safeText(r.source.file));
     if (r.status === 'failed' || (r.status === 'not_run' && r.notRunReason === 'deadline')) {
       tc.failure(failureMessage(r), r.status === 'not_run' ? 'deadline' : (r.outcome ?? 'failure'));

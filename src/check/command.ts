@@ -1,0 +1,227 @@
+/**
+ * `connreset check`: gathers the specs (config file, arguments, stdin) and validates all of them
+ * before any probe runs; runs them; prints the table or JSON; writes the report files; returns the
+ * exit code. Loaded lazily by src/cli/check.ts.
+ */
+import { statSync } from 'node:fs';
+import type { CliContext } from '../cli/context.js';
+import type { CheckSettings } from '../cli/check.js';
+import { ConfigError, ConnresetError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
+import { parseTarget } from '../probe/target.js';
+import { parseSend } from '../probe/payload.js';
+import { DEFAULT_CONCURRENCY, planConcurrency } from '../probe/runner.js';
+import {
+  ConfigProblems,
+  DEFAULT_CONFIG_FILE,
+  loadConfigFile,
+  parseOutcomeList,
+  parseTargetLines,
+  specsFromArgs,
+  type CheckSpec,
+  type ConfigDeps,
+} from './config.js';
+import type { Expectation } from './expectation.js';
+import { runChecks, type ProbeEngine } from './run.js';
+import { isFailure, runExitCode, type CheckRun } from './result.js';
+
+const CONFIG_EXTENSION = /\.(ya?ml|json)$/i;
+const DEPS: ConfigDeps = { parseTarget, parseSend };
+
+/** stdin targets, bounded: a fleet list of 100,000 lines is a few MB. */
+const STDIN_LIMIT = 64 * 1024 * 1024;
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += buf.length;
+    if (size > STDIN_LIMIT) throw new ConfigProblems([new ConfigError('<stdin>', `larger than ${STDIN_LIMIT} bytes`)]);
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function looksLikeConfigFile(arg: string): boolean {
+  if (CONFIG_EXTENSION.test(arg)) return true;
+  // an existing file without a port is a config file too (a target always has host:port or a scheme)
+  if (arg.includes(':')) return false;
+  try {
+    return statSync(arg).isFile();
+  } catch {
+    return false;
+  }
+}
+
+interface Gathered {
+  specs: CheckSpec[];
+  source: string | null;
+}
+
+/** Every input is parsed and every problem collected before anything is probed. */
+async function gatherSpecs(settings: CheckSettings): Promise<Gathered> {
+  const problems: ConfigError[] = [];
+  const specs: CheckSpec[] = [];
+  const collect = (fn: () => CheckSpec[]): void => {
+    try {
+      specs.push(...fn());
+    } catch (error) {
+      if (error instanceof ConfigProblems) problems.push(...error.problems);
+      else throw error;
+    }
+  };
+  const outcomes = parseOutcomeList(settings.expectOutcome);
+  if (typeof outcomes === 'string') throw new ConfigProblems([new ConfigError('--expect-outcome', outcomes)]);
+  const argExpectation: Expectation = { outcomes, idleWindow: null, reply: null };
+
+  const files = settings.config ? [settings.config] : [];
+  const targets: string[] = [];
+  let stdin = false;
+  for (const arg of settings.inputs) {
+    if (arg === '-') stdin = true;
+    else if (looksLikeConfigFile(arg)) files.push(arg);
+    else targets.push(arg);
+  }
+  if (files.length === 0 && targets.length === 0 && !stdin) files.push(DEFAULT_CONFIG_FILE);
+  for (const file of files) collect(() => loadConfigFile(file, DEPS));
+  if (targets.length > 0) collect(() => specsFromArgs(targets, DEPS, argExpectation));
+  if (stdin) {
+    const text = await readStdin();
+    collect(() => parseTargetLines(text, '<stdin>', DEPS, argExpectation));
+  }
+  if (problems.length > 0) throw new ConfigProblems(problems);
+  if (specs.length === 0) throw new ConfigProblems([new ConfigError(stdin ? '<stdin>' : (files[0] ?? 'arguments'), 'no targets to check')]);
+  const sources = [...files, ...(stdin ? ['<stdin>'] : [])];
+  return { specs, source: sources.length > 0 ? sources.join(', ') : null };
+}
+
+async function loadEngine(): Promise<ProbeEngine> {
+  const [{ probe }, { probeOptions }, { diagnose }] = await Promise.all([
+    import('../probe/probe.js'),
+    import('../probe/defaults.js'),
+    import('../diagnose/diagnose.js'),
+  ]);
+  return { probe, probeOptions, diagnose };
+}
+
+/** Progress on stderr: an ora spinner on a TTY (done / total, failures so far); nothing otherwise. */
+async function startProgress(ctx: CliContext, total: number): Promise<{ update(done: number, failed: number): void; stop(): void }> {
+  const stream = ctx.stderr as NodeJS.WriteStream;
+  if (!stream.isTTY) return { update: () => undefined, stop: () => undefined };
+  const { default: ora } = await import('ora');
+  const spinner = ora({ stream, discardStdin: false, text: `checking 0/${total}` }).start();
+  let last = { done: 0, failed: 0 };
+  const timer = setInterval(() => {
+    spinner.text = `checking ${last.done}/${total}${last.failed > 0 ? `, ${last.failed} failed` : ''}`;
+  }, 100);
+  return {
+    update: (done, failed) => {
+      last = { done, failed };
+    },
+    stop: () => {
+      clearInterval(timer);
+      spinner.stop();
+    },
+  };
+}
+
+export async function runCheckCommand(settings: CheckSettings, ctx: CliContext): Promise<number> {
+  let gathered: Gathered;
+  try {
+    gathered = await gatherSpecs(settings);
+  } catch (error) {
+    if (!(error instanceof ConfigProblems)) throw error;
+    for (const p of error.problems) ctx.stderr.write(`connreset: ${p.message}\n`);
+    const n = error.problems.length;
+    ctx.stderr.write(`connreset: ${n} problem${n === 1 ? '' : 's'} in the input; nothing was probed\n`);
+    return EXIT.usage;
+  }
+  const { specs, source } = gathered;
+
+  const requested = settings.concurrency ?? DEFAULT_CONCURRENCY;
+  const plan = planConcurrency(Math.min(requested, specs.length));
+  if (plan.capped) {
+    ctx.stderr.write(
+      `connreset: concurrency lowered from ${requested} to ${plan.concurrency}: the open-file limit is ${plan.limit.soft} ` +
+        `(${plan.limit.open ?? '?'} open); raise it with \`ulimit -n\` to run more probes at once\n`,
+    );
+  }
+
+  const engine = await loadEngine();
+  const interrupt = new AbortController();
+  let sigints = 0;
+  const onSigint = (): void => {
+    sigints++;
+    if (sigints === 1) {
+      interrupt.abort();
+      return;
+    }
+    // a second Ctrl-C while reports are written: stop now (report files are renamed into place whole, never partial)
+    process.exit(EXIT.interrupted);
+  };
+  process.on('SIGINT', onSigint);
+  const progress = await startProgress(ctx, specs.length);
+  let done = 0;
+  let failed = 0;
+  let run: CheckRun;
+  try {
+    run = await runChecks(specs, engine, {
+      plan,
+      requestedConcurrency: requested,
+      deadlineMs: settings.deadlineMs,
+      failFast: settings.failFast,
+      signal: interrupt.signal,
+      source,
+      onResult: (r) => {
+        done++;
+        if (isFailure(r)) failed++;
+        progress.update(done, failed);
+      },
+    });
+  } finally {
+    progress.stop();
+    process.removeListener('SIGINT', onSigint);
+  }
+  return emitReports(run, settings, ctx);
+}
+
+async function emitReports(run: CheckRun, settings: CheckSettings, ctx: CliContext): Promise<number> {
+  const exitCode = runExitCode(run);
+  const writeErrors: string[] = [];
+  const writeFile = (what: string, fn: () => void): void => {
+    try {
+      fn();
+    } catch (error) {
+      writeErrors.push(error instanceof ConnresetError ? error.message : `cannot write the ${what}: ${String(error)}`);
+    }
+  };
+  // files first: they are what CI keeps, and a second Ctrl-C during printing must not lose them
+  if (settings.junit) {
+    const { writeJUnit } = await import('../report/junit.js');
+    writeFile('JUnit report', () => writeJUnit(settings.junit!, run));
+  }
+  if (settings.prometheus) {
+    const { writePrometheus } = await import('../report/prometheus.js');
+    writeFile('Prometheus file', () => writePrometheus(settings.prometheus!, run));
+  }
+  const { renderCheckJson } = await import('../report/check-json.js');
+  if (settings.jsonFile) {
+    const { writeFileAtomic } = await import('../report/atomic-write.js');
+    writeFile('JSON report', () => writeFileAtomic(settings.jsonFile!, renderCheckJson(run)));
+  }
+  const { githubActionsEnabled, renderGithubAnnotations } = await import('../report/github-annotations.js');
+  const annotations = githubActionsEnabled() ? renderGithubAnnotations(run) : '';
+  if (settings.json) {
+    ctx.stdout.write(renderCheckJson(run));
+    // stdout holds the JSON document; workflow commands go to stderr, which the runner also reads
+    if (annotations) ctx.stderr.write(annotations);
+  } else {
+    const { renderCheckTable } = await import('../report/check-table.js');
+    ctx.stdout.write(renderCheckTable(run, { onlyFailures: settings.onlyFailures }));
+    if (annotations) ctx.stdout.write(annotations);
+  }
+  for (const message of writeErrors) ctx.stderr.write(`connreset: ${message}\n`);
+  if (writeErrors.length > 0 && exitCode === EXIT.ok) return EXIT.usage;
+  return exitCode;
+}
