@@ -44,14 +44,15 @@ export function probeOptions(partial: Partial<ProbeOptions> = {}): ProbeOptions 
 
 /** The longest a probe with these options can take, phase by phase, before its guard fires. */
 export function probeBudgetMs(options: ProbeOptions): number {
-  const reply = 2 * options.replyTimeoutMs; // first byte within replyTimeout, then at most replyTimeout more
-  const resume = options.idleMs === null ? 0 : options.idleMs + reply;
+  // a stalled write may take replyTimeout; the first byte within replyTimeout, then at most replyTimeout more
+  const exchange = 3 * options.replyTimeoutMs;
+  const resume = options.idleMs === null ? 0 : options.idleMs + exchange;
   return (
     options.connectTimeoutMs /* resolve */ +
     options.connectTimeoutMs +
     options.tlsTimeoutMs +
-    Math.max(options.bannerTimeoutMs, reply) +
-    reply +
+    Math.max(options.bannerTimeoutMs, 2 * options.replyTimeoutMs) +
+    exchange +
     resume +
     SLACK_MS
   );

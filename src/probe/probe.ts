@@ -65,10 +65,12 @@ class StreamWatch {
   readonly kept: Buffer[] = [];
   private keptBytes = 0;
   private pending = false;
+  private checkingEnd = false;
   private waiter: ((wake: Wake) => void) | null = null;
 
   constructor(
     readonly stream: Socket,
+    raw: Socket,
     private readonly rec: Recorder,
   ) {
     stream.on('data', (chunk: Buffer) => {
@@ -82,20 +84,36 @@ class StreamWatch {
       }
       this.wake();
     });
+    // libuv reports end-of-stream when the kernel flags a hang-up after a short read, which an
+    // RST following data also causes: check whether the socket holds a reset before calling it
+    // a FIN (a zero-byte write sends nothing, but fails on a reset socket)
     stream.on('end', () => {
-      rec.add(this.phase, { kind: 'fin' });
-      this.finSeen = true;
-      this.wake();
+      const t = rec.now();
+      const phase = this.phase;
+      this.checkingEnd = true;
+      void zeroWrite(raw).then((error) => {
+        this.checkingEnd = false;
+        if (this.dead) return;
+        if (error) {
+          this.dead = true;
+          rec.add(phase, { kind: 'reset', code: 'ECONNRESET' }, t);
+        } else {
+          this.finSeen = true;
+          rec.add(phase, { kind: 'fin' }, t);
+        }
+        this.wake();
+      });
     });
     stream.on('error', (error: NodeJS.ErrnoException) => this.fail(error));
     stream.on('close', () => {
+      if (this.checkingEnd) return;
       this.dead = true;
       this.wake();
     });
   }
 
   fail(error: NodeJS.ErrnoException, t: number = this.rec.now()): void {
-    if (this.dead) return;
+    if (this.dead || this.checkingEnd) return;
     this.dead = true;
     this.rec.add(this.phase, socketErrorEvent(error, this.finSeen), t);
     this.wake();
@@ -223,14 +241,13 @@ class ProbeRun {
         stream = secured;
       }
       raw.setNoDelay(true);
-      const watch = new StreamWatch(stream, this.rec);
+      const watch = new StreamWatch(stream, raw, this.rec);
       this.onStop = () => watch.wake('stop');
       const hasPayload = this.bytes.length > 0;
 
       this.phase(watch, 'banner');
       await this.readPhase(watch, hasPayload ? 'banner' : 'reply-as-banner');
-      if (this.alive(watch) && hasPayload) {
-        this.send(watch, 'send');
+      if (this.alive(watch) && hasPayload && (await this.send(watch, 'send'))) {
         this.phase(watch, 'reply');
         await this.readPhase(watch, 'reply');
       }
@@ -319,8 +336,13 @@ class ProbeRun {
       // a FIN during the handshake: Node reports it as ECONNRESET "disconnected before secure
       // TLS connection", but on the wire it was a graceful close, so record it as one
       const onEnd = (): void => {
-        this.rec.add('tls', { kind: 'fin' });
-        finish(false);
+        const t = this.rec.now();
+        done = true; // the error Node raises next is about this same close
+        void zeroWrite(raw).then((error) => {
+          this.rec.add('tls', error ? { kind: 'reset', code: 'ECONNRESET' } : { kind: 'fin' }, t);
+          done = false;
+          finish(false);
+        });
       };
       const onError = (error: NodeJS.ErrnoException): void => {
         if (done) return;
@@ -328,6 +350,7 @@ class ProbeRun {
         finish(false);
       };
       const timer = setTimeout(() => {
+        if (done) return;
         this.rec.add('tls', { kind: 'timeout', limitMs: this.options.tlsTimeoutMs });
         finish(false);
       }, this.options.tlsTimeoutMs);
@@ -356,19 +379,47 @@ class ProbeRun {
       if (last !== null && firstByteAt === null) firstByteAt = last;
       const deadline = firstByteAt === null ? start + limit : Math.min(last! + quiet, firstByteAt + limit);
       if (now >= deadline) {
-        if (firstByteAt === null && mode === 'reply') this.rec.add(watch.phase, { kind: 'timeout', limitMs: limit });
+        // no reply at all, or a reply still flowing when its time was up (a flood, a slow trickle)
+        const cutShort = firstByteAt !== null && firstByteAt + limit < last! + quiet;
+        if (mode === 'reply' && (firstByteAt === null || cutShort)) this.rec.add(watch.phase, { kind: 'timeout', limitMs: limit });
         return;
       }
       await watch.next(deadline - now);
     }
   }
 
-  private send(watch: StreamWatch, phase: Phase): void {
+  /**
+   * Writes the payload. `sent` is recorded once the bytes are in the kernel: at once for the
+   * usual small payload (the write syscall happens inside write()), or when a peer that had
+   * stopped reading finally took them. A write that cannot finish within the reply timeout is a
+   * timeout of the send phase. Returns whether the payload went out.
+   */
+  private async send(watch: StreamWatch, phase: Phase): Promise<boolean> {
     this.phase(watch, phase);
-    const t = this.rec.now();
-    this.rec.add(phase, { kind: 'sent', bytes: this.bytes.length }, t);
+    const calledAt = this.rec.now();
+    let flushed = false;
     // write errors (EPIPE, ECONNRESET) also arrive as the stream's 'error' event, recorded there
-    watch.stream.write(this.bytes, () => undefined);
+    watch.stream.write(this.bytes, (error) => {
+      if (error || flushed) return;
+      flushed = true;
+      this.rec.add(phase, { kind: 'sent', bytes: this.bytes.length });
+      watch.wake();
+    });
+    if (!flushed && watch.stream.writableLength === 0) {
+      flushed = true;
+      this.rec.add(phase, { kind: 'sent', bytes: this.bytes.length }, calledAt);
+    }
+    const deadline = calledAt + this.options.replyTimeoutMs;
+    for (;;) {
+      if (flushed) return true;
+      if (watch.dead || this.stopped) return false;
+      const now = this.rec.now();
+      if (now >= deadline) {
+        this.rec.add(phase, { kind: 'timeout', limitMs: this.options.replyTimeoutMs });
+        return false;
+      }
+      await watch.next(deadline - now);
+    }
   }
 
   private checkExpectation(watch: StreamWatch): void {
@@ -411,7 +462,7 @@ class ProbeRun {
       if (!watch.finSeen) await this.readPhase(watch, 'reply');
       return;
     }
-    this.send(watch, 'resume');
+    if (!(await this.send(watch, 'resume'))) return;
     if (!watch.finSeen) {
       await this.readPhase(watch, 'reply');
       return;

@@ -109,8 +109,13 @@ function parseAuthority(
     if (colons > 1) {
       const maybePort = authority.slice(authority.lastIndexOf(':') + 1);
       const maybeHost = authority.slice(0, authority.lastIndexOf(':'));
-      const example = isIP(authority) === 6 ? `[${authority}]:PORT` : `[${maybeHost}]:${maybePort}`;
-      throw new BadTargetError(input, 'an IPv6 address needs brackets', `write ${example}`);
+      const splitWorks = /^\d+$/.test(maybePort) && isIP(maybeHost) === 6;
+      const examples = [
+        ...(splitWorks ? [`[${maybeHost}]:${maybePort}`] : []),
+        ...(isIP(authority) === 6 ? [`[${authority}]:PORT`] : []),
+      ];
+      const hint = examples.length ? `write ${examples.join(' or ')}` : 'write [IPV6]:PORT';
+      throw new BadTargetError(input, 'an IPv6 address needs brackets', hint);
     }
     const colon = authority.indexOf(':');
     host = colon === -1 ? authority : authority.slice(0, colon);

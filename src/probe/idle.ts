@@ -1,0 +1,512 @@
+/**
+ * The I/O of `connreset idle`: many connections to one target, each silent for a planned time and
+ * then resumed (the request sent again, a reply expected). The decisions (ladder, bracket,
+ * refinement points) are pure functions in src/diagnose/idle.ts; this module only keeps sockets,
+ * clocks and timers, and records Trials.
+ */
+import net from 'node:net';
+import tls from 'node:tls';
+import { lookup as dnsLookup } from 'node:dns/promises';
+import {
+  SEARCH,
+  bracketOf,
+  isNarrowEnough,
+  isWhileIdle,
+  ladder,
+  planRefinement,
+  type Death,
+  type Trial,
+} from '../diagnose/idle.js';
+import { payloadBytes } from './payload.js';
+import type { LookupFn, Payload, Target } from './types.js';
+
+export interface IdleOptions {
+  /** longest silence to test */
+  maxMs: number;
+  /** the request sent after connecting and again at each resume (must draw a reply) */
+  payload: Payload;
+  connectTimeoutMs: number;
+  /** how long a resumed connection may stay silent before it counts as dead (silence on resume) */
+  replyTimeoutMs: number;
+  /** first rung and ratio of the ladder; defaults in SEARCH */
+  minMs?: number;
+  ratio?: number;
+  precision?: number;
+  /** after measuring, hold one connection with the recommended TCP keepalive past the timeout */
+  keepaliveCheckS?: number | null;
+  lookup?: LookupFn;
+  onProgress?: (progress: IdleProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface IdleProgress {
+  elapsedMs: number;
+  open: number;
+  loMs: number;
+  hiMs: number | null;
+  nextResumeAtAgeMs: number | null;
+  phase: 'connecting' | 'ladder' | 'refining' | 'keepalive_check';
+}
+
+export interface IdleSetupFailure {
+  /** errno code, or 'NO_REPLY' when the server answered nothing to the request */
+  code: string;
+  message: string;
+}
+
+export interface KeepaliveCheck {
+  keepaliveS: number;
+  /** how long the connection stayed silent (apart from keepalive probes) before the resume */
+  heldMs: number;
+  result: 'alive' | Death;
+  code: string | null;
+}
+
+export interface IdleRun {
+  target: string;
+  host: string;
+  port: number;
+  address: string | null;
+  startedAt: string;
+  durationMs: number;
+  maxMs: number;
+  connections: number;
+  trials: Trial[];
+  /** why the measurement could not start (connect failed, no reply); null when it ran */
+  failure: IdleSetupFailure | null;
+  /** true when the run was interrupted before it finished */
+  interrupted: boolean;
+  keepaliveCheck: KeepaliveCheck | null;
+}
+
+/** After the last byte of a reply, the reply is complete at this much quiet. */
+const REPLY_QUIET_MS = 150;
+
+type ConnState = 'setup' | 'replying' | 'free' | 'scheduled' | 'resuming' | 'gone';
+
+interface Conn {
+  id: number;
+  socket: net.Socket;
+  state: ConnState;
+  /** ms since start of the last byte sent or received */
+  lastActivity: number;
+  /** planned resume age while scheduled */
+  plannedAge: number | null;
+  resumeTimer: NodeJS.Timeout | null;
+  replyTimer: NodeJS.Timeout | null;
+  quietTimer: NodeJS.Timeout | null;
+  /** silence before the pending resume */
+  resumeAge: number | null;
+  /** set once the initial request has been answered */
+  ready: boolean;
+}
+
+export async function measureIdle(target: Target, options: IdleOptions): Promise<IdleRun> {
+  const startedAt = new Date().toISOString();
+  const t0 = performance.now();
+  const now = (): number => performance.now() - t0;
+  const run: IdleRun = {
+    target: target.input,
+    host: target.host,
+    port: target.port,
+    address: null,
+    startedAt,
+    durationMs: 0,
+    maxMs: options.maxMs,
+    connections: 0,
+    trials: [],
+    failure: null,
+    interrupted: false,
+    keepaliveCheck: null,
+  };
+  try {
+    const address = await resolve(target, options.lookup);
+    run.address = address;
+    await new Search(target, address, options, now, run).run();
+  } catch (error) {
+    if (error instanceof SetupError) run.failure = { code: error.code, message: error.message };
+    else throw error;
+  }
+  run.durationMs = Math.round(now());
+  return run;
+}
+
+class SetupError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function resolve(target: Target, lookup: LookupFn | undefined): Promise<string> {
+  if (net.isIP(target.host)) return target.host;
+  try {
+    const addresses = lookup ? await lookup(target.host) : [await dnsLookup(target.host)];
+    const first = addresses[0];
+    if (!first) throw new SetupError('ENOTFOUND', `${target.host} has no address`);
+    return first.address;
+  } catch (error) {
+    if (error instanceof SetupError) throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? 'EAI_FAIL';
+    throw new SetupError(code, `could not resolve ${target.host} (${code})`);
+  }
+}
+
+/** One measurement: the ladder, then refinement, then (optionally) the keepalive check. */
+class Search {
+  private readonly conns: Conn[] = [];
+  private readonly bytes: Uint8Array;
+  private finishing: NodeJS.Timeout | null = null;
+  private done!: () => void;
+  private readonly finished: Promise<void>;
+  private deadline: NodeJS.Timeout | null = null;
+  private phase: IdleProgress['phase'] = 'connecting';
+
+  constructor(
+    private readonly target: Target,
+    private readonly address: string,
+    private readonly options: IdleOptions,
+    private readonly now: () => number,
+    private readonly out: IdleRun,
+  ) {
+    this.bytes = payloadBytes(options.payload, target);
+    this.finished = new Promise((resolve) => (this.done = resolve));
+  }
+
+  async run(): Promise<void> {
+    const rungs = ladder(this.options.minMs ?? SEARCH.minMs, this.options.maxMs, this.options.ratio ?? SEARCH.ratio);
+    const onAbort = (): void => {
+      this.out.interrupted = true;
+      this.finish();
+    };
+    this.options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await this.openAll(rungs.length);
+      if (this.out.interrupted) return;
+      const ready = this.conns.filter((c) => c.ready && c.state === 'free');
+      // rungs go to the connections that answered; with fewer connections the ladder is coarser at the top
+      ready.forEach((conn, i) => {
+        const age = rungs[Math.round((i * (rungs.length - 1)) / Math.max(1, ready.length - 1))]!;
+        this.schedule(conn, age);
+      });
+      this.phase = 'ladder';
+      const budget = this.options.maxMs + 2 * this.options.replyTimeoutMs + 5_000;
+      this.deadline = setTimeout(() => this.finish(), budget);
+      this.progress();
+      await this.finished;
+    } finally {
+      this.options.signal?.removeEventListener('abort', onAbort);
+      this.closeAll();
+    }
+    if (this.options.keepaliveCheckS != null && !this.out.interrupted) {
+      const { hiMs } = bracketOf(this.out.trials);
+      if (hiMs !== null) this.out.keepaliveCheck = await this.keepaliveCheck(this.options.keepaliveCheckS, hiMs);
+    }
+  }
+
+  /** Opens `count` connections at once and waits until each has answered the first request or failed. */
+  private async openAll(count: number): Promise<void> {
+    const setups = Array.from({ length: count }, (_, id) => this.open(id));
+    const results = await Promise.all(setups);
+    this.out.connections = this.conns.length;
+    if (!results.some((r) => r === null)) {
+      const first = results.find((r): r is SetupError => r !== null)!;
+      throw first;
+    }
+  }
+
+  /** Resolves null once the connection is ready (request answered), or with the reason it is not. */
+  private open(id: number): Promise<SetupError | null> {
+    return new Promise((resolveSetup) => {
+      const options = { host: this.address, port: this.target.port };
+      const socket = this.target.tls
+        ? tls.connect({ ...options, servername: net.isIP(this.target.host) ? undefined : this.target.host, rejectUnauthorized: false })
+        : net.connect(options);
+      const conn: Conn = {
+        id,
+        socket,
+        state: 'setup',
+        lastActivity: this.now(),
+        plannedAge: null,
+        resumeTimer: null,
+        replyTimer: null,
+        quietTimer: null,
+        resumeAge: null,
+        ready: false,
+      };
+      this.conns.push(conn);
+      let settled = false;
+      const settle = (result: SetupError | null): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(setupTimer);
+        resolveSetup(result);
+      };
+      const setupTimer = setTimeout(() => {
+        settle(new SetupError(conn.lastActivity > 0 && socket.readyState === 'open' ? 'NO_REPLY' : 'ETIMEDOUT', this.setupMessage(socket)));
+        this.drop(conn);
+      }, this.options.connectTimeoutMs + this.options.replyTimeoutMs);
+      socket.once(this.target.tls ? 'secureConnect' : 'connect', () => {
+        conn.lastActivity = this.now();
+        socket.write(this.bytes);
+      });
+      socket.on('data', () => this.onData(conn, () => settle(null)));
+      socket.on('end', () => {
+        settle(
+          conn.state === 'replying'
+            ? new SetupError('CLOSED_AFTER_REPLY', 'the server closes the connection after each reply (no keep-alive): there is no idle connection to measure')
+            : new SetupError('EOF', 'the server closed the connection without answering the request'),
+        );
+        this.onClose(conn, 'fin', null);
+      });
+      socket.on('error', (error: NodeJS.ErrnoException) => {
+        const code = error.code ?? 'ERROR';
+        settle(new SetupError(code, `${code}: ${error.message}`));
+        this.onClose(conn, code === 'ECONNRESET' ? 'reset' : 'error', code);
+      });
+      socket.on('close', () => settle(new SetupError('EOF', 'the connection closed before the server answered')));
+    });
+  }
+
+  private setupMessage(socket: net.Socket): string {
+    return socket.readyState === 'open'
+      ? `the server did not answer the request within ${this.options.replyTimeoutMs} ms; idle needs a request that draws a reply (see --send)`
+      : `could not connect within ${this.options.connectTimeoutMs} ms`;
+  }
+
+  private onData(conn: Conn, onReady: () => void): void {
+    conn.lastActivity = this.now();
+    if (conn.state === 'resuming') {
+      clearTimeout(conn.replyTimer!);
+      this.record(conn, 'alive', conn.resumeAge!, null);
+      conn.state = 'replying';
+    } else if (conn.state === 'setup') {
+      conn.state = 'replying';
+    } else if (conn.state === 'free' || conn.state === 'scheduled') {
+      // unsolicited data: the far end talks during the silence, which restarts its clock
+      if (conn.state === 'scheduled') this.unschedule(conn);
+      conn.state = 'replying';
+    }
+    if (conn.state !== 'replying') return;
+    if (conn.quietTimer) clearTimeout(conn.quietTimer);
+    conn.quietTimer = setTimeout(() => {
+      conn.quietTimer = null;
+      if (conn.state !== 'replying') return;
+      conn.state = 'free';
+      if (!conn.ready) {
+        conn.ready = true;
+        onReady();
+      } else {
+        this.replan();
+      }
+    }, REPLY_QUIET_MS);
+  }
+
+  /** The peer closed (FIN), reset, or the socket failed. */
+  private onClose(conn: Conn, how: 'fin' | 'reset' | 'error', code: string | null): void {
+    const state = conn.state;
+    this.drop(conn);
+    if (!conn.ready || this.finishingOrDone()) return;
+    const age = this.now() - conn.lastActivity;
+    if (state === 'free' || state === 'scheduled') {
+      this.record(conn, how === 'fin' ? 'fin_while_idle' : how === 'reset' ? 'reset_while_idle' : 'error_on_resume', age, code);
+    } else if (state === 'resuming') {
+      this.record(conn, how === 'fin' ? 'fin_on_resume' : how === 'reset' ? 'reset_on_resume' : 'error_on_resume', conn.resumeAge!, code);
+    }
+  }
+
+  private schedule(conn: Conn, age: number): void {
+    conn.state = 'scheduled';
+    conn.plannedAge = age;
+    const fire = (): void => {
+      conn.resumeTimer = null;
+      if (conn.state !== 'scheduled') return;
+      const actual = this.now() - conn.lastActivity;
+      // data arrived since scheduling: the silence restarted, so wait out the rest
+      if (actual < age - 5) {
+        conn.resumeTimer = setTimeout(fire, age - actual);
+        return;
+      }
+      this.resume(conn, actual);
+    };
+    conn.resumeTimer = setTimeout(fire, Math.max(0, conn.lastActivity + age - this.now()));
+  }
+
+  private unschedule(conn: Conn): void {
+    if (conn.resumeTimer) clearTimeout(conn.resumeTimer);
+    conn.resumeTimer = null;
+    conn.plannedAge = null;
+    if (conn.state === 'scheduled') conn.state = 'free';
+  }
+
+  private resume(conn: Conn, age: number): void {
+    conn.state = 'resuming';
+    conn.resumeAge = age;
+    conn.plannedAge = null;
+    conn.lastActivity = this.now();
+    conn.socket.write(this.bytes);
+    conn.replyTimer = setTimeout(() => {
+      if (conn.state !== 'resuming') return;
+      this.drop(conn);
+      this.record(conn, 'silence_on_resume', age, null);
+    }, this.options.replyTimeoutMs);
+    this.progress();
+  }
+
+  private record(conn: Conn, result: Trial['result'], idleMs: number, code: string | null): void {
+    if (this.finishingOrDone() && !isWhileIdle(result)) return;
+    this.out.trials.push({ conn: conn.id, idleMs: Math.round(idleMs), result, atMs: Math.round(this.now()), code });
+    if (isWhileIdle(result) && !this.finishing) {
+      // the far end's own timer fired: every connection as old reads the same value within
+      // moments, so collect those readings briefly and stop
+      this.phase = 'refining';
+      this.finishing = setTimeout(() => this.finish(), Math.max(250, 0.05 * idleMs));
+      return;
+    }
+    if (!this.finishing) this.replan();
+  }
+
+  /** After every result: drop tests that became pointless, plan refinement, or finish. */
+  private replan(): void {
+    if (this.finishingOrDone()) return;
+    const bracket = bracketOf(this.out.trials);
+    const { loMs, hiMs } = bracket;
+    for (const conn of this.conns) {
+      if (conn.state !== 'scheduled' || conn.plannedAge === null) continue;
+      if (conn.plannedAge <= loMs || (hiMs !== null && conn.plannedAge >= hiMs)) this.unschedule(conn);
+    }
+    if (hiMs !== null) {
+      this.phase = 'refining';
+      const free = this.conns.filter((c) => c.state === 'free');
+      // connections already older than the shortest killing silence can tell nothing more
+      for (const conn of free) if (this.now() - conn.lastActivity >= hiMs) this.drop(conn);
+      if (!bracket.inconsistent && !isNarrowEnough(bracket, this.options.precision)) {
+        const pending = this.conns.filter((c) => c.state === 'scheduled' && c.plannedAge !== null).map((c) => c.plannedAge!);
+        const candidates = this.conns
+          .filter((c) => c.state === 'free')
+          .map((c) => ({ conn: c.id, ageMs: this.now() - c.lastActivity }));
+        for (const step of planRefinement(bracket, candidates, pending, this.options.precision)) {
+          this.schedule(this.conns[step.conn]!, step.atAgeMs);
+        }
+      }
+    }
+    // a connection still receiving a reply becomes usable for refinement once the reply ends
+    const inFlight = this.conns.some((c) => c.state === 'scheduled' || c.state === 'resuming' || (c.ready && c.state === 'replying'));
+    if (!inFlight || (hiMs !== null && (bracket.inconsistent || isNarrowEnough(bracket, this.options.precision)))) {
+      this.finish();
+      return;
+    }
+    this.progress();
+  }
+
+  private progress(): void {
+    if (!this.options.onProgress) return;
+    const { loMs, hiMs } = bracketOf(this.out.trials);
+    const next = this.conns
+      .filter((c) => c.state === 'scheduled' && c.plannedAge !== null)
+      .map((c) => c.plannedAge!)
+      .sort((a, b) => a - b)[0];
+    this.options.onProgress({
+      elapsedMs: this.now(),
+      open: this.conns.filter((c) => c.state !== 'gone').length,
+      loMs,
+      hiMs,
+      nextResumeAtAgeMs: next ?? null,
+      phase: this.phase,
+    });
+  }
+
+  private finishingOrDone(): boolean {
+    return this.isDone;
+  }
+
+  private isDone = false;
+
+  private finish(): void {
+    if (this.isDone) return;
+    this.isDone = true;
+    if (this.finishing) clearTimeout(this.finishing);
+    if (this.deadline) clearTimeout(this.deadline);
+    this.done();
+  }
+
+  private drop(conn: Conn): void {
+    if (conn.state === 'gone') return;
+    conn.state = 'gone';
+    for (const timer of [conn.resumeTimer, conn.replyTimer, conn.quietTimer]) if (timer) clearTimeout(timer);
+    conn.resumeTimer = conn.replyTimer = conn.quietTimer = null;
+    conn.socket.destroy();
+  }
+
+  private closeAll(): void {
+    for (const conn of this.conns) {
+      conn.socket.removeAllListeners('data');
+      conn.socket.on('error', () => undefined);
+      this.drop(conn);
+    }
+  }
+
+  /**
+   * One connection with TCP keepalive at `keepaliveS`, silent (apart from the kernel's keepalive
+   * probes) for longer than the measured timeout, then resumed: alive means keepalive holds the
+   * path open.
+   */
+  private keepaliveCheck(keepaliveS: number, hiMs: number): Promise<KeepaliveCheck> {
+    this.phase = 'keepalive_check';
+    const holdMs = Math.round(hiMs + Math.max(keepaliveS * 1000, 0.25 * hiMs));
+    return new Promise((resolveCheck) => {
+      const options = { host: this.address, port: this.target.port };
+      const socket = this.target.tls
+        ? tls.connect({ ...options, servername: net.isIP(this.target.host) ? undefined : this.target.host, rejectUnauthorized: false })
+        : net.connect(options);
+      let stage: 'setup' | 'held' | 'resumed' = 'setup';
+      let quiet: NodeJS.Timeout | null = null;
+      let lastActivity = this.now();
+      const timers: NodeJS.Timeout[] = [];
+      const end = (result: KeepaliveCheck['result'], code: string | null): void => {
+        for (const t of timers) clearTimeout(t);
+        if (quiet) clearTimeout(quiet);
+        this.options.signal?.removeEventListener('abort', onAbort);
+        socket.removeAllListeners('data');
+        socket.on('error', () => undefined);
+        socket.destroy();
+        resolveCheck({ keepaliveS, heldMs: holdMs, result, code });
+      };
+      const onAbort = (): void => {
+        this.out.interrupted = true;
+        end('error_on_resume', 'INTERRUPTED');
+      };
+      this.options.signal?.addEventListener('abort', onAbort, { once: true });
+      timers.push(setTimeout(() => end('error_on_resume', 'ETIMEDOUT'), holdMs + this.options.connectTimeoutMs + 3 * this.options.replyTimeoutMs + 2_000));
+      socket.once(this.target.tls ? 'secureConnect' : 'connect', () => {
+        socket.setKeepAlive(true, keepaliveS * 1000);
+        socket.write(this.bytes);
+      });
+      socket.on('data', () => {
+        lastActivity = this.now();
+        if (stage === 'resumed') return end('alive', null);
+        if (quiet) clearTimeout(quiet);
+        quiet = setTimeout(() => {
+          if (stage !== 'setup') return;
+          stage = 'held';
+          this.options.onProgress?.({ elapsedMs: this.now(), open: 1, loMs: 0, hiMs, nextResumeAtAgeMs: holdMs, phase: 'keepalive_check' });
+          timers.push(
+            setTimeout(() => {
+              stage = 'resumed';
+              socket.write(this.bytes);
+              timers.push(setTimeout(() => end('silence_on_resume', null), this.options.replyTimeoutMs));
+            }, Math.max(0, lastActivity + holdMs - this.now())),
+          );
+        }, REPLY_QUIET_MS);
+      });
+      socket.on('end', () => end(stage === 'resumed' ? 'fin_on_resume' : 'fin_while_idle', null));
+      socket.on('error', (error: NodeJS.ErrnoException) => {
+        const code = error.code ?? 'ERROR';
+        const reset = code === 'ECONNRESET';
+        end(stage === 'resumed' ? (reset ? 'reset_on_resume' : 'error_on_resume') : reset ? 'reset_while_idle' : 'error_on_resume', code);
+      });
+    });
+  }
+}
