@@ -9,7 +9,7 @@ import type { Outcome } from './outcome.js';
 import { classifyDetailed } from './classify.js';
 import { computeFacts, type Facts, type Vars } from './facts.js';
 import { signalsOf } from './signals.js';
-import { fill } from './template.js';
+import { fill, fillFirst, type Template } from './template.js';
 import { CAUSES, type CauseId } from '../knowledge/causes.js';
 import { OUTCOME_CAUSES, SIGNAL_RULES, type Signal } from '../knowledge/outcome-causes.js';
 import { OUTCOME_INFO, isHealthy } from '../knowledge/outcomes.js';
@@ -27,7 +27,7 @@ export function diagnose(obs: Observation): Diagnosis {
     schema: DIAGNOSIS_SCHEMA,
     outcome,
     healthy: isHealthy(outcome),
-    summary: fill(OUTCOME_INFO[outcome].story, facts.vars) ?? OUTCOME_INFO[outcome].wire,
+    summary: fillFirst(OUTCOME_INFO[outcome].story, facts.vars) ?? OUTCOME_INFO[outcome].wire,
     causes: rankCauses(outcome, facts, signals),
     clientError: clientErrorFor(outcome, facts.vars),
   };
@@ -74,9 +74,9 @@ export function rankCauses(outcome: Outcome, facts: Facts, signals: ReadonlySet<
     }));
 }
 
-function sentences(templates: readonly string[], vars: Vars): string[] {
+function sentences(templates: readonly Template[], vars: Vars): string[] {
   return templates.flatMap((template) => {
-    const text = fill(template, vars);
+    const text = fillFirst(template, vars);
     return text === null ? [] : [text];
   });
 }

@@ -45,8 +45,10 @@ export function isIdleOutcome(outcome: Outcome): boolean {
 
 export function computeFacts(obs: Observation, outcome: Outcome, decisive: TimelineEvent | null): Facts {
   const events = obs.events;
-  const until = decisive ? events.indexOf(decisive) : events.length;
-  const before = events.slice(0, until < 0 ? events.length : until);
+  // a reply cut short rests on its last byte, which belongs to the reply
+  const index = decisive ? events.indexOf(decisive) : -1;
+  const until = index < 0 ? events.length : decisive?.kind === 'received' ? index + 1 : index;
+  const before = events.slice(0, until);
   const at = decisive?.t ?? null;
 
   const connecting = find(events, 'connecting');
@@ -68,7 +70,9 @@ export function computeFacts(obs: Observation, outcome: Outcome, decisive: Timel
   const sizedPayload =
     firstSent && payloadName ? `${firstSent.bytes}-byte ${payloadName}${obs.options.tls ? ' (inside TLS)' : ''}` : null;
   const replyText = replyPreviewText(events, firstSent);
-  const bannerText = receivedBefore(events, firstSent).join('');
+  const banner = receivedBefore(events, firstSent);
+  const bannerText = banner.map((e) => e.preview).join('');
+  const bannerBytes = banner.reduce((total, e) => total + e.bytes, 0);
   const resumeAnswer = resumeAnswerText(events, resumeSent);
 
   const vars: Record<string, string | null> = {
@@ -88,9 +92,10 @@ export function computeFacts(obs: Observation, outcome: Outcome, decisive: Timel
     sentResume: resumeSent && payloadName ? `${resumeSent.bytes}-byte ${payloadName}` : null,
     afterSend: span(lastSentBefore?.t, at),
     reply: replyBytes > 0 ? `a ${replyBytes}-byte reply` : null,
-    replyBytes: replyBytes > 0 ? String(replyBytes) : null,
+    replyBytes: replyBytes > 0 ? plural(replyBytes, 'byte') : null,
     afterReply: span(lastReceivedBefore?.t, at),
-    afterFirstByte: replyEvents.length > 1 ? span(replyEvents[0]?.t, replyEvents[replyEvents.length - 1]?.t) : null,
+    replySpan: replyEvents.length > 1 ? span(replyEvents[0]?.t, replyEvents[replyEvents.length - 1]?.t) : null,
+    bannerBytes: bannerBytes > 0 ? String(bannerBytes) : null,
     replyPreview: replyText ? quote(replyText) : bannerText ? quote(bannerText) : null,
     replyTimeout: formatMs(obs.options.replyTimeoutMs),
     silence: silenceMs === null ? null : formatMs(silenceMs),
@@ -122,9 +127,9 @@ function receivedAfter(events: readonly TimelineEvent[], from: TimelineEvent | n
   return events.slice(start + 1).filter((e): e is EventOf<'received'> => e.kind === 'received');
 }
 
-function receivedBefore(events: readonly TimelineEvent[], until: TimelineEvent | null): string[] {
+function receivedBefore(events: readonly TimelineEvent[], until: TimelineEvent | null): EventOf<'received'>[] {
   const end = until ? events.indexOf(until) : events.length;
-  return events.slice(0, end).flatMap((e) => (e.kind === 'received' ? [e.preview] : []));
+  return events.slice(0, end).filter((e): e is EventOf<'received'> => e.kind === 'received');
 }
 
 function sum(events: readonly EventOf<'received'>[]): number {
@@ -220,4 +225,8 @@ function alternativeTarget(obs: Observation): string {
 function quote(text: string): string {
   const max = 60;
   return `"${text.length > max ? `${text.slice(0, max)}…` : text}"`;
+}
+
+function plural(n: number, unit: string): string {
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }

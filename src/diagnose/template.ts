@@ -16,3 +16,14 @@ export function fill(template: string, vars: Vars): string | null {
   });
   return missing ? null : text;
 }
+
+/** A template, or alternatives tried in order (the first whose facts this timeline has). */
+export type Template = string | readonly string[];
+
+export function fillFirst(template: Template, vars: Vars): string | null {
+  for (const candidate of typeof template === 'string' ? [template] : template) {
+    const text = fill(candidate, vars);
+    if (text !== null) return text;
+  }
+  return null;
+}

@@ -8,12 +8,14 @@
  */
 import type { Outcome } from '../diagnose/outcome.js';
 import type { CauseId } from './causes.js';
+import type { Template } from '../diagnose/template.js';
 
 export interface CandidateCause {
   cause: CauseId;
   /** prior confidence for this outcome, 0..1 */
   weight: number;
-  evidence: readonly string[];
+  /** each entry is one sentence; an array entry lists alternatives, the first that fills is used */
+  evidence: readonly Template[];
 }
 
 export const OUTCOME_CAUSES: Readonly<Record<Outcome, readonly CandidateCause[]>> = {
@@ -42,7 +44,12 @@ export const OUTCOME_CAUSES: Readonly<Record<Outcome, readonly CandidateCause[]>
     {
       cause: 'connection_limit',
       weight: 0.45,
-      evidence: ['the peer accepted the connection and reset it {afterConnect} later, before we sent a byte: it refuses this client, or is at its connection limit'],
+      evidence: [
+        [
+          'the peer accepted the connection and reset it {afterConnect} later, before we sent a byte: it refuses this client, or is at its connection limit',
+          'the peer completed the handshake and reset the connection {connectAnswer} after our SYN, before we sent a byte: it refuses this client, or is at its connection limit',
+        ],
+      ],
     },
     { cause: 'firewall_intervention', weight: 0.35, evidence: ['a proxy or firewall that completes the handshake and then rejects the flow resets the same way'] },
     { cause: 'server_crash_restart', weight: 0.25, evidence: ['a server that is shutting down resets what its listen queue still held'] },
@@ -52,7 +59,12 @@ export const OUTCOME_CAUSES: Readonly<Record<Outcome, readonly CandidateCause[]>
     {
       cause: 'connection_limit',
       weight: 0.45,
-      evidence: ['the peer accepted the connection and closed it gracefully {afterConnect} later, before we sent anything'],
+      evidence: [
+        [
+          'the peer accepted the connection and closed it gracefully {afterConnect} later, before we sent anything',
+          'the peer completed the handshake and closed the connection {connectAnswer} after our SYN, before we sent anything',
+        ],
+      ],
     },
     { cause: 'wrong_service_on_port', weight: 0.3, evidence: ['check which process owns port {port}: a service that expects another client closes at once'] },
     { cause: 'app_error_close', weight: 0.25, evidence: ['an application that rejects this client (allow-list, TLS-only, maintenance mode) closes at once'] },
@@ -128,7 +140,10 @@ export const OUTCOME_CAUSES: Readonly<Record<Outcome, readonly CandidateCause[]>
     {
       cause: 'server_slow_or_overloaded',
       weight: 0.7,
-      evidence: ['the reply trickled in: {replyBytes} bytes, the last {afterFirstByte} after the first, and it stopped before the end of its headers; a client with a read timeout gives up on it'],
+      evidence: [[
+          'the reply trickled in: {replyBytes} in {replySpan}, and it had not reached the end of its headers when the read ended; a client with a read timeout gives up on it, one without waits as long as the server likes',
+          'the reply trickled in: {replyBytes}, then nothing for longer than the probe waits between bytes, and it had not reached the end of its headers; a client with a read timeout gives up on it',
+        ]],
     },
     { cause: 'firewall_intervention', weight: 0.1, evidence: ['a tarpit (a firewall that slows suspected scanners) trickles like this on purpose'] },
   ],
