@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-// Thin launcher: all logic lives in the compiled CLI.
-import { main } from '../dist/cli/main.js';
+// Thin launcher: all logic lives in the compiled CLI. `explain` first tries its fast path, which
+// skips commander and the other commands' modules (start-up time; see src/cli/explain-fast.ts).
+const fast = process.argv[2] === 'explain' ? await import('../dist/cli/explain-fast.js') : null;
 
-main(process.argv).then(
+const run = async () => (fast && (await fast.runExplainFast(process.argv))) ?? (await import('../dist/cli/main.js')).main(process.argv);
+
+run().then(
   (code) => {
     process.exitCode = code;
   },

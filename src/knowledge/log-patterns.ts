@@ -6,6 +6,9 @@
  * because they run on arbitrary pasted text.
  */
 import type { Operation } from './errors.js';
+import { WEIGHT, type ContextCode } from './explain-context-codes.js';
+
+export { WEIGHT, CONTEXT_CODES, type ContextCode } from './explain-context-codes.js';
 
 export type LogSource =
   | 'python'
@@ -24,19 +27,6 @@ export type LogSource =
   | 'android'
   | 'generic';
 
-/**
- * Weights: an explicit number in an errno context beats a symbol, which beats a standard text,
- * which beats the default reading of a non-errno code ("curl 56 is usually a reset").
- */
-export const WEIGHT = {
-  number: 10,
-  symbol: 9,
-  specificText: 9,
-  standardText: 8,
-  cleanClose: 7,
-  contextDefault: 3,
-  hint: 2,
-} as const;
 
 /** A text that names an error directly. */
 export interface ErrorTextPattern {
@@ -144,37 +134,6 @@ export const NUMBER_PATTERNS: readonly NumberPattern[] = [
   { source: 'nginx', re: /\((\d+): [A-Z][a-z]/g },
   { source: 'postgresql', re: /\((0x[0-9A-Fa-f]{8})\/\d+\)/g, platform: 'windows' },
   { source: 'generic', re: /\b(0x[0-9A-Fa-f]{4,8})\b/g },
-];
-
-/** Numbers that are not errno values: what they mean in their own system. */
-export interface ContextCode {
-  system: 'curl' | 'grpc' | 'mysql' | 'hresult';
-  code: number;
-  name: string;
-  meaning: string;
-  /** the error it usually stands for when the line names no errno */
-  usually?: { error: string; weight: number };
-  operation?: Operation;
-}
-
-export const CONTEXT_CODES: readonly ContextCode[] = [
-  { system: 'curl', code: 6, name: 'CURLE_COULDNT_RESOLVE_HOST', meaning: 'curl could not resolve the host name', usually: { error: 'ENOTFOUND', weight: WEIGHT.contextDefault }, operation: 'dns' },
-  { system: 'curl', code: 7, name: 'CURLE_COULDNT_CONNECT', meaning: 'curl could not connect to the host or proxy', usually: { error: 'ECONNREFUSED', weight: WEIGHT.contextDefault }, operation: 'connect' },
-  { system: 'curl', code: 28, name: 'CURLE_OPERATION_TIMEDOUT', meaning: 'curl\'s timeout expired (--connect-timeout or --max-time)', usually: { error: 'ETIMEDOUT', weight: WEIGHT.contextDefault + 3 } },
-  { system: 'curl', code: 35, name: 'CURLE_SSL_CONNECT_ERROR', meaning: 'the TLS handshake failed', usually: { error: 'TLS_UNEXPECTED_EOF', weight: WEIGHT.contextDefault }, operation: 'tls_handshake' },
-  { system: 'curl', code: 52, name: 'CURLE_GOT_NOTHING', meaning: 'the server closed the connection without sending anything (empty reply)', usually: { error: 'EOF', weight: WEIGHT.cleanClose }, operation: 'read' },
-  { system: 'curl', code: 55, name: 'CURLE_SEND_ERROR', meaning: 'curl failed sending network data', usually: { error: 'EPIPE', weight: WEIGHT.contextDefault }, operation: 'write' },
-  { system: 'curl', code: 56, name: 'CURLE_RECV_ERROR', meaning: 'curl failed receiving network data', usually: { error: 'ECONNRESET', weight: WEIGHT.contextDefault }, operation: 'read' },
-  { system: 'grpc', code: 4, name: 'DEADLINE_EXCEEDED', meaning: 'the call\'s deadline expired before it completed', usually: { error: 'ETIMEDOUT', weight: WEIGHT.contextDefault } },
-  { system: 'grpc', code: 13, name: 'INTERNAL', meaning: 'gRPC INTERNAL: often a stream torn down mid-call (RST_STREAM) or a protocol error' },
-  { system: 'grpc', code: 14, name: 'UNAVAILABLE', meaning: 'gRPC UNAVAILABLE: the transport failed (connect failed, connection reset or closed); the text after it names the socket error', usually: { error: 'ECONNRESET', weight: 1 } },
-  { system: 'mysql', code: 2002, name: 'CR_CONNECTION_ERROR', meaning: 'MySQL client could not connect (local socket or TCP); the errno is in the trailing parentheses', usually: { error: 'ECONNREFUSED', weight: WEIGHT.contextDefault }, operation: 'connect' },
-  { system: 'mysql', code: 2003, name: 'CR_CONN_HOST_ERROR', meaning: 'MySQL client could not connect to the server over TCP; the errno is in the trailing parentheses', usually: { error: 'ECONNREFUSED', weight: WEIGHT.contextDefault }, operation: 'connect' },
-  { system: 'mysql', code: 2005, name: 'CR_UNKNOWN_HOST', meaning: 'MySQL client could not resolve the server host name', usually: { error: 'ENOTFOUND', weight: WEIGHT.contextDefault }, operation: 'dns' },
-  { system: 'mysql', code: 2006, name: 'CR_SERVER_GONE_ERROR', meaning: 'MySQL server has gone away: the server closed the connection (often wait_timeout on an idle connection)', usually: { error: 'EOF', weight: WEIGHT.cleanClose } },
-  { system: 'mysql', code: 2013, name: 'CR_SERVER_LOST', meaning: 'Lost connection to MySQL server during a query', usually: { error: 'EOF', weight: WEIGHT.cleanClose }, operation: 'read' },
-  { system: 'mysql', code: 2055, name: 'CR_SERVER_LOST_EXTENDED', meaning: 'Lost connection to MySQL server; the system error follows', usually: { error: 'EOF', weight: WEIGHT.contextDefault } },
-  { system: 'hresult', code: 0x80004005, name: 'E_FAIL', meaning: 'a generic HRESULT printed by .NET Framework next to SocketException: not the socket error (look for the Winsock number or text)' },
 ];
 
 /** Where a context code appears: group 1 is the code (decimal, or hex for HRESULTs). */

@@ -1,9 +1,33 @@
 /** Terminal rendering of an Explanation (and of the --list table). */
-import chalk from 'chalk';
 import { OPERATION_LABEL, type NamedCode } from '../knowledge/errors.js';
 import { describeSystem, platformLabel } from '../diagnose/explain/explain.js';
 import type { Explanation, NumberReading } from '../diagnose/explain/types.js';
 import type { KnownCode } from '../diagnose/explain/list.js';
+
+/**
+ * A few ANSI styles, without chalk: `explain` must start fast, and chalk's colour detection costs
+ * more than this whole renderer. The decision honours NO_COLOR, --no-color, FORCE_COLOR and TTYs.
+ */
+export interface Style {
+  bold(s: string): string;
+  dim(s: string): string;
+  red(s: string): string;
+  green(s: string): string;
+  underline(s: string): string;
+}
+
+export function createStyle(enabled: boolean): Style {
+  const wrap = (open: number, close: number) => (s: string) => (enabled ? `\u001b[${open}m${s}\u001b[${close}m` : s);
+  return { bold: wrap(1, 22), dim: wrap(2, 22), red: wrap(31, 39), green: wrap(32, 39), underline: wrap(4, 24) };
+}
+
+export function colorEnabled(stream: { isTTY?: boolean }, argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
+  if (argv.includes('--no-color') || 'NO_COLOR' in env) return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  return stream.isTTY === true && env.TERM !== 'dumb';
+}
+
+const CONTEXT_LABEL = { curl: 'curl exit code', grpc: 'gRPC status', mysql: 'MySQL client error', hresult: 'HRESULT' } as const;
 
 const WIRE_LABEL = { rst: 'RST', fin: 'FIN', icmp: 'ICMP', silence: 'silence', local: 'nothing (local)', dns: 'DNS', tls: 'TLS' } as const;
 
@@ -13,34 +37,34 @@ export function escapeControl(s: string): string {
   return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
-function heading(s: string): string {
-  return chalk.bold(s);
-}
-
 function codeLine(label: string, codes: readonly NamedCode[]): string[] {
   return codes.map((c, i) => `  ${(i === 0 ? label : '').padEnd(13)}${`${c.symbol} ${c.number}`.padEnd(28)}${c.text}`);
 }
 
-function readingLine(r: NumberReading, primary: boolean): string {
+function readingLine(chalk: Style, r: NumberReading, primary: boolean): string {
   const marker = primary ? chalk.green('▸') : ' ';
   const tail = r.error === null ? chalk.dim('  (not a network error)') : r.error !== r.symbol ? chalk.dim(`  → ${r.error}`) : '';
   return `  ${marker} ${describeSystem(r).padEnd(28)}${r.symbol.padEnd(26)}${r.text}${tail}`;
 }
 
-export function renderExplanationText(x: Explanation): string {
+export function renderExplanationText(x: Explanation, chalk: Style = createStyle(false)): string {
+  const heading = chalk.bold;
   const out: string[] = [];
-  out.push(`${chalk.bold.red(x.error.id)} — ${chalk.bold(x.error.title)}`);
+  out.push(`${chalk.bold(chalk.red(x.error.id))} — ${chalk.bold(x.error.title)}`);
   out.push(`  ${x.error.meaning}`);
   out.push(`  ${chalk.bold('On the wire:')} ${WIRE_LABEL[x.error.wire.signal]} — ${x.error.wire.description}`);
   if (x.operation) out.push(`  ${chalk.bold('Operation:')} ${OPERATION_LABEL[x.operation]}`);
-  for (const c of x.context) out.push(`  ${chalk.bold('Context:')} ${c.system === 'curl' ? 'curl exit code' : c.system === 'grpc' ? 'gRPC status' : c.system === 'mysql' ? 'MySQL client error' : 'HRESULT'} ${c.system === 'hresult' ? `0x${c.code.toString(16).toUpperCase()}` : c.code} ${c.name} — ${c.meaning} (not an errno)`);
+  for (const c of x.context) {
+    const code = c.system === 'hresult' ? `0x${c.code.toString(16).toUpperCase()}` : String(c.code);
+    out.push(`  ${chalk.bold('Context:')} ${CONTEXT_LABEL[c.system]} ${code} ${c.name} — ${c.meaning} (not an errno)`);
+  }
   if (x.alsoSeen.length > 0) out.push(`  ${chalk.bold('Also in the message:')} ${x.alsoSeen.join(', ')}`);
 
   if (x.readings.length > 0) {
     const numbers = [...new Set(x.readings.map((r) => r.number))];
     out.push('', heading(`${numbers.join(', ')} can mean`));
     const primary = x.readings.find((r) => r.error === x.error.id);
-    for (const r of x.readings) out.push(readingLine(r, r === primary));
+    for (const r of x.readings) out.push(readingLine(chalk, r, r === primary));
     const others = [...new Set(x.readings.filter((r) => r.error !== null && r.error !== x.error.id && r.platform).map((r) => r.platform))];
     if (x.inputKind === 'number' && others.length > 0) out.push(chalk.dim(`  (explained below: ${x.error.id}; pick another reading with --platform ${others.join('|')})`));
   }
@@ -69,15 +93,15 @@ export function renderExplanationText(x: Explanation): string {
     c.remediation.forEach((s, j) => out.push(`       ${j + 1}) ${s}`));
   });
 
-  if (x.probeCommand) out.push('', `${heading('Test the endpoint:')} ${x.probeCommand}`);
+  if (x.probeCommand) out.push('', `${heading('Test the endpoint:')} ${escapeControl(x.probeCommand)}`);
   else if (x.error.category !== 'dns' && x.error.wire.signal !== 'local') out.push('', `${heading('Test the endpoint:')} connreset probe HOST:PORT`);
   for (const n of x.notes) out.push('', `${chalk.dim('Note:')} ${n}`);
   if (x.snippet) out.push('', heading(`Snippet (${x.snippet.language})`), x.snippet.code);
-  return `${escapeControl(out.join('\n'))}\n`;
+  return `${out.join('\n')}\n`;
 }
 
-export function renderListText(codes: readonly KnownCode[]): string {
-  const out = [heading(`${'symbol'.padEnd(20)}${'Linux'.padEnd(8)}${'macOS'.padEnd(8)}${'Windows'.padEnd(22)}${'libuv'.padEnd(20)}title`)];
+export function renderListText(codes: readonly KnownCode[], chalk: Style = createStyle(false)): string {
+  const out = [chalk.bold(`${'symbol'.padEnd(20)}${'Linux'.padEnd(8)}${'macOS'.padEnd(8)}${'Windows'.padEnd(22)}${'libuv'.padEnd(20)}title`)];
   for (const c of codes) {
     out.push(`${c.id.padEnd(20)}${c.linux.padEnd(8)}${c.macos.padEnd(8)}${c.windows.padEnd(22)}${c.libuv.padEnd(20)}${c.title}`);
   }

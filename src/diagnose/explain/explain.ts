@@ -1,13 +1,14 @@
 /**
  * explain(): user input → Explanation, pure. Parses the input into an ErrorQuery (number, symbol or
  * message), looks the error up in the knowledge tables, ranks its causes for the operation the line
- * shows, and suggests a probe for any endpoint it names. Never throws for any input: bad input is
- * an ExplainFailure the CLI prints as one line.
+ * shows, and suggests a probe for any endpoint it names. Never throws (or rejects) for any input:
+ * bad input is an ExplainFailure the CLI prints as one line. Async only because the message
+ * resolver (the biggest tables) is loaded when a message needs it, which keeps `explain 10054` fast.
  */
 import { causeById, type CauseId } from '../../knowledge/causes.js';
 import { errorById, type ErrorEntry, type Operation, type Platform } from '../../knowledge/errors.js';
-import { CONTEXT_CODES } from '../../knowledge/log-patterns.js';
-import { resolveMessage, type MessageFinding } from './message.js';
+import { CONTEXT_CODES } from '../../knowledge/explain-context-codes.js';
+import type { MessageFinding } from './message.js';
 import { parseNumberText, readingsOf } from './numbers.js';
 import { errorIdForSymbol, nonNetworkErrno, suggestSymbol } from './symbols.js';
 import {
@@ -36,16 +37,16 @@ export function parseErrorQuery(raw: string): ErrorQuery {
   return { kind: 'message', input };
 }
 
-export function explain(raw: string, options: ExplainOptions = {}): ExplainResult {
+export async function explain(raw: string, options: ExplainOptions = {}): Promise<ExplainResult> {
   try {
-    return explainUnsafe(raw, options);
+    return await explainUnsafe(raw, options);
   } catch (error) {
     // The tables are data and the patterns are bounded; reaching here is a bug. Still never throw.
     return { ok: false, failure: { reason: `could not explain this input (${error instanceof Error ? error.message : String(error)})` } };
   }
 }
 
-function explainUnsafe(raw: string, options: ExplainOptions): ExplainResult {
+async function explainUnsafe(raw: string, options: ExplainOptions): Promise<ExplainResult> {
   if (raw.trim() === '') return fail('nothing to explain: the message is empty', 'pass a code (10054), a symbol (ECONNRESET) or a log line; use - to read stdin');
   const query = parseErrorQuery(raw);
   switch (query.kind) {
@@ -78,20 +79,22 @@ function explainNumber(input: string, value: number, options: ExplainOptions): E
   return { ok: true, explanation: build(entry, { input, inputKind: 'number', readings, operation: null }, options) };
 }
 
-function explainSymbol(input: string, options: ExplainOptions): ExplainResult {
+async function explainSymbol(input: string, options: ExplainOptions): Promise<ExplainResult> {
   const id = errorIdForSymbol(input);
   const entry = id ? errorById(id) : undefined;
   if (entry) return { ok: true, explanation: build(entry, { input, inputKind: 'symbol', readings: [], operation: null }, options) };
   const other = nonNetworkErrno(input);
   if (other) return fail(`${input.toUpperCase()} is not a network error (${other})`);
   // a single word may still be a message ("hangup"): try the message resolver before giving up
+  const { resolveMessage } = await import('./message.js');
   const finding = resolveMessage(input, options.platform);
   if (finding) return explainFinding(input, finding, options);
   const suggestion = suggestSymbol(input);
   return fail(`unknown error symbol ${JSON.stringify(input)}`, suggestion ? `did you mean ${suggestion}?` : 'run `connreset explain --list` for every code connreset knows');
 }
 
-function explainMessage(input: string, options: ExplainOptions): ExplainResult {
+async function explainMessage(input: string, options: ExplainOptions): Promise<ExplainResult> {
+  const { resolveMessage } = await import('./message.js');
   const finding = resolveMessage(input, options.platform);
   if (finding) return explainFinding(input, finding, options);
   const words = input.match(/[A-Za-z_]{4,40}/g) ?? [];

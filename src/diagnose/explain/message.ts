@@ -189,7 +189,7 @@ export function findEndpoint(text: string): Endpoint | null {
       const portText = groups[1];
       const port = portText !== undefined ? Number(portText) : scheme ? URL_DEFAULT_PORTS[scheme] : p.defaultPort;
       if (!host || port === undefined || !Number.isInteger(port) || port < 1 || port > 65535) continue;
-      if (SOURCE_FILE.test(host)) continue;
+      if (SOURCE_FILE.test(host) || !/^[A-Za-z0-9._:[\]-]+$/.test(host)) continue;
       return { host: host.replace(/^\[|\]$/g, ''), port };
     }
   }

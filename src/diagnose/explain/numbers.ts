@@ -5,7 +5,7 @@
  */
 import { ERRORS, type ErrorEntry, type Platform } from '../../knowledge/errors.js';
 import { LINUX_ERRNO, MACOS_ERRNO, WINDOWS_CRT_ERRNO, type ErrnoRow } from '../../knowledge/explain-errno-names.js';
-import { CONTEXT_CODES } from '../../knowledge/log-patterns.js';
+import { CONTEXT_CODES } from '../../knowledge/explain-context-codes.js';
 import type { NumberReading, NumberSystem } from './types.js';
 
 /** Which system to prefer when a number is a network error in several (110: Linux before the CRT). */
@@ -22,61 +22,57 @@ const SYSTEM_RANK: Readonly<Record<NumberSystem, number>> = {
   'windows-crt-errno': 9,
 };
 
-function key(r: NumberReading): string {
-  return `${r.number}|${r.system}|${r.platform ?? ''}|${r.symbol}`;
-}
-
-function buildIndex(): Map<number, NumberReading[]> {
-  const byKey = new Map<string, NumberReading>();
+/**
+ * All readings of one number, scanned from the tables (a few hundred rows: cheaper than building an
+ * index at start-up). A reading backed by a network error row replaces the bare errno-name row.
+ */
+function scan(n: number): NumberReading[] {
+  const found: NumberReading[] = [];
   const put = (r: NumberReading): void => {
-    const k = key(r);
-    const existing = byKey.get(k);
-    // a reading backed by a network error row wins over the bare errno-name row
-    if (!existing || (existing.error === null && r.error !== null)) byKey.set(k, r);
+    if (r.number !== n) return;
+    const same = found.findIndex((x) => x.system === r.system && x.platform === r.platform && x.symbol === r.symbol);
+    if (same === -1) found.push(r);
+    else if (found[same]?.error === null && r.error !== null) found[same] = r;
   };
   const errnoRows = (rows: readonly ErrnoRow[], system: NumberSystem, platform: Platform): void => {
-    for (const [number, symbol, text] of rows) put({ number, system, platform, symbol, text, error: null });
+    for (const [number, symbol, text] of rows) if (number === n) put({ number, system, platform, symbol, text, error: null });
   };
   errnoRows(LINUX_ERRNO, 'linux-errno', 'linux');
   errnoRows(MACOS_ERRNO, 'macos-errno', 'macos');
   errnoRows(WINDOWS_CRT_ERRNO, 'windows-crt-errno', 'windows');
-
-  const fromEntry = (e: ErrorEntry): void => {
-    const errnoSystem = (s: NumberSystem): NumberSystem => (e.category === 'dns' ? 'getaddrinfo' : s);
-    for (const c of e.linux) put({ ...c, system: errnoSystem('linux-errno'), platform: 'linux', error: e.id });
-    for (const c of e.macos) put({ ...c, system: errnoSystem('macos-errno'), platform: 'macos', error: e.id });
-    for (const c of e.windows) {
-      const system: NumberSystem = c.symbol.startsWith('WSA') ? 'winsock' : 'windows-system';
-      put({ ...c, system, platform: 'windows', error: e.id });
-    }
-    for (const c of e.windowsCrt) put({ ...c, system: 'windows-crt-errno', platform: 'windows', error: e.id });
-    if (e.libuv) {
-      const { name, text } = e.libuv;
-      for (const platform of ['linux', 'macos', 'windows'] as const) {
-        const n = e.libuv[platform];
-        if (n !== null) put({ number: n, system: 'libuv', platform, symbol: name, text, error: e.id });
+  for (const e of ERRORS) fromEntry(e, put);
+  if (n < 0) {
+    // libuv on Unix is -errno: every errno name is a (non-network) libuv reading too
+    for (const [rows, platform] of [[LINUX_ERRNO, 'linux'], [MACOS_ERRNO, 'macos']] as const) {
+      for (const [number, symbol, text] of rows) {
+        if (-number === n) put({ number: n, system: 'libuv', platform, symbol: `UV_${symbol}`, text: text.toLowerCase(), error: null });
       }
     }
-  };
-  ERRORS.forEach(fromEntry);
-  // libuv on Unix is -errno: the negative of every errno name is a (non-network) libuv reading too
-  for (const [rows, platform] of [[LINUX_ERRNO, 'linux'], [MACOS_ERRNO, 'macos']] as const) {
-    for (const [number, symbol, text] of rows) put({ number: -number, system: 'libuv', platform, symbol: `UV_${symbol}`, text: text.toLowerCase(), error: null });
   }
   for (const c of CONTEXT_CODES) {
-    if (c.system === 'hresult') continue;
+    if (c.system === 'hresult' || c.code !== n) continue;
     const system: NumberSystem = c.system === 'curl' ? 'curl-exit' : c.system === 'grpc' ? 'grpc-status' : 'mysql-client';
     put({ number: c.code, system, platform: null, symbol: c.name, text: c.meaning, error: c.usually?.error ?? null });
   }
+  return found.sort(compareReadings);
+}
 
-  const index = new Map<number, NumberReading[]>();
-  for (const r of byKey.values()) {
-    const list = index.get(r.number) ?? [];
-    list.push(r);
-    index.set(r.number, list);
+function fromEntry(e: ErrorEntry, put: (r: NumberReading) => void): void {
+  const errnoSystem = (s: NumberSystem): NumberSystem => (e.category === 'dns' ? 'getaddrinfo' : s);
+  for (const c of e.linux) put({ ...c, system: errnoSystem('linux-errno'), platform: 'linux', error: e.id });
+  for (const c of e.macos) put({ ...c, system: errnoSystem('macos-errno'), platform: 'macos', error: e.id });
+  for (const c of e.windows) {
+    const system: NumberSystem = c.symbol.startsWith('WSA') ? 'winsock' : 'windows-system';
+    put({ ...c, system, platform: 'windows', error: e.id });
   }
-  for (const list of index.values()) list.sort(compareReadings);
-  return index;
+  for (const c of e.windowsCrt) put({ ...c, system: 'windows-crt-errno', platform: 'windows', error: e.id });
+  if (e.libuv) {
+    const { name, text } = e.libuv;
+    for (const platform of ['linux', 'macos', 'windows'] as const) {
+      const n = e.libuv[platform];
+      if (n !== null) put({ number: n, system: 'libuv', platform, symbol: name, text, error: e.id });
+    }
+  }
 }
 
 export function compareReadings(a: NumberReading, b: NumberReading): number {
@@ -84,7 +80,7 @@ export function compareReadings(a: NumberReading, b: NumberReading): number {
   return network || SYSTEM_RANK[a.system] - SYSTEM_RANK[b.system];
 }
 
-let index: Map<number, NumberReading[]> | undefined;
+const cache = new Map<number, NumberReading[]>();
 
 export interface ReadingFilter {
   platform?: Platform | undefined;
@@ -94,8 +90,11 @@ export interface ReadingFilter {
 
 /** Every reading of `n`, network readings first. */
 export function readingsOf(n: number, filter: ReadingFilter = {}): NumberReading[] {
-  index ??= buildIndex();
-  const all = index.get(n) ?? [];
+  let all = cache.get(n);
+  if (!all) {
+    all = Number.isSafeInteger(n) ? scan(n) : [];
+    if (cache.size < 10_000) cache.set(n, all);
+  }
   return all.filter(
     (r) =>
       (filter.platform === undefined || r.platform === null || r.platform === filter.platform) &&

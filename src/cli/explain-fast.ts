@@ -1,0 +1,60 @@
+/**
+ * Start-up fast path for `connreset explain`: a CLI is judged by its start, and commander plus the
+ * other commands' modules cost more than explaining a code. bin/connreset.js tries this first for
+ * `explain`; anything it does not fully understand (--help, unknown or malformed options) returns
+ * null and goes through commander, which owns help and error wording.
+ */
+import { ConnresetError } from '../errors.js';
+import { LANG_CHOICES, PLATFORM_CHOICES, runExplain, type ExplainCliOptions } from './explain-run.js';
+
+export function parseFastArgs(args: readonly string[]): { words: string[]; opts: ExplainCliOptions } | null {
+  const words: string[] = [];
+  const opts: ExplainCliOptions = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (a === '--') {
+      words.push(...args.slice(i + 1));
+      break;
+    }
+    if (a === '-' || !a.startsWith('-') || /^-\d/.test(a)) {
+      words.push(a); // negative numbers (-4077) are input, as in commander
+      continue;
+    }
+    const [name, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    if (name === '--json' && inline === undefined) opts.json = true;
+    else if (name === '--list' && inline === undefined) opts.list = true;
+    else if (name === '--no-color' && inline === undefined) continue;
+    else if (name === '--platform' || name === '--lang') {
+      const value = inline ?? args[++i];
+      if (name === '--platform' && PLATFORM_CHOICES.includes(value as never)) opts.platform = value as ExplainCliOptions['platform'];
+      else if (name === '--lang' && LANG_CHOICES.includes(value as never)) opts.lang = value as ExplainCliOptions['lang'];
+      else return null;
+    } else return null;
+  }
+  return { words, opts };
+}
+
+/** Runs `explain` without commander; null when commander must handle these arguments. */
+export async function runExplainFast(argv: readonly string[]): Promise<number | null> {
+  if (argv[2] !== 'explain') return null;
+  const parsed = parseFastArgs(argv.slice(3));
+  if (!parsed) return null;
+  // `connreset explain 10054 | head` closes the pipe early: that is not an error worth a stack trace
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+  try {
+    const { colorEnabled } = await import('../report/explain-text.js');
+    return await runExplain(parsed.words, parsed.opts, {
+      stdout: process.stdout,
+      stdin: process.stdin,
+      color: colorEnabled(process.stdout, argv, process.env),
+    });
+  } catch (error) {
+    if (!(error instanceof ConnresetError)) throw error;
+    // the same one line main() prints for a ConnresetError
+    const hint = 'hint' in error && typeof error.hint === 'string' && error.hint ? ` (${error.hint})` : '';
+    process.stderr.write(`connreset: ${error.message}${hint}\n`);
+    return error.exitCode;
+  }
+}
