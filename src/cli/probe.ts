@@ -1,16 +1,140 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
-import { EXIT } from '../exit-codes.js';
+import { UsageError } from '../errors.js';
+import { parseDuration } from '../duration.js';
 
-// Placeholder: the probe command is being built (see the issue tracker).
+export interface ProbeCliOptions {
+  send?: string;
+  expect?: string;
+  idle?: string;
+  keepalive?: string;
+  connectTimeout?: string;
+  tlsTimeout?: string;
+  replyTimeout?: string;
+  servername?: string;
+  ipv4?: boolean;
+  ipv6?: boolean;
+  allAddresses?: boolean;
+  repeat?: string;
+  interval?: string;
+  json?: boolean;
+}
+
+/** Options as typed, checked: every mistake is one line and exit 2, before any packet is sent. */
+export interface ProbeSettings {
+  targets: string[];
+  send: string | null;
+  expect: string | null;
+  idleMs: number | null;
+  keepaliveMs: number | null;
+  connectTimeoutMs: number | null;
+  tlsTimeoutMs: number | null;
+  replyTimeoutMs: number | null;
+  servername: string | null;
+  family: 4 | 6 | null;
+  allAddresses: boolean;
+  repeat: number;
+  intervalMs: number;
+  json: boolean;
+}
+
+const MAX_REPEAT = 10_000;
+const DEFAULT_INTERVAL_MS = 1_000;
+
+function positiveDuration(value: string | undefined, option: string): number | null {
+  if (value === undefined) return null;
+  const ms = parseDuration(value, option);
+  if (ms <= 0) throw new UsageError(`bad ${option} ${JSON.stringify(value)}: give a positive duration, e.g. 5s`, undefined, 'CR_BAD_DURATION');
+  return ms;
+}
+
+export function probeSettings(targets: string[], opts: ProbeCliOptions): ProbeSettings {
+  if (opts.ipv4 && opts.ipv6) throw new UsageError('-4 and -6 exclude each other', 'give one, or neither to use what the name resolves to');
+  let expect: string | null = null;
+  if (opts.expect !== undefined) {
+    try {
+      new RegExp(opts.expect);
+    } catch (error) {
+      throw new UsageError(`bad --expect ${JSON.stringify(opts.expect)}: ${(error as Error).message}`, 'a JavaScript regular expression, e.g. "^HTTP/1\\.1 200"', 'CR_BAD_OPTION');
+    }
+    expect = opts.expect;
+  }
+  let repeat = 1;
+  if (opts.repeat !== undefined) {
+    repeat = Number(opts.repeat);
+    if (!/^\d+$/.test(opts.repeat.trim()) || repeat < 1 || repeat > MAX_REPEAT) {
+      throw new UsageError(`bad --repeat ${JSON.stringify(opts.repeat)}: expected a whole number from 1 to ${MAX_REPEAT}`, undefined, 'CR_BAD_OPTION');
+    }
+  }
+  if (opts.interval !== undefined && opts.repeat === undefined) {
+    throw new UsageError('--interval needs --repeat', 'e.g. --repeat 20 --interval 5s');
+  }
+  const intervalMs = opts.interval === undefined ? DEFAULT_INTERVAL_MS : parseDuration(opts.interval, '--interval');
+  const idleMs = positiveDuration(opts.idle, '--idle');
+  const keepaliveMs = positiveDuration(opts.keepalive, '--keepalive');
+  if (keepaliveMs !== null && idleMs === null) throw new UsageError('--keepalive needs --idle', 'e.g. --idle 5m --keepalive 30s');
+  return {
+    targets,
+    send: opts.send ?? null,
+    expect,
+    idleMs,
+    keepaliveMs,
+    connectTimeoutMs: positiveDuration(opts.connectTimeout, '--connect-timeout'),
+    tlsTimeoutMs: positiveDuration(opts.tlsTimeout, '--tls-timeout'),
+    replyTimeoutMs: positiveDuration(opts.replyTimeout, '--reply-timeout'),
+    servername: opts.servername ?? null,
+    family: opts.ipv4 ? 4 : opts.ipv6 ? 6 : null,
+    allAddresses: opts.allAddresses === true,
+    repeat,
+    intervalMs,
+    json: opts.json === true,
+  };
+}
+
 export function defineProbe(program: Command, ctx: CliContext): void {
   program
     .command('probe')
-    .description('(not yet available)')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      ctx.stderr.write('connreset: probe is not available yet\n');
-      ctx.exitCode = EXIT.usage;
+    .summary('connect to endpoints and show exactly what they do on the wire, and why')
+    .description(
+      'Connect to each TARGET, send a payload, read the reply, optionally hold the connection idle and\n' +
+        'resume it, and report the timeline (every event with its time in ms), the outcome, the likely\n' +
+        'causes with their evidence, and what to do.\n\n' +
+        'TARGET is host:port, [v6addr]:port, or a URL: tcp://, tls://, http:// (80, sends GET),\n' +
+        'https:// (443), redis:// and rediss:// (6379, send PING), postgres:// (5432, sends an\n' +
+        'SSLRequest), mysql://, smtp://, ssh:// (the server speaks first).',
+    )
+    .argument('<targets...>', 'endpoints to probe')
+    .option('--send <payload>', 'what to send: none | http | text:STRING (\\r\\n escapes) | hex:BYTES | @FILE (default: what the scheme implies)')
+    .option('--expect <regex>', 'the reply (or banner) must match this regular expression')
+    .option('--idle <duration>', 'after the reply, hold the connection silent this long, then send again (e.g. 90s)')
+    .option('--keepalive <duration>', 'turn TCP keepalive on during the idle hold, first probe after this long')
+    .option('--connect-timeout <duration>', 'give up connecting after this long (default 5s)')
+    .option('--tls-timeout <duration>', 'give up on the TLS handshake after this long (default 5s)')
+    .option('--reply-timeout <duration>', 'wait this long for the first byte of a reply (default 2s)')
+    .option('--servername <name>', 'TLS server name (SNI) to send; default: the host, when it is a name')
+    .option('-4, --ipv4', 'use IPv4 addresses only')
+    .option('-6, --ipv6', 'use IPv6 addresses only')
+    .option('--all-addresses', 'probe every address the name resolves to, one report each')
+    .option('--repeat <n>', 'probe N times and summarise (e.g. 3 of 20 runs failed, always after ~60 s idle)')
+    .option('--interval <duration>', 'time between the starts of repeated probes (default 1s)')
+    .option('--json', 'print one JSON document (schema connreset.probe/v1) instead of the report')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ connreset probe 127.0.0.1:8080
+  $ connreset probe http://127.0.0.1:8080/health --expect "^HTTP/1\\.1 200"
+  $ connreset probe https://example.internal --idle 90s --keepalive 30s
+  $ connreset probe redis://cache.internal --repeat 20 --interval 5s
+  $ connreset probe db.internal:5432 --send hex:0000000804d2162f
+  $ connreset probe api.internal:443 --all-addresses --json
+
+Exit codes: 0 every target healthy (and --expect held), 1 a failure was found, 2 bad input,
+130 interrupted (the results so far are printed).`,
+    )
+    .action(async (targets: string[], opts: ProbeCliOptions) => {
+      const settings = probeSettings(targets, opts);
+      const { runProbeCommand } = await import('./probe-run.js');
+      ctx.exitCode = await runProbeCommand(settings, ctx);
     });
 }

@@ -1,0 +1,110 @@
+/**
+ * The probe command's action, loaded only when `probe` runs: parses targets and payload, runs the
+ * probes (targets concurrently, repeats of one target in sequence), diagnoses each observation
+ * and prints the report or the JSON document.
+ */
+import { isIP } from 'node:net';
+import type { CliContext } from './context.js';
+import type { ProbeSettings } from './probe.js';
+import { EXIT } from '../exit-codes.js';
+import { UsageError } from '../errors.js';
+import { parseTarget } from '../probe/target.js';
+import { parseSend } from '../probe/payload.js';
+import { probeOptions } from '../probe/defaults.js';
+import { repeatProbe } from '../probe/repeat.js';
+import type { ProbeOptions, Target } from '../probe/types.js';
+import { diagnose } from '../diagnose/diagnose.js';
+import { summariseRuns, type RunSummary } from '../report/probe-summary.js';
+import { probeDocument, renderProbeJson, type ProbeResult } from '../report/probe-json.js';
+import { renderProbeText, renderSummaryText } from '../report/probe-text.js';
+
+export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext): Promise<number> {
+  const targets = settings.targets.map((input) => checkFamily(parseTarget(input), settings.family));
+  const payload = settings.send === null ? null : parseSend(settings.send);
+  const options: ProbeOptions = probeOptions({
+    payload,
+    expect: settings.expect,
+    idleMs: settings.idleMs,
+    keepaliveMs: settings.keepaliveMs,
+    family: settings.family,
+    allAddresses: settings.allAddresses,
+    servername: settings.servername,
+    ...(settings.connectTimeoutMs !== null ? { connectTimeoutMs: settings.connectTimeoutMs } : {}),
+    ...(settings.tlsTimeoutMs !== null ? { tlsTimeoutMs: settings.tlsTimeoutMs } : {}),
+    ...(settings.replyTimeoutMs !== null ? { replyTimeoutMs: settings.replyTimeoutMs } : {}),
+  });
+
+  const controller = new AbortController();
+  let interrupted = false;
+  const onSigint = (): void => {
+    interrupted = true;
+    controller.abort();
+  };
+  process.once('SIGINT', onSigint);
+  const spinner = await startSpinner(ctx, targets, settings);
+  const perTarget: ProbeResult[][] = [];
+  try {
+    let done = 0;
+    const total = targets.length * settings.repeat;
+    await Promise.all(
+      targets.map(async (target, index) => {
+        const results: ProbeResult[] = [];
+        perTarget[index] = results;
+        await repeatProbe(target, options, { count: settings.repeat, intervalMs: settings.intervalMs }, controller.signal, (observations, run) => {
+          for (const observation of observations) results.push({ target: target.input, run, observation, diagnosis: diagnose(observation) });
+          done++;
+          if (spinner && total > 1) spinner.text = `${spinnerText(targets, settings)} (${done}/${total})`;
+        });
+      }),
+    );
+  } finally {
+    spinner?.stop();
+    process.removeListener('SIGINT', onSigint);
+  }
+
+  const results = perTarget.flat();
+  const summaries: RunSummary[] = targets.map((t, i) => summariseRuns(t.input, perTarget[i] ?? []));
+  const failed = results.some((r) => !r.diagnosis.healthy);
+  const exitCode = interrupted ? EXIT.interrupted : failed ? EXIT.failure : EXIT.ok;
+
+  if (settings.json) {
+    ctx.stdout.write(renderProbeJson(probeDocument(results, summaries, exitCode, interrupted)));
+    return exitCode;
+  }
+  const blocks: string[] = [];
+  targets.forEach((_, i) => {
+    const runs = perTarget[i] ?? [];
+    if (settings.repeat === 1) {
+      for (const r of runs) blocks.push(renderProbeText(r.observation, r.diagnosis));
+      return;
+    }
+    // repeated: the summary, then the first failure in full (or the last run when all were healthy)
+    const shown = runs.find((r) => !r.diagnosis.healthy) ?? runs.at(-1);
+    const summary = renderSummaryText(summaries[i]!);
+    blocks.push(shown ? `${summary}\n${shown.run > 1 || !shown.diagnosis.healthy ? `run ${shown.run}:\n` : ''}${renderProbeText(shown.observation, shown.diagnosis)}` : summary);
+  });
+  ctx.stdout.write(blocks.join('\n'));
+  if (interrupted) ctx.stderr.write('connreset: interrupted; the results above are partial\n');
+  return exitCode;
+}
+
+/** `-4 [::1]:80` can only fail: say so instead of probing. */
+function checkFamily(target: Target, family: 4 | 6 | null): Target {
+  const literal = isIP(target.host.split('%')[0] ?? target.host);
+  if (family !== null && literal !== 0 && literal !== family) {
+    throw new UsageError(`${target.host} is an IPv${literal} address but -${family} was given`, `drop -${family}`);
+  }
+  return target;
+}
+
+function spinnerText(targets: Target[], settings: ProbeSettings): string {
+  const what = targets.length === 1 ? targets[0]!.input : `${targets.length} targets`;
+  return `probing ${what}${settings.idleMs !== null ? ' (with an idle hold)' : ''}`;
+}
+
+async function startSpinner(ctx: CliContext, targets: Target[], settings: ProbeSettings): Promise<{ text: string; stop(): void } | null> {
+  const stream = ctx.stderr as NodeJS.WritableStream & { isTTY?: boolean };
+  if (stream.isTTY !== true) return null;
+  const { default: ora } = await import('ora');
+  return ora({ text: spinnerText(targets, settings), stream: stream as NodeJS.WriteStream }).start();
+}

@@ -1,0 +1,91 @@
+/**
+ * Summary of repeated probes of one target: how many failed, how, and when in the connection's
+ * life ("3 of 20 runs failed: reset_while_idle ×3, always after ~60.0 s of idle").
+ */
+import type { Diagnosis } from '../diagnose/diagnosis.js';
+import type { Observation, TimelineEvent } from '../diagnose/observation.js';
+import type { Outcome } from '../diagnose/outcome.js';
+import { formatMs } from '../duration.js';
+
+export interface ProbeRun {
+  observation: Observation;
+  diagnosis: Diagnosis;
+}
+
+export interface OutcomeTally {
+  outcome: Outcome;
+  healthy: boolean;
+  count: number;
+  /** what the failure times are measured from: idle start, our send, or the connect */
+  measuredFrom: 'idle' | 'send' | 'connect' | null;
+  /** ms from `measuredFrom` to the event that decided the outcome, one per run */
+  afterMs: number[];
+}
+
+export interface RunSummary {
+  target: string;
+  runs: number;
+  failed: number;
+  outcomes: OutcomeTally[];
+  /** one sentence for people */
+  text: string;
+}
+
+const DECISIVE = new Set<TimelineEvent['kind']>(['reset', 'fin', 'error', 'timeout', 'tls_failed', 'resolve_failed', 'expect_failed']);
+
+export function summariseRuns(target: string, runs: readonly ProbeRun[]): RunSummary {
+  const tallies = new Map<Outcome, OutcomeTally>();
+  for (const { observation, diagnosis } of runs) {
+    const tally = tallies.get(diagnosis.outcome) ?? {
+      outcome: diagnosis.outcome,
+      healthy: diagnosis.healthy,
+      count: 0,
+      measuredFrom: null,
+      afterMs: [],
+    };
+    tally.count++;
+    const when = diagnosis.healthy ? null : timing(observation);
+    if (when) {
+      tally.measuredFrom = when.from;
+      tally.afterMs.push(when.ms);
+    }
+    tallies.set(diagnosis.outcome, tally);
+  }
+  const outcomes = [...tallies.values()].sort((a, b) => Number(a.healthy) - Number(b.healthy) || b.count - a.count);
+  const failed = outcomes.filter((o) => !o.healthy).reduce((n, o) => n + o.count, 0);
+  return { target, runs: runs.length, failed, outcomes, text: sentence(runs.length, failed, outcomes) };
+}
+
+function timing(obs: Observation): { from: 'idle' | 'send' | 'connect'; ms: number } | null {
+  const decisive = obs.events.find((e) => DECISIVE.has(e.kind));
+  if (!decisive) return null;
+  const before = obs.events.slice(0, obs.events.indexOf(decisive));
+  const last = (kind: TimelineEvent['kind']): TimelineEvent | undefined => before.filter((e) => e.kind === kind).at(-1);
+  const idle = last('idle_start');
+  if (idle && (decisive.phase === 'idle' || decisive.phase === 'resume')) return { from: 'idle', ms: decisive.t - idle.t };
+  const sent = last('sent');
+  if (sent) return { from: 'send', ms: decisive.t - sent.t };
+  const connected = last('connected') ?? last('connecting');
+  return connected ? { from: 'connect', ms: decisive.t - connected.t } : null;
+}
+
+function sentence(total: number, failed: number, outcomes: readonly OutcomeTally[]): string {
+  const parts = outcomes.map((o) => `${o.outcome} ×${o.count}${o.healthy ? '' : when(o)}`);
+  const head = failed === 0 ? `all ${total} runs healthy` : `${failed} of ${total} runs failed`;
+  return `${head}: ${parts.join('; ')}`;
+}
+
+function when(o: OutcomeTally): string {
+  if (o.afterMs.length === 0 || o.measuredFrom === null) return '';
+  const sorted = [...o.afterMs].sort((a, b) => a - b);
+  const min = sorted[0]!;
+  const max = sorted[sorted.length - 1]!;
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  const anchor = { idle: 'of idle', send: 'after our send', connect: 'after connecting' }[o.measuredFrom];
+  const lead = o.measuredFrom === 'idle' ? 'after ' : '';
+  if (sorted.length === 1) return ` (${lead}${formatMs(median)} ${anchor})`;
+  const steady = max - min <= Math.max(50, median * 0.1);
+  return steady
+    ? ` (always ${lead}~${formatMs(median)} ${anchor})`
+    : ` (${lead}${formatMs(min)} to ${formatMs(max)} ${anchor}, median ${formatMs(median)})`;
+}

@@ -1,0 +1,161 @@
+/**
+ * Terminal report of a probe: the timeline with times, the outcome in colour, the ranked causes
+ * with their evidence and remediation, and the error the user's own client would have seen.
+ * Everything that came from the peer is already escaped in the observation; messages from the
+ * system are escaped here as well, as they may quote what the peer sent.
+ */
+import chalk from 'chalk';
+import type { ClientErrorView, Diagnosis } from '../diagnose/diagnosis.js';
+import type { Observation, TimelineEvent } from '../diagnose/observation.js';
+import { OUTCOME_INFO, type Severity } from '../knowledge/outcomes.js';
+import { formatMs } from '../duration.js';
+import type { RunSummary } from './probe-summary.js';
+
+export interface TextOptions {
+  /** how many causes to show in full (the rest are listed by title) */
+  causes?: number;
+}
+
+const SEVERITY_COLOUR: Readonly<Record<Severity, (s: string) => string>> = {
+  ok: (s) => chalk.green(s),
+  warning: (s) => chalk.yellow(s),
+  failure: (s) => chalk.red(s),
+};
+
+const CLIENT_ROWS: readonly [keyof ClientErrorView, string][] = [
+  ['linux', 'Linux'],
+  ['macos', 'macOS'],
+  ['windows', 'Windows'],
+  ['node', 'Node.js'],
+  ['python', 'Python'],
+  ['java', 'Java'],
+  ['go', 'Go'],
+];
+
+export function renderProbeText(obs: Observation, diagnosis: Diagnosis, options: TextOptions = {}): string {
+  const out: string[] = [];
+  const where = obs.address === null ? '' : chalk.dim(`  (${obs.family === 6 ? `[${obs.address}]` : obs.address}:${obs.port})`);
+  out.push(`${chalk.bold(`probe ${safe(obs.target)}`)}${where}`);
+  out.push('');
+  for (const event of obs.events) out.push(timelineLine(event, obs));
+  out.push('');
+  const severity = OUTCOME_INFO[diagnosis.outcome].severity;
+  out.push(`${chalk.bold('outcome')}  ${SEVERITY_COLOUR[severity](chalk.bold(diagnosis.outcome))}  ${safe(diagnosis.summary)}`);
+
+  if (diagnosis.clientError) {
+    out.push('');
+    out.push(chalk.bold('your client would have seen'));
+    for (const [key, label] of CLIENT_ROWS) {
+      const text = diagnosis.clientError[key];
+      if (text) out.push(`  ${label.padEnd(8)} ${safe(text)}`);
+    }
+  }
+
+  if (diagnosis.causes.length > 0) {
+    const shown = options.causes ?? 3;
+    out.push('');
+    out.push(chalk.bold(diagnosis.healthy ? 'worth knowing' : 'likely causes'));
+    diagnosis.causes.forEach((cause, index) => {
+      const pct = `${Math.round(cause.confidence * 100)}%`.padStart(4);
+      out.push(`  ${index + 1}. ${chalk.bold(pct)}  ${cause.title}`);
+      if (index >= shown) return;
+      for (const line of cause.evidence) out.push(`            ${chalk.cyan('evidence')}  ${safe(line)}`);
+      cause.remediation.forEach((step, i) => out.push(`            ${i === 0 ? chalk.green('do      ') : '        '}  - ${safe(step)}`));
+    });
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export function renderSummaryText(summary: RunSummary): string {
+  const colour = summary.failed === 0 ? chalk.green : chalk.red;
+  return `${chalk.bold(`${safe(summary.target)}`)}  ${colour(safe(summary.text))}\n`;
+}
+
+function timelineLine(event: TimelineEvent, obs: Observation): string {
+  const time = `${event.t < 10_000 ? `${event.t.toFixed(1)} ms` : formatMs(event.t)}`.padStart(10);
+  const phase = event.phase.padEnd(7);
+  const { text, tone } = describe(event, obs);
+  const coloured = tone === 'bad' ? chalk.red(text) : tone === 'warn' ? chalk.yellow(text) : tone === 'good' ? chalk.green(text) : text;
+  return `  ${chalk.dim(time)}  ${chalk.dim(phase)}  ${coloured}`;
+}
+
+type Tone = 'bad' | 'warn' | 'good' | 'plain';
+
+function describe(e: TimelineEvent, obs: Observation): { text: string; tone: Tone } {
+  switch (e.kind) {
+    case 'resolved':
+      return e.addresses.length === 1 && e.addresses[0]!.address === obs.host
+        ? { text: `${obs.host} is an address: no lookup`, tone: 'plain' }
+        : { text: `resolved ${obs.host} → ${e.addresses.map((a) => a.address).join(', ')}`, tone: 'plain' };
+    case 'resolve_failed':
+      return { text: `lookup failed: ${e.code} (${safe(e.message)})`, tone: 'bad' };
+    case 'connecting':
+      return { text: `connecting to ${e.family === 6 ? `[${e.address}]` : e.address}:${e.port}`, tone: 'plain' };
+    case 'connected':
+      return { text: `connected (local port ${e.localPort})`, tone: 'good' };
+    case 'tls_established': {
+      const t = e.tls;
+      const facts = [t.protocol, t.cipher, t.alpn ? `ALPN ${t.alpn}` : null].filter(Boolean).join(', ');
+      const cert = t.subject ? `; certificate ${t.subject}${t.validTo ? `, valid until ${t.validTo}` : ''}` : '';
+      const trust = t.authorized ? '' : ` (not trusted: ${t.authorizationError ?? 'unknown'})`;
+      return { text: safe(`TLS established: ${facts}${cert}${trust}`), tone: 'good' };
+    }
+    case 'tls_failed':
+      return { text: `TLS handshake failed: ${safe(e.message)}${e.alert ? ` (alert: ${safe(e.alert)})` : ''} [${e.code}]`, tone: 'bad' };
+    case 'sent':
+      return { text: `sent ${e.bytes} bytes${PAYLOAD_NAME[obs.options.send]}${e.phase === 'resume' ? ' again' : ''}`, tone: 'plain' };
+    case 'received':
+      return { text: `received ${e.bytes} bytes: "${e.preview}"`, tone: 'plain' };
+    case 'fin':
+      return { text: 'peer closed the connection (FIN)', tone: 'warn' };
+    case 'reset':
+      return { text: `peer reset the connection (RST) → ${e.code}`, tone: 'bad' };
+    case 'error':
+      return { text: `${e.code}: ${safe(e.message)}`, tone: 'bad' };
+    case 'timeout':
+      return { text: timeoutText(e.phase, e.limitMs), tone: 'bad' };
+    case 'idle_start':
+      return {
+        text: `holding the connection idle for ${formatMs(e.durationMs)}${e.keepaliveMs === null ? ', no keepalive' : `, TCP keepalive after ${formatMs(e.keepaliveMs)}`}`,
+        tone: 'plain',
+      };
+    case 'idle_end':
+      return { text: 'idle hold over', tone: 'plain' };
+    case 'expect_matched':
+      return { text: `reply matches /${safe(e.pattern)}/`, tone: 'good' };
+    case 'expect_failed':
+      return { text: `reply does not match /${safe(e.pattern)}/`, tone: 'bad' };
+    case 'closed_by_us':
+      return { text: 'we closed the connection', tone: 'plain' };
+  }
+}
+
+const PAYLOAD_NAME: Readonly<Record<Observation['options']['send'], string>> = {
+  none: '',
+  http: ' (HTTP request)',
+  text: ' (text)',
+  hex: ' (hex payload)',
+  file: ' (file payload)',
+  protocol: ` (the scheme's greeting)`,
+};
+
+const TIMEOUT_TEXT: Readonly<Record<TimelineEvent['phase'], string>> = {
+  resolve: 'no answer from the resolver',
+  connect: 'no answer to our SYN',
+  tls: 'TLS handshake not finished',
+  banner: 'no banner',
+  send: 'could not send: the peer is not reading',
+  reply: 'no (complete) reply',
+  idle: 'gave up during the idle hold',
+  resume: 'no answer to the resumed request',
+};
+
+function timeoutText(phase: TimelineEvent['phase'], limitMs: number): string {
+  return `${TIMEOUT_TEXT[phase]} within ${formatMs(limitMs)}`;
+}
+
+/** Escapes control characters (C0, DEL, C1) so that no text can drive the terminal. */
+function safe(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}

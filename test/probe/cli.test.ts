@@ -1,0 +1,111 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Socket } from 'node:net';
+import { runCli } from '../helpers/cli.js';
+import { tcpServer, type Running } from './servers.js';
+
+const running: Running[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((r) => r.close()));
+});
+async function serve(onConnection: (socket: Socket) => void): Promise<number> {
+  const server = await tcpServer(onConnection);
+  running.push(server);
+  return server.port;
+}
+
+const badInputs: [args: string[], message: RegExp][] = [
+  [['host'], /bad target "host": missing port \(write host:PORT/],
+  [['host:0'], /port 0 is out of range/],
+  [['host:70000'], /port 70000 is out of range/],
+  [[':80'], /missing host/],
+  [['[::1'], /unclosed "\["/],
+  [[''], /empty target/],
+  [['gopher://host:70'], /unsupported scheme "gopher:\/\/"/],
+  [['127.0.0.1:9', 'host'], /bad target "host"/],
+  [['127.0.0.1:9', '--send', 'bogus'], /bad --send "bogus"/],
+  [['127.0.0.1:9', '--send', 'hex:abc'], /odd number of hex digits/],
+  [['127.0.0.1:9', '--expect', '('], /bad --expect "\("/],
+  [['127.0.0.1:9', '--idle', '0'], /bad --idle "0"/],
+  [['127.0.0.1:9', '--idle', 'soon'], /bad duration "soon" for --idle/],
+  [['127.0.0.1:9', '--keepalive', '30s'], /--keepalive needs --idle/],
+  [['127.0.0.1:9', '--repeat', '0'], /bad --repeat "0"/],
+  [['127.0.0.1:9', '--interval', '5s'], /--interval needs --repeat/],
+  [['127.0.0.1:9', '-4', '-6'], /-4 and -6 exclude each other/],
+  [['127.0.0.1:9', '-6'], /127\.0\.0\.1 is an IPv4 address but -6 was given/],
+  [['127.0.0.1:9', '--connect-timeout', '-1s'], /bad duration "-1s"/],
+];
+
+describe('connreset probe: bad input', () => {
+  it.each(badInputs)('%j → one line, exit 2', async (args, message) => {
+    const r = await runCli(['probe', ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('no target at all is a usage error', async () => {
+    const r = await runCli(['probe']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/missing required argument 'targets'/);
+  });
+});
+
+describe('connreset probe: real runs on loopback', () => {
+  it('a healthy HTTP endpoint: exit 0, timeline and outcome ok', async () => {
+    const port = await serve((s) => s.on('data', () => s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok')));
+    const r = await runCli(['probe', `http://127.0.0.1:${port}/`, '--reply-timeout', '300ms', '--expect', '^HTTP/1\\.1 200']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/connected/);
+    expect(r.stdout).toMatch(/reply matches/);
+    expect(r.stdout).toMatch(/outcome\s+ok/);
+  });
+
+  it('an RST after the request: exit 1, named outcome, the client error and a cause', async () => {
+    const port = await serve((s) => s.once('data', () => s.resetAndDestroy()));
+    const r = await runCli(['probe', `http://127.0.0.1:${port}/`]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/peer reset the connection \(RST\) → ECONNRESET/);
+    expect(r.stdout).toMatch(/outcome\s+reset_after_send/);
+    expect(r.stdout).toMatch(/WSAECONNRESET \(10054\)/);
+    expect(r.stdout).toMatch(/likely causes\n\s+1\./);
+  });
+
+  it('never writes a peer\'s control bytes to the terminal', async () => {
+    const port = await serve((s) => s.once('data', () => s.end('\x1b[2J\x1b]0;pwned\x07\x9b31m')));
+    const r = await runCli(['probe', `127.0.0.1:${port}`, '--send', 'text:hi\\r\\n']);
+    expect(r.stdout).toContain('\\x1b[2J');
+    expect(r.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+  });
+
+  it('--json prints one versioned document with observation and diagnosis', async () => {
+    const port = await serve((s) => s.once('data', () => s.end('+PONG\r\n')));
+    const r = await runCli(['probe', `redis://127.0.0.1:${port}`, '--json']);
+    const doc = JSON.parse(r.stdout) as {
+      schema: string;
+      exitCode: number;
+      results: { target: string; run: number; observation: { schema: string; events: { kind: string }[] }; diagnosis: { schema: string; outcome: string } }[];
+      summaries: { runs: number }[];
+    };
+    expect(doc.schema).toBe('connreset.probe/v1');
+    expect(doc.exitCode).toBe(r.code);
+    expect(doc.results).toHaveLength(1);
+    expect(doc.results[0]!.observation.schema).toBe('connreset.observation/v1');
+    expect(doc.results[0]!.diagnosis.schema).toBe('connreset.diagnosis/v1');
+    expect(doc.results[0]!.observation.events.map((e) => e.kind)).toContain('received');
+    expect(doc.summaries[0]!.runs).toBe(1);
+  });
+
+  it('--repeat summarises: an endpoint that resets every other connection', async () => {
+    let n = 0;
+    const port = await serve((s) => {
+      if (n++ % 2 === 1) s.once('data', () => s.resetAndDestroy());
+      else s.on('data', () => s.write('+PONG\r\n'));
+    });
+    const r = await runCli(['probe', `redis://127.0.0.1:${port}`, '--repeat', '4', '--interval', '10ms', '--reply-timeout', '300ms']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/2 of 4 runs failed: reset_after_send ×2 \(.*after our send\); ok ×2/);
+    expect(r.stdout).toMatch(/^run 2:$/m);
+  });
+});
