@@ -1,16 +1,141 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
+import { UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
+import { parseDuration } from '../duration.js';
 
-// Placeholder: the idle command is being built (see the issue tracker).
+interface IdleCliOptions {
+  max: string;
+  send?: string;
+  keepalive?: boolean;
+  replyTimeout: string;
+  connectTimeout: string;
+  json?: boolean;
+}
+
+/** The ladder starts at 0.5 s; a bound below 1 s leaves nothing to search. */
+const MIN_MAX_MS = 1_000;
+
 export function defineIdle(program: Command, ctx: CliContext): void {
   program
     .command('idle')
-    .description('(not yet available)')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      ctx.stderr.write('connreset: idle is not available yet\n');
-      ctx.exitCode = EXIT.usage;
+    .summary('measure the idle timeout of the path and recommend a keepalive')
+    .description(
+      'Measure how long a connection to TARGET may stay silent before the path kills it (server keep-alive timeout,\n' +
+        'NAT, firewall or load balancer), how it dies, who most likely enforces it, and the keepalive setting that\n' +
+        'keeps connections alive through it. Opens several connections at once, leaves each silent for a different\n' +
+        'time, resumes each with the request, and narrows the bracket between the last survivor and the first death:\n' +
+        'a timeout of T is found in a little more than T.',
+    )
+    .argument('<target>', 'host:port, [v6]:port, or a URL (http://, https://, redis://, …)')
+    .option('--max <duration>', 'longest silence to test', '15m')
+    .option('--send <payload>', 'request sent after connecting and at each resume: http, text:STRING, hex:BYTES, @FILE (default: the scheme\'s)')
+    .option('--keepalive', 'then verify that the recommended TCP keepalive keeps a connection alive past the timeout')
+    .option('--reply-timeout <duration>', 'silence after a resume that counts as dead', '3s')
+    .option('--connect-timeout <duration>', 'limit for each connect', '5s')
+    .option('--json', 'print one JSON document (schema connreset.idle/v1)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ connreset idle http://10.0.0.5:8080/health
+  $ connreset idle db.internal:6379 --send 'text:PING\\r\\n' --max 10m
+  $ connreset idle https://api.internal/ --max 2m --keepalive --json
+
+Exit codes: 0 measured (a timeout found, or none up to --max), 1 could not measure, or the keepalive
+check failed, 2 bad input, 130 interrupted.`,
+    )
+    .action(async (targetText: string, opts: IdleCliOptions) => {
+      const { parseTarget } = await import('../probe/target.js');
+      const target = parseTarget(targetText);
+      const maxMs = parseDuration(opts.max, '--max');
+      if (maxMs < MIN_MAX_MS) throw new UsageError(`--max ${opts.max} is too short`, 'the shortest silence tested is 0.5 s; use at least 1s');
+      const replyTimeoutMs = parseDuration(opts.replyTimeout, '--reply-timeout');
+      const connectTimeoutMs = parseDuration(opts.connectTimeout, '--connect-timeout');
+      for (const [name, ms] of [['--reply-timeout', replyTimeoutMs], ['--connect-timeout', connectTimeoutMs]] as const) {
+        if (ms < 100) throw new UsageError(`${name} must be at least 100ms`);
+      }
+      const { parseSend } = await import('../probe/payload.js');
+      const payload = opts.send !== undefined ? parseSend(opts.send) : target.defaultPayload;
+      if (payload.kind === 'none') {
+        throw new UsageError(
+          `idle needs a request that the server answers, and ${target.scheme}:// sends none`,
+          "give one with --send (e.g. --send 'text:PING\\r\\n') or use a URL such as http://HOST:PORT/",
+        );
+      }
+
+      const [{ measureIdle }, { conclude, recommend, decisiveDeath, bracketOf }, { idleDocument, renderIdleJson }] = await Promise.all([
+        import('../probe/idle.js'),
+        import('../diagnose/idle.js'),
+        import('../report/idle-json.js'),
+      ]);
+      const abort = new AbortController();
+      const onSigint = (): void => abort.abort();
+      process.once('SIGINT', onSigint);
+      const spinner = await startSpinner(ctx, opts.json === true);
+      try {
+        const run = await measureIdle(target, {
+          maxMs,
+          payload,
+          replyTimeoutMs,
+          connectTimeoutMs,
+          signal: abort.signal,
+          onProgress: spinner?.update,
+        });
+        if (opts.keepalive && run.failure === null && !run.interrupted) {
+          const rec = recommend(bracketOf(run.trials), decisiveDeath(run.trials));
+          if (rec) {
+            const { checkKeepalive } = await import('../probe/idle.js');
+            run.keepaliveCheck = await checkKeepalive(target, run, {
+              payload,
+              replyTimeoutMs,
+              connectTimeoutMs,
+              keepaliveS: rec.tcpKeepalive?.idleS ?? Math.max(1, Math.floor(rec.poolIdleS / 2)),
+              signal: abort.signal,
+              onProgress: spinner?.update,
+            });
+          }
+        }
+        spinner?.stop();
+        const doc = idleDocument(run, conclude(run.trials));
+        if (opts.json) ctx.stdout.write(renderIdleJson(doc));
+        else {
+          const { renderIdleText } = await import('../report/idle-text.js');
+          ctx.stdout.write(renderIdleText(doc));
+        }
+        ctx.exitCode = run.interrupted
+          ? EXIT.interrupted
+          : doc.status === 'failed' || doc.status === 'inconsistent' || (doc.keepaliveCheck !== null && doc.keepaliveCheck.result !== 'alive')
+            ? EXIT.failure
+            : EXIT.ok;
+      } finally {
+        spinner?.stop();
+        process.removeListener('SIGINT', onSigint);
+      }
     });
+}
+
+interface Spinner {
+  update: (p: { elapsedMs: number; open: number; loMs: number; hiMs: number | null; nextResumeAtAgeMs: number | null; phase: string }) => void;
+  stop: () => void;
+}
+
+/** Progress on stderr, only when it is a terminal (and never mixed into --json on stdout). */
+async function startSpinner(ctx: CliContext, json: boolean): Promise<Spinner | null> {
+  const stream = ctx.stderr as NodeJS.WriteStream;
+  if (!stream.isTTY) return null;
+  const [{ default: ora }, { formatMs }] = await Promise.all([import('ora'), import('../duration.js')]);
+  const spinner = ora({ stream, text: 'opening connections…' }).start();
+  void json;
+  return {
+    update: (p) => {
+      const bracket = p.hiMs === null ? `survived ${formatMs(p.loMs)} so far` : `timeout between ${formatMs(p.loMs)} and ${formatMs(p.hiMs)}`;
+      const next = p.nextResumeAtAgeMs === null ? '' : `; next resume at ${formatMs(p.nextResumeAtAgeMs)} of silence`;
+      const phase = p.phase === 'keepalive_check' ? 'verifying keepalive' : p.phase;
+      spinner.text = `${formatMs(p.elapsedMs)} · ${phase}: ${p.open} connection(s) open, ${bracket}${next}`;
+    },
+    stop: () => {
+      if (spinner.isSpinning) spinner.stop();
+    },
+  };
 }

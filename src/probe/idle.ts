@@ -32,8 +32,6 @@ export interface IdleOptions {
   minMs?: number;
   ratio?: number;
   precision?: number;
-  /** after measuring, hold one connection with the recommended TCP keepalive past the timeout */
-  keepaliveCheckS?: number | null;
   lookup?: LookupFn;
   onProgress?: (progress: IdleProgress) => void;
   signal?: AbortSignal;
@@ -95,8 +93,13 @@ interface Conn {
   resumeTimer: NodeJS.Timeout | null;
   replyTimer: NodeJS.Timeout | null;
   quietTimer: NodeJS.Timeout | null;
-  /** silence before the pending resume */
+  /** silence before the pending resume, and when the resume was sent */
   resumeAge: number | null;
+  resumedAt: number | null;
+  /** fires when a resume has waited long enough for its reply to be suspect */
+  suspectTimer: NodeJS.Timeout | null;
+  /** when the request was written (setup or resume), to measure reply latency */
+  sentAt: number | null;
   /** set once the initial request has been answered */
   ready: boolean;
 }
@@ -200,10 +203,6 @@ class Search {
       this.options.signal?.removeEventListener('abort', onAbort);
       this.closeAll();
     }
-    if (this.options.keepaliveCheckS != null && !this.out.interrupted) {
-      const { hiMs } = bracketOf(this.out.trials);
-      if (hiMs !== null) this.out.keepaliveCheck = await this.keepaliveCheck(this.options.keepaliveCheckS, hiMs);
-    }
   }
 
   /** Opens `count` connections at once and waits until each has answered the first request or failed. */
@@ -220,10 +219,7 @@ class Search {
   /** Resolves null once the connection is ready (request answered), or with the reason it is not. */
   private open(id: number): Promise<SetupError | null> {
     return new Promise((resolveSetup) => {
-      const options = { host: this.address, port: this.target.port };
-      const socket = this.target.tls
-        ? tls.connect({ ...options, servername: net.isIP(this.target.host) ? undefined : this.target.host, rejectUnauthorized: false })
-        : net.connect(options);
+      const socket = connectTo(this.target, this.address);
       const conn: Conn = {
         id,
         socket,
@@ -234,6 +230,9 @@ class Search {
         replyTimer: null,
         quietTimer: null,
         resumeAge: null,
+        resumedAt: null,
+        suspectTimer: null,
+        sentAt: null,
         ready: false,
       };
       this.conns.push(conn);
@@ -250,6 +249,7 @@ class Search {
       }, this.options.connectTimeoutMs + this.options.replyTimeoutMs);
       socket.once(this.target.tls ? 'secureConnect' : 'connect', () => {
         conn.lastActivity = this.now();
+        conn.sentAt = conn.lastActivity;
         socket.write(this.bytes);
       });
       socket.on('data', () => this.onData(conn, () => settle(null)));
@@ -278,8 +278,14 @@ class Search {
 
   private onData(conn: Conn, onReady: () => void): void {
     conn.lastActivity = this.now();
+    if (conn.sentAt !== null) {
+      this.maxReplyLatency = Math.max(this.maxReplyLatency, conn.lastActivity - conn.sentAt);
+      conn.sentAt = null;
+    }
     if (conn.state === 'resuming') {
       clearTimeout(conn.replyTimer!);
+      if (conn.suspectTimer) clearTimeout(conn.suspectTimer);
+      conn.suspectTimer = null;
       this.record(conn, 'alive', conn.resumeAge!, null);
       conn.state = 'replying';
     } else if (conn.state === 'setup') {
@@ -346,7 +352,15 @@ class Search {
     conn.resumeAge = age;
     conn.plannedAge = null;
     conn.lastActivity = this.now();
+    conn.resumedAt = conn.lastActivity;
+    conn.sentAt = conn.lastActivity;
     conn.socket.write(this.bytes);
+    // a reply much later than any seen so far is probably not coming: plan as if this resume
+    // failed, so refinement starts now rather than when the reply timeout confirms it
+    conn.suspectTimer = setTimeout(() => {
+      conn.suspectTimer = null;
+      this.replan();
+    }, this.suspectMs());
     conn.replyTimer = setTimeout(() => {
       if (conn.state !== 'resuming') return;
       this.drop(conn);
@@ -371,34 +385,53 @@ class Search {
   /** After every result: drop tests that became pointless, plan refinement, or finish. */
   private replan(): void {
     if (this.finishingOrDone()) return;
-    const bracket = bracketOf(this.out.trials);
-    const { loMs, hiMs } = bracket;
+    const confirmed = bracketOf(this.out.trials);
+    // planning also counts resumes whose reply is overdue as failed (confirmed later, or not)
+    const planning = bracketOf([...this.out.trials, ...this.suspects()]);
+    const precision = this.options.precision ?? SEARCH.precision;
     for (const conn of this.conns) {
       if (conn.state !== 'scheduled' || conn.plannedAge === null) continue;
-      if (conn.plannedAge <= loMs || (hiMs !== null && conn.plannedAge >= hiMs)) this.unschedule(conn);
+      if (conn.plannedAge <= planning.loMs || (planning.hiMs !== null && conn.plannedAge >= planning.hiMs)) this.unschedule(conn);
     }
-    if (hiMs !== null) {
+    if (planning.hiMs !== null) {
       this.phase = 'refining';
-      const free = this.conns.filter((c) => c.state === 'free');
       // connections already older than the shortest killing silence can tell nothing more
-      for (const conn of free) if (this.now() - conn.lastActivity >= hiMs) this.drop(conn);
-      if (!bracket.inconsistent && !isNarrowEnough(bracket, this.options.precision)) {
+      if (confirmed.hiMs !== null) {
+        for (const conn of this.conns) if (conn.state === 'free' && this.now() - conn.lastActivity >= confirmed.hiMs) this.drop(conn);
+      }
+      if (!planning.inconsistent && !isNarrowEnough(planning, precision)) {
         const pending = this.conns.filter((c) => c.state === 'scheduled' && c.plannedAge !== null).map((c) => c.plannedAge!);
         const candidates = this.conns
           .filter((c) => c.state === 'free')
           .map((c) => ({ conn: c.id, ageMs: this.now() - c.lastActivity }));
-        for (const step of planRefinement(bracket, candidates, pending, this.options.precision)) {
+        // a test that would finish long after the bracket's end costs more than it tells
+        const maxWaitMs = Math.max(0.25 * planning.hiMs, 2 * this.options.replyTimeoutMs);
+        for (const step of planRefinement(planning, candidates, pending, precision, maxWaitMs)) {
           this.schedule(this.conns[step.conn]!, step.atAgeMs);
         }
       }
     }
     // a connection still receiving a reply becomes usable for refinement once the reply ends
     const inFlight = this.conns.some((c) => c.state === 'scheduled' || c.state === 'resuming' || (c.ready && c.state === 'replying'));
-    if (!inFlight || (hiMs !== null && (bracket.inconsistent || isNarrowEnough(bracket, this.options.precision)))) {
+    if (!inFlight || (confirmed.hiMs !== null && (confirmed.inconsistent || isNarrowEnough(confirmed, precision)))) {
       this.finish();
       return;
     }
     this.progress();
+  }
+
+  private maxReplyLatency = 0;
+
+  /** How long a resume waits for its reply before refinement treats it as failed. */
+  private suspectMs(): number {
+    return Math.min(this.options.replyTimeoutMs / 2, Math.max(100, 4 * this.maxReplyLatency));
+  }
+
+  private suspects(): Trial[] {
+    const now = this.now();
+    return this.conns
+      .filter((c) => c.state === 'resuming' && c.resumedAt !== null && now - c.resumedAt >= this.suspectMs() - 1)
+      .map((c) => ({ conn: c.id, idleMs: Math.round(c.resumeAge!), result: 'silence_on_resume', atMs: Math.round(now), code: null }));
   }
 
   private progress(): void {
@@ -435,8 +468,8 @@ class Search {
   private drop(conn: Conn): void {
     if (conn.state === 'gone') return;
     conn.state = 'gone';
-    for (const timer of [conn.resumeTimer, conn.replyTimer, conn.quietTimer]) if (timer) clearTimeout(timer);
-    conn.resumeTimer = conn.replyTimer = conn.quietTimer = null;
+    for (const timer of [conn.resumeTimer, conn.replyTimer, conn.quietTimer, conn.suspectTimer]) if (timer) clearTimeout(timer);
+    conn.resumeTimer = conn.replyTimer = conn.quietTimer = conn.suspectTimer = null;
     conn.socket.destroy();
   }
 
@@ -447,66 +480,87 @@ class Search {
       this.drop(conn);
     }
   }
+}
 
-  /**
-   * One connection with TCP keepalive at `keepaliveS`, silent (apart from the kernel's keepalive
-   * probes) for longer than the measured timeout, then resumed: alive means keepalive holds the
-   * path open.
-   */
-  private keepaliveCheck(keepaliveS: number, hiMs: number): Promise<KeepaliveCheck> {
-    this.phase = 'keepalive_check';
-    const holdMs = Math.round(hiMs + Math.max(keepaliveS * 1000, 0.25 * hiMs));
-    return new Promise((resolveCheck) => {
-      const options = { host: this.address, port: this.target.port };
-      const socket = this.target.tls
-        ? tls.connect({ ...options, servername: net.isIP(this.target.host) ? undefined : this.target.host, rejectUnauthorized: false })
-        : net.connect(options);
-      let stage: 'setup' | 'held' | 'resumed' = 'setup';
-      let quiet: NodeJS.Timeout | null = null;
-      let lastActivity = this.now();
-      const timers: NodeJS.Timeout[] = [];
-      const end = (result: KeepaliveCheck['result'], code: string | null): void => {
-        for (const t of timers) clearTimeout(t);
-        if (quiet) clearTimeout(quiet);
-        this.options.signal?.removeEventListener('abort', onAbort);
-        socket.removeAllListeners('data');
-        socket.on('error', () => undefined);
-        socket.destroy();
-        resolveCheck({ keepaliveS, heldMs: holdMs, result, code });
-      };
-      const onAbort = (): void => {
-        this.out.interrupted = true;
-        end('error_on_resume', 'INTERRUPTED');
-      };
-      this.options.signal?.addEventListener('abort', onAbort, { once: true });
-      timers.push(setTimeout(() => end('error_on_resume', 'ETIMEDOUT'), holdMs + this.options.connectTimeoutMs + 3 * this.options.replyTimeoutMs + 2_000));
-      socket.once(this.target.tls ? 'secureConnect' : 'connect', () => {
-        socket.setKeepAlive(true, keepaliveS * 1000);
-        socket.write(this.bytes);
-      });
-      socket.on('data', () => {
-        lastActivity = this.now();
-        if (stage === 'resumed') return end('alive', null);
-        if (quiet) clearTimeout(quiet);
-        quiet = setTimeout(() => {
-          if (stage !== 'setup') return;
-          stage = 'held';
-          this.options.onProgress?.({ elapsedMs: this.now(), open: 1, loMs: 0, hiMs, nextResumeAtAgeMs: holdMs, phase: 'keepalive_check' });
-          timers.push(
-            setTimeout(() => {
-              stage = 'resumed';
-              socket.write(this.bytes);
-              timers.push(setTimeout(() => end('silence_on_resume', null), this.options.replyTimeoutMs));
-            }, Math.max(0, lastActivity + holdMs - this.now())),
-          );
-        }, REPLY_QUIET_MS);
-      });
-      socket.on('end', () => end(stage === 'resumed' ? 'fin_on_resume' : 'fin_while_idle', null));
-      socket.on('error', (error: NodeJS.ErrnoException) => {
-        const code = error.code ?? 'ERROR';
-        const reset = code === 'ECONNRESET';
-        end(stage === 'resumed' ? (reset ? 'reset_on_resume' : 'error_on_resume') : reset ? 'reset_while_idle' : 'error_on_resume', code);
-      });
+export interface KeepaliveCheckOptions {
+  payload: Payload;
+  keepaliveS: number;
+  connectTimeoutMs: number;
+  replyTimeoutMs: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: IdleProgress) => void;
+}
+
+/**
+ * One connection with TCP keepalive every `keepaliveS`, silent (apart from the kernel's keepalive
+ * probes) for longer than the measured timeout, then resumed: alive means keepalive holds the
+ * path open. Takes the measured upper bound plus a margin of wall time.
+ */
+export function checkKeepalive(target: Target, run: IdleRun, options: KeepaliveCheckOptions): Promise<KeepaliveCheck> {
+  const { hiMs } = bracketOf(run.trials);
+  const address = run.address ?? target.host;
+  const bytes = payloadBytes(options.payload, target);
+  const { keepaliveS } = options;
+  const holdMs = Math.round((hiMs ?? run.maxMs) + Math.max(keepaliveS * 1000, 0.25 * (hiMs ?? run.maxMs)));
+  const t0 = performance.now();
+  const now = (): number => performance.now() - t0;
+  return new Promise((resolveCheck) => {
+    const socket = connectTo(target, address);
+    let stage: 'setup' | 'held' | 'resumed' = 'setup';
+    let quiet: NodeJS.Timeout | null = null;
+    let lastActivity = now();
+    const timers: NodeJS.Timeout[] = [];
+    let ended = false;
+    const end = (result: KeepaliveCheck['result'], code: string | null): void => {
+      if (ended) return;
+      ended = true;
+      for (const t of timers) clearTimeout(t);
+      if (quiet) clearTimeout(quiet);
+      options.signal?.removeEventListener('abort', onAbort);
+      socket.removeAllListeners('data');
+      socket.on('error', () => undefined);
+      socket.destroy();
+      resolveCheck({ keepaliveS, heldMs: holdMs, result, code });
+    };
+    const onAbort = (): void => {
+      run.interrupted = true;
+      end('error_on_resume', 'INTERRUPTED');
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    timers.push(setTimeout(() => end('error_on_resume', 'ETIMEDOUT'), holdMs + options.connectTimeoutMs + 3 * options.replyTimeoutMs + 2_000));
+    socket.once(target.tls ? 'secureConnect' : 'connect', () => {
+      socket.setKeepAlive(true, keepaliveS * 1000);
+      socket.write(bytes);
     });
-  }
+    socket.on('data', () => {
+      lastActivity = now();
+      if (stage === 'resumed') return end('alive', null);
+      if (quiet) clearTimeout(quiet);
+      quiet = setTimeout(() => {
+        if (stage !== 'setup') return;
+        stage = 'held';
+        options.onProgress?.({ elapsedMs: run.durationMs + now(), open: 1, loMs: 0, hiMs, nextResumeAtAgeMs: holdMs, phase: 'keepalive_check' });
+        timers.push(
+          setTimeout(() => {
+            stage = 'resumed';
+            socket.write(bytes);
+            timers.push(setTimeout(() => end('silence_on_resume', null), options.replyTimeoutMs));
+          }, Math.max(0, lastActivity + holdMs - now())),
+        );
+      }, REPLY_QUIET_MS);
+    });
+    socket.on('end', () => end(stage === 'resumed' ? 'fin_on_resume' : 'fin_while_idle', null));
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      const code = error.code ?? 'ERROR';
+      const reset = code === 'ECONNRESET';
+      end(stage === 'resumed' ? (reset ? 'reset_on_resume' : 'error_on_resume') : reset ? 'reset_while_idle' : 'error_on_resume', code);
+    });
+  });
+}
+
+function connectTo(target: Target, address: string): net.Socket {
+  const options = { host: address, port: target.port };
+  return target.tls
+    ? tls.connect({ ...options, servername: net.isIP(target.host) ? undefined : target.host, rejectUnauthorized: false })
+    : net.connect(options);
 }
