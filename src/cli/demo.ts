@@ -1,16 +1,55 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
-import { EXIT } from '../exit-codes.js';
+import { UsageError } from '../errors.js';
+import { parseDuration } from '../duration.js';
+import { LAB_DEFAULTS, LAB_PORT_SPAN } from '../lab/defaults.js';
 
-// Placeholder: the demo command is being built (see the issue tracker).
+export interface DemoCliOptions {
+  port?: string;
+  idleAfter?: string;
+}
+
+export interface DemoSettings {
+  basePort: number;
+  idleAfterMs: number;
+}
+
+/** Short enough to keep the demo under ten seconds, long enough to be unmistakably an idle timeout. */
+const DEFAULT_IDLE_AFTER_MS = LAB_DEFAULTS.demoIdleAfterMs;
+const MAX_IDLE_AFTER_MS = 60_000;
+
+export function demoSettings(opts: DemoCliOptions): DemoSettings {
+  let basePort = 0;
+  if (opts.port !== undefined) {
+    basePort = Number(opts.port);
+    if (!/^\d+$/.test(opts.port.trim()) || basePort > 65535 - LAB_PORT_SPAN) {
+      throw new UsageError(`bad --port ${JSON.stringify(opts.port)}: expected a base port from 1 to ${65535 - LAB_PORT_SPAN}, or 0 for ephemeral ports`, undefined, 'CR_BAD_OPTION');
+    }
+  }
+  let idleAfterMs: number = DEFAULT_IDLE_AFTER_MS;
+  if (opts.idleAfter !== undefined) {
+    idleAfterMs = parseDuration(opts.idleAfter, '--idle-after');
+    if (idleAfterMs < 100 || idleAfterMs > MAX_IDLE_AFTER_MS) {
+      throw new UsageError(`bad --idle-after ${JSON.stringify(opts.idleAfter)}: give a duration from 100ms to 60s`, undefined, 'CR_BAD_DURATION');
+    }
+  }
+  return { basePort, idleAfterMs };
+}
+
 export function defineDemo(program: Command, ctx: CliContext): void {
   program
     .command('demo')
-    .description('(not yet available)')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      ctx.stderr.write('connreset: demo is not available yet\n');
-      ctx.exitCode = EXIT.usage;
+    .summary('start the fault lab in-process and probe every scenario: the zero-setup tour')
+    .description(
+      'Start the fault lab on loopback (ephemeral ports unless --port is given), probe every scenario\n' +
+        'at once, and print for each the outcome the probe observed and the most likely cause.\n' +
+        'Exits 0 when every scenario gave the outcome and cause it is built to produce.',
+    )
+    .option('--port <base>', `run the lab on BASE..BASE+${LAB_PORT_SPAN} instead of ephemeral ports`)
+    .option('--idle-after <duration>', 'silence after which the idle scenarios act (default 2s)')
+    .action(async (opts: DemoCliOptions) => {
+      const settings = demoSettings(opts);
+      const { runDemoCommand } = await import('./demo-run.js');
+      ctx.exitCode = await runDemoCommand(settings, ctx);
     });
 }

@@ -89,6 +89,8 @@ export function computeFacts(obs: Observation, outcome: Outcome, decisive: Timel
     tlsError: tlsErrorText(decisive),
     tlsAlert: tlsFailure?.alert ?? null,
     sent: sizedPayload ? `our ${sizedPayload}` : null,
+    intended: payloadName && obs.options.sendBytes > 0 ? `our ${formatBytes(obs.options.sendBytes)} ${payloadName}` : null,
+    limit: decisive?.kind === 'timeout' ? formatMs(decisive.limitMs) : null,
     sentResume: resumeSent && payloadName ? `${resumeSent.bytes}-byte ${payloadName}` : null,
     afterSend: span(lastSentBefore?.t, at),
     reply: replyBytes > 0 ? `a ${replyBytes}-byte reply` : null,
@@ -229,4 +231,10 @@ function quote(text: string): string {
 
 function plural(n: number, unit: string): string {
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
+function formatBytes(n: number): string {
+  if (n < 10 * 1024) return `${n}-byte`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(0)} KiB`;
+  return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
 }

@@ -114,7 +114,7 @@ export const OUTCOME_CAUSES: Readonly<Record<Outcome, readonly CandidateCause[]>
     {
       cause: 'server_slow_or_overloaded',
       weight: 0.6,
-      evidence: ['the peer accepted the connection but stopped reading: its receive window stayed closed and {sent} could not be sent'],
+      evidence: ['the peer accepted the connection but stopped reading: its receive window stayed closed, and {intended} had still not been sent after {limit}'],
     },
     { cause: 'app_error_close', weight: 0.2, evidence: ['an application stuck in a bug (a deadlock, a blocked event loop) stops reading its sockets'] },
   ],

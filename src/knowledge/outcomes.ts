@@ -96,7 +96,10 @@ export const OUTCOME_INFO: Readonly<Record<Outcome, OutcomeInfo>> = {
     clientError: 'read_timeout',
   },
   send_stalled: {
-    story: ['The peer stopped reading: {sent} could not be sent.'],
+    story: [
+      'The peer stopped reading: {limit} after we began writing {intended}, it still had not all left our buffers.',
+      'The peer stopped reading: {intended} could not be sent.',
+    ],
     wire: 'The peer stopped reading: its receive window stayed closed and our payload could not be sent within the timeout.',
     severity: 'failure',
     clientError: 'write_timeout',

@@ -40,7 +40,7 @@ export interface Scenario {
   name: string;
   /** what the server does, for people (lab listing, README) */
   description: string;
-  /** what a resilient client should do about this fault */
+  /** what a resilient client should do about this fault ("a resilient client should …") */
   clientShould: string;
   /** port = base + offset when the lab runs on a base port */
   offset: number;
@@ -50,6 +50,11 @@ export interface Scenario {
   scheme: 'http' | 'https' | 'tcp' | 'smtp';
   /** whether the probe must hold the connection idle past the lab's idle time to see the fault */
   idle: boolean;
+  /**
+   * send this many bytes instead of the scheme's payload (null: the scheme's own). Only the
+   * in-process probes of the demo and the tests use it: the CLI caps --send files at 1 MiB.
+   */
+  payloadBytes: number | null;
   expectedOutcome: Outcome;
   /** null when the outcome is healthy and there is nothing to explain */
   expectedTopCause: CauseId | null;
@@ -59,12 +64,13 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'ok',
     description: 'HTTP keep-alive server: replies to every request and keeps the connection open indefinitely.',
-    clientShould: 'nothing special: the baseline (and an endless idle hold for `connreset idle`).',
+    clientShould: 'work normally: this is the baseline (and an endless idle hold for `connreset idle`).',
     offset: 0,
     handler: 'http-keepalive',
     transport: 'tcp',
     scheme: 'http',
     idle: true,
+    payloadBytes: null,
     expectedOutcome: 'ok',
     expectedTopCause: null,
   },
@@ -77,6 +83,7 @@ export const SCENARIOS: readonly Scenario[] = [
     transport: 'tcp',
     scheme: 'http',
     idle: false,
+    payloadBytes: null,
     expectedOutcome: 'reset_on_connect',
     expectedTopCause: 'connection_limit',
   },
@@ -89,6 +96,7 @@ export const SCENARIOS: readonly Scenario[] = [
     transport: 'tcp',
     scheme: 'http',
     idle: false,
+    payloadBytes: null,
     expectedOutcome: 'closed_on_connect',
     expectedTopCause: 'connection_limit',
   },
@@ -101,6 +109,7 @@ export const SCENARIOS: readonly Scenario[] = [
     transport: 'tcp',
     scheme: 'http',
     idle: false,
+    payloadBytes: null,
     expectedOutcome: 'reset_after_send',
     expectedTopCause: 'app_error_close',
   },
@@ -113,6 +122,7 @@ export const SCENARIOS: readonly Scenario[] = [
     transport: 'tcp',
     scheme: 'http',
     idle: false,
+    payloadBytes: null,
     expectedOutcome: 'closed_after_send',
     expectedTopCause: 'app_error_close',
   },
@@ -125,6 +135,7 @@ export const SCENARIOS: readonly Scenario[] = [
     transport: 'tcp',
     scheme: 'http',
     idle: false,
+    payloadBytes: null,
     expectedOutcome: 'reply_then_reset',
     expectedTopCause: 'app_error_close',
   },
@@ -137,6 +148,7 @@ export const SCENARIOS: readonly Scenario[] = [
     transport: 'tcp',
     scheme: 'http',
     idle: false,
+    payloadBytes: null,
     expectedOutcome: 'reply_then_close',
     expectedTopCause: 'server_closes_after_reply',
   },
@@ -149,6 +161,7 @@ export const SCENARIOS: readonly Scenario[] = [
     transport: 'tcp',
     scheme: 'http',
     idle: true,
+    payloadBytes: null,
     expectedOutcome: 'closed_while_idle',
     expectedTopCause: 'server_idle_timeout',
   },
@@ -161,6 +174,7 @@ export const SCENARIOS: readonly Scenario[] = [
     transport: 'tcp',
     scheme: 'http',
     idle: true,
+    payloadBytes: null,
     expectedOutcome: 'reset_while_idle',
     expectedTopCause: 'server_idle_timeout',
   },
@@ -173,6 +187,7 @@ export const SCENARIOS: readonly Scenario[] = [
     transport: 'tcp',
     scheme: 'http',
     idle: true,
+    payloadBytes: null,
     expectedOutcome: 'reset_on_resume',
     expectedTopCause: 'middlebox_idle_timeout',
   },
@@ -185,6 +200,7 @@ export const SCENARIOS: readonly Scenario[] = [
     transport: 'tcp',
     scheme: 'http',
     idle: true,
+    payloadBytes: null,
     expectedOutcome: 'timeout_on_resume',
     expectedTopCause: 'middlebox_idle_timeout',
   },
@@ -197,6 +213,7 @@ export const SCENARIOS: readonly Scenario[] = [
     transport: 'tcp',
     scheme: 'http',
     idle: false,
+    payloadBytes: null,
     expectedOutcome: 'no_reply',
     expectedTopCause: 'server_slow_or_overloaded',
   },
@@ -209,19 +226,22 @@ export const SCENARIOS: readonly Scenario[] = [
     transport: 'tcp',
     scheme: 'http',
     idle: false,
+    payloadBytes: null,
     expectedOutcome: 'slow_reply',
     expectedTopCause: 'server_slow_or_overloaded',
   },
   {
     name: 'never-read',
-    description: 'Accepts and never reads: a small request sits in the kernel\'s buffers unanswered; a client writing more than the socket buffers hold (about 4 MB on Linux loopback) blocks.',
+    description: 'Accepts and never reads: a client writing more than the socket buffers hold (about 4 MB on Linux loopback) stalls; a small request just sits unanswered (no_reply).',
     clientShould: 'have write timeouts as well as read timeouts, and bound the data it queues for one connection.',
     offset: 13,
     handler: 'never-read',
     transport: 'tcp',
     scheme: 'http',
     idle: false,
-    expectedOutcome: 'no_reply',
+    // more than a Linux loopback connection buffers (about 4 MB) when the receiver never reads
+    payloadBytes: 8 * 1024 * 1024,
+    expectedOutcome: 'send_stalled',
     expectedTopCause: 'server_slow_or_overloaded',
   },
   {
@@ -233,6 +253,7 @@ export const SCENARIOS: readonly Scenario[] = [
     transport: 'tcp',
     scheme: 'http',
     idle: false,
+    payloadBytes: null,
     expectedOutcome: 'reply_then_close',
     expectedTopCause: 'protocol_mismatch',
   },
@@ -245,18 +266,20 @@ export const SCENARIOS: readonly Scenario[] = [
     transport: 'tcp',
     scheme: 'https',
     idle: false,
+    payloadBytes: null,
     expectedOutcome: 'tls_failure',
     expectedTopCause: 'protocol_mismatch',
   },
   {
     name: 'tls-ok',
     description: 'HTTPS keep-alive server with a self-signed certificate generated when the lab starts.',
-    clientShould: 'nothing special (the probe does not verify the certificate; your client would need the lab\'s certificate or verification off).',
+    clientShould: 'work normally once it trusts the lab\'s certificate (the probe does not verify certificates).',
     offset: 16,
     handler: 'http-keepalive',
     transport: 'tls',
     scheme: 'https',
     idle: false,
+    payloadBytes: null,
     expectedOutcome: 'ok',
     expectedTopCause: null,
   },
@@ -269,6 +292,7 @@ export const SCENARIOS: readonly Scenario[] = [
     transport: 'tls-1.0-only',
     scheme: 'https',
     idle: false,
+    payloadBytes: null,
     expectedOutcome: 'tls_failure',
     expectedTopCause: 'tls_problem',
   },
@@ -281,6 +305,7 @@ export const SCENARIOS: readonly Scenario[] = [
     transport: 'tcp',
     scheme: 'https',
     idle: false,
+    payloadBytes: null,
     expectedOutcome: 'tls_failure',
     expectedTopCause: 'tls_problem',
   },
@@ -293,6 +318,7 @@ export const SCENARIOS: readonly Scenario[] = [
     transport: 'tcp',
     scheme: 'smtp',
     idle: false,
+    payloadBytes: null,
     expectedOutcome: 'ok',
     expectedTopCause: null,
   },
@@ -305,6 +331,7 @@ export const SCENARIOS: readonly Scenario[] = [
     transport: 'tcp',
     scheme: 'tcp',
     idle: false,
+    payloadBytes: null,
     expectedOutcome: 'refused',
     expectedTopCause: 'nothing_listening',
   },

@@ -9,13 +9,9 @@ import { UsageError } from '../errors.js';
 import { HANDLERS, type HandlerEnv } from './handlers.js';
 import { makeLabCertificate } from './certificate.js';
 import { SCENARIOS, type Scenario, type Transport } from './scenarios.js';
+import { LAB_DEFAULTS } from './defaults.js';
 
-export const LAB_DEFAULTS = {
-  host: '127.0.0.1',
-  basePort: 7100,
-  idleAfterMs: 3000,
-  trickleIntervalMs: 1000,
-} as const;
+export { LAB_DEFAULTS } from './defaults.js';
 
 export interface LabOptions {
   host?: string;

@@ -1,0 +1,48 @@
+/**
+ * How to probe a lab scenario so that its fault shows: the target, short limits (everything is on
+ * loopback), an idle hold just past the lab's idle time where the fault needs one, and the
+ * command a person would type for the same probe. Shared by the demo, the lab listing and the
+ * integration tests.
+ */
+import { parseTarget } from '../probe/target.js';
+import { probeOptions } from '../probe/defaults.js';
+import type { ProbeOptions, Target } from '../probe/types.js';
+import type { RunningScenario } from './server.js';
+
+/** Loopback answers in microseconds: these limits are generous for it and keep the demo short. */
+export const LAB_PROBE_LIMITS = { connectTimeoutMs: 2000, tlsTimeoutMs: 2000, replyTimeoutMs: 1000 } as const;
+
+/** The idle hold: past the lab's idle time by this much, so the server's timer has surely fired. */
+const IDLE_MARGIN_MS = 500;
+
+export interface LabProbe {
+  target: Target;
+  options: ProbeOptions;
+}
+
+export function idleHoldMs(idleAfterMs: number): number {
+  return idleAfterMs + IDLE_MARGIN_MS;
+}
+
+export function labProbe(running: RunningScenario, idleAfterMs: number): LabProbe {
+  const target = parseTarget(running.target);
+  const { idle, payloadBytes } = running.scenario;
+  return {
+    target,
+    options: probeOptions({
+      ...LAB_PROBE_LIMITS,
+      idleMs: idle ? idleHoldMs(idleAfterMs) : null,
+      payload: payloadBytes === null ? null : { kind: 'hex', bytes: new Uint8Array(payloadBytes) },
+    }),
+  };
+}
+
+/** The CLI command that shows the scenario's fault (see Scenario.payloadBytes for never-read). */
+export function suggestedCommand(running: RunningScenario, idleAfterMs: number): string {
+  const idle = running.scenario.idle ? ` --idle ${seconds(idleHoldMs(idleAfterMs))}` : '';
+  return `connreset probe ${running.target}${idle}`;
+}
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
