@@ -8,6 +8,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { setMaxListeners } from 'node:events';
 
 export type StopReason = 'completed' | 'deadline' | 'interrupted' | 'fail_fast';
 
@@ -53,6 +54,8 @@ export async function runBounded<J, R>(
 ): Promise<RunSummary> {
   const concurrency = Math.max(1, Math.floor(options.concurrency));
   const stopController = new AbortController();
+  // every job in flight listens on this one signal: hundreds of listeners are expected, not a leak
+  setMaxListeners(0, stopController.signal);
   let stoppedBy: StopReason = 'completed';
   let onStopped: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => (onStopped = resolve));

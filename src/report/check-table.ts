@@ -69,7 +69,7 @@ export function timelineLines(events: readonly TimelineEvent[]): string[] {
 }
 
 const COLUMNS = ['TARGET', 'EXPECTED', 'OBSERVED', 'TIME', 'TOP CAUSE'] as const;
-const MAX_WIDTH = { target: 48, expected: 32, observed: 40 } as const;
+const MAX_WIDTH = { target: 48, expected: 48, observed: 48 } as const;
 
 function statusMark(r: CheckResult): string {
   if (r.status === 'passed') return chalk.green('✔');
