@@ -11,6 +11,8 @@ import type { Operation } from './errors.js';
  * which beats the default reading of a non-errno code ("curl 56 is usually a reset").
  */
 export const WEIGHT = {
+  /** a text known to come with a misleading code (Node's "socket hang up" carries code ECONNRESET) */
+  overridesCode: 12,
   number: 10,
   symbol: 9,
   specificText: 9,

@@ -47,6 +47,10 @@ export const ERROR_TEXT_PATTERNS: readonly ErrorTextPattern[] = [
   { source: 'python', re: /'Connection aborted\.'/, error: 'ECONNRESET', weight: WEIGHT.hint },
   { source: 'python', re: /ConnectionResetError/, error: 'ECONNRESET', weight: WEIGHT.specificText },
   { source: 'generic', re: /forcibly closed by the remote host/i, error: 'ECONNRESET', weight: WEIGHT.specificText },
+  // Windows and glibc texts come translated: the known translations are data too
+  { source: 'generic', re: /远程主机强迫关闭了一个现有的连接|既存の接続はリモート ホストに強制的に切断されました|连接被对方重设|Se ha forzado la interrupción de una conexión existente por el host remoto/, error: 'ECONNRESET', weight: WEIGHT.specificText },
+  { source: 'generic', re: /你的主机中的软件中止了一个已建立的连接|Se ha anulado una conexión establecida por el software en su equipo host/, error: 'ECONNABORTED', weight: WEIGHT.specificText },
+  { source: 'generic', re: /由于目标计算机积极拒绝，无法连接/, error: 'ECONNREFUSED', weight: WEIGHT.specificText, operation: 'connect' },
   // refused
   { source: 'python', re: /ConnectionRefusedError/, error: 'ECONNREFUSED', weight: WEIGHT.specificText, operation: 'connect' },
   { source: 'java', re: /java\.net\.ConnectException/, error: 'ECONNREFUSED', weight: WEIGHT.contextDefault, operation: 'connect' },
@@ -77,6 +81,8 @@ export const ERROR_TEXT_PATTERNS: readonly ErrorTextPattern[] = [
   { source: 'java', re: /UnknownHostException/, error: 'ENOTFOUND', weight: WEIGHT.specificText, operation: 'dns' },
   { source: 'go', re: /\bno such host\b/, error: 'ENOTFOUND', weight: WEIGHT.specificText, operation: 'dns' },
   { source: 'go', re: /\bserver misbehaving\b/, error: 'EAI_AGAIN', weight: WEIGHT.specificText, operation: 'dns' },
+  // Go: a DNS query that timed out ("lookup x: i/o timeout") is a temporary resolver failure, not a TCP timeout
+  { source: 'go', re: /\blookup [^\s:]{1,253}(?: on [^\s]{1,60})?: [^\n]{0,120}?i\/o timeout/, error: 'EAI_AGAIN', weight: WEIGHT.specificText + 1, operation: 'dns' },
   { source: 'curl', re: /Could not resolve host|Couldn't resolve host/i, error: 'ENOTFOUND', weight: WEIGHT.specificText, operation: 'dns' },
   { source: 'postgresql', re: /could not translate host name/, error: 'ENOTFOUND', weight: WEIGHT.contextDefault, operation: 'dns' },
   { source: 'python', re: /getaddrinfo failed/, error: 'ENOTFOUND', weight: WEIGHT.contextDefault, operation: 'dns' },
@@ -85,9 +91,11 @@ export const ERROR_TEXT_PATTERNS: readonly ErrorTextPattern[] = [
   // TLS EOF
   { source: 'openssl', re: /unexpected eof while reading|UNEXPECTED_EOF_WHILE_READING/i, error: 'TLS_UNEXPECTED_EOF', weight: WEIGHT.specificText, operation: 'tls_handshake' },
   { source: 'python', re: /SSLEOFError|EOF occurred in violation of protocol/, error: 'TLS_UNEXPECTED_EOF', weight: WEIGHT.specificText },
-  { source: 'openssl', re: /SSL_ERROR_SYSCALL|SSL SYSCALL error: EOF detected/, error: 'TLS_UNEXPECTED_EOF', weight: WEIGHT.contextDefault + 2 },
+  // SSL_ERROR_SYSCALL is the TLS layer seeing the socket fail: with an errno it is that errno, without one an EOF
+  { source: 'openssl', re: /SSL_ERROR_SYSCALL/, error: 'TLS_UNEXPECTED_EOF', weight: WEIGHT.contextDefault + 2 },
+  { source: 'postgresql', re: /SSL SYSCALL error: EOF detected/, error: 'TLS_UNEXPECTED_EOF', weight: WEIGHT.specificText },
   { source: 'java', re: /Remote host terminated the handshake|SSL peer shut down incorrectly|Remote host closed connection during handshake/, error: 'TLS_UNEXPECTED_EOF', weight: WEIGHT.specificText, operation: 'tls_handshake' },
-  { source: 'node', re: /Client network socket disconnected before secure TLS connection was established/, error: 'TLS_UNEXPECTED_EOF', weight: WEIGHT.specificText, operation: 'tls_handshake' },
+  { source: 'node', re: /Client network socket disconnected before secure TLS connection was established/, error: 'TLS_UNEXPECTED_EOF', weight: WEIGHT.overridesCode, operation: 'tls_handshake' },
   { source: 'dotnet', re: /Received an unexpected EOF or 0 bytes from the transport stream/, error: 'TLS_UNEXPECTED_EOF', weight: WEIGHT.specificText, operation: 'tls_handshake' },
   { source: 'nginx', re: /peer closed connection in SSL handshake/, error: 'TLS_UNEXPECTED_EOF', weight: WEIGHT.specificText, operation: 'tls_handshake' },
   { source: 'go', re: /tls: [^\n]{0,80}\bEOF\b|TLS handshake[^\n]{0,40}\bEOF\b/, error: 'TLS_UNEXPECTED_EOF', weight: WEIGHT.specificText, operation: 'tls_handshake' },
@@ -97,7 +105,8 @@ export const ERROR_TEXT_PATTERNS: readonly ErrorTextPattern[] = [
   { source: 'mysql', re: /Lost connection to MySQL server|MySQL server has gone away/, error: 'EOF', weight: WEIGHT.cleanClose, operation: 'read' },
   { source: 'python', re: /RemoteDisconnected|Remote end closed connection without response/, error: 'EOF', weight: WEIGHT.specificText, operation: 'read' },
   { source: 'python', re: /IncompleteRead|Connection closed by server/, error: 'EOF', weight: WEIGHT.cleanClose, operation: 'read' },
-  { source: 'node', re: /socket hang up/, error: 'EOF', weight: WEIGHT.cleanClose, operation: 'read' },
+  // Node labels a hang-up err.code 'ECONNRESET' although the peer closed with FIN: the text outranks the code
+  { source: 'node', re: /socket hang up/i, error: 'EOF', weight: WEIGHT.overridesCode, operation: 'read' },
   { source: 'nginx', re: /upstream prematurely closed connection/, error: 'EOF', weight: WEIGHT.specificText, operation: 'read' },
   { source: 'go', re: /server closed idle connection|: EOF\b|unexpected EOF/, error: 'EOF', weight: WEIGHT.cleanClose, operation: 'read' },
   { source: 'java', re: /NoHttpResponseException|failed to respond|java\.io\.EOFException|unexpected end of stream/, error: 'EOF', weight: WEIGHT.cleanClose, operation: 'read' },
@@ -164,10 +173,10 @@ export const OPERATION_PATTERNS: readonly { operation: Operation; re: RegExp }[]
   { operation: 'dns', re: /getaddrinfo|gaierror|\blookup [^\s:]+|UnknownHostException|resolve host|name resolution|Name or service not known|nodename nor servname|No such host is known|translate host name|no such host|Name does not resolve|Unknown (?:MySQL )?server host|EAI_AGAIN|ENOTFOUND/i },
   { operation: 'tls_handshake', re: /handshake|SSL_connect|secure TLS connection/i },
   { operation: 'bind', re: /\blisten E[A-Z]+|\bbind\(\)|BindException|\bbind: |Address already in use|Address in use/ },
-  { operation: 'accept', re: /\baccept\(\)|\baccept4\(\)|\baccept: / },
+  { operation: 'accept', re: /\baccept\(\)|\baccept4\(\)|\baccept: |\baccept E[A-Z]+/ },
   { operation: 'connect', re: /\bdial tcp|\bconnect\(\)|connectex|\bconnect: |\bconnect E[A-Z]+|ConnectException|Failed to connect|failed to establish a new connection|could not connect|Can't connect|connect timed out|while connecting|connection to server at|connect failed|No connection could be made|NewConnectionError|Connection refused|ECONNREFUSED|Error while dialing/i },
-  { operation: 'write', re: /\bwrite tcp|\bwrite: |\bwrite E[A-Z]+|\bsend\(\)|\bsendmsg\(\)|writev\(\)|wsasend|send failure|SSL_write|while writing|socket write error|could not send|writing to socket|sendto failed|Unable to write data|Error while sending|\bsend: / },
-  { operation: 'read', re: /\bread tcp|\bread: |\bread E[A-Z]+|\brecv\(\)|\brecvmsg\(\)|\breadv\(\)|wsarecv|recv failure|SSL_read|while reading|Read timed out|could not receive|reading from socket|Unable to read data|\brecv: |recvfrom failed/i },
+  { operation: 'write', re: /\bwrite tcp|\bwrite: |\bwrite E[A-Z]+|\bsend\(\)|\bsendmsg\(\)|writev\(\)|wsasend|send failure|SSL_write|while writing|socket write error|could not send|writing to socket|sendto failed|Unable to write data|Error while sending|\bsend: |SocketOutputStream\.socketWrite|Socket\.Send\b|\bsend of \d+ bytes|Write failed/ },
+  { operation: 'read', re: /\bread tcp|\bread: |\bread E[A-Z]+|\brecv\(\)|\brecvmsg\(\)|\breadv\(\)|wsarecv|recv failure|SSL_read|while reading|Read timed out|could not receive|reading from socket|Unable to read data|\brecv: |recvfrom failed|SocketInputStream\.read|Socket\.Receive\b|\brecv_into\b|Error while reading/i },
 ];
 
 /**
@@ -188,7 +197,8 @@ export const ENDPOINT_PATTERNS: readonly EndpointPattern[] = [
   { source: 'nginx', re: /upstream: "(?:[a-z]+:\/\/)?([^":/\s]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})/ },
   { source: 'node', re: new RegExp(String.raw`\b(?:connect|read|write) E[A-Z]+ ${HOST}:(\d{1,5})\b`) },
   { source: 'python', re: /host='([^']{1,253})', port=(\d{1,5})/ },
-  { source: 'postgresql', re: /(?:host|server at) "([^"]{1,253})"[^\n]{0,80}?port (\d{1,5})/ },
+  { source: 'postgresql', re: /(?:host|server at) "([^"]{1,253})"[^"]{0,160}?port (\d{1,5})/ },
+  { source: 'android', re: /failed to connect to (?:[^\s/]{0,253}\/)?([^\s/(]{1,253}) \(port (\d{1,5})\)/ },
   { source: 'redis', re: /Redis at ([^\s:]{1,253}):(\d{1,5})/ },
   { source: 'curl', re: /Failed to connect to ([^\s]{1,253}) port (\d{1,5})/ },
   { source: 'curl', re: /in connection to ([^\s:]{1,253}):(\d{1,5})/ },
