@@ -14,6 +14,8 @@ export interface Facts {
   vars: Vars;
   /** ms of silence before the connection was dropped (idle and resume outcomes) */
   silenceMs: number | null;
+  /** whether the drop itself was seen during the silence, which dates the peer's idle timeout */
+  dropSeen: boolean;
   knownIdle: KnownIdleTimeout | null;
   /** escaped text of what came back after our first send (reply phase) */
   replyText: string;
@@ -63,7 +65,9 @@ export function computeFacts(obs: Observation, outcome: Outcome, decisive: Timel
   const tlsFailure = decisive?.kind === 'tls_failed' ? decisive : null;
 
   const silenceMs = isIdleOutcome(outcome) ? silenceBefore(events, outcome, decisive, resumeSent) : null;
-  const knownIdle = silenceMs === null ? null : matchKnownIdleTimeout(silenceMs);
+  // only a drop seen while idle dates the timeout; after a resume, the silence is our own idle hold
+  const dropSeen = outcome === 'reset_while_idle' || outcome === 'closed_while_idle';
+  const knownIdle = silenceMs === null || !dropSeen ? null : matchKnownIdleTimeout(silenceMs);
 
   const remote = `${obs.address !== null && obs.address.includes(':') ? `[${obs.address}]` : (obs.address ?? obs.host)}:${obs.port}`;
   const payloadName = PAYLOAD_NAMES[obs.options.send];
@@ -108,7 +112,7 @@ export function computeFacts(obs: Observation, outcome: Outcome, decisive: Timel
     keepalive: obs.options.keepaliveMs === null ? null : formatMs(obs.options.keepaliveMs),
     knownIdle: knownIdle?.who ?? null,
   };
-  return { vars, silenceMs, knownIdle, replyText, bannerText, tlsFailure };
+  return { vars, silenceMs, dropSeen, knownIdle, replyText, bannerText, tlsFailure };
 }
 
 type Kind = TimelineEvent['kind'];

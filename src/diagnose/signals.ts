@@ -26,11 +26,23 @@ const CHECKS: Readonly<Record<Signal, Check>> = {
   tls_reset_after_hello: (obs, outcome) => outcome === 'tls_failure' && obs.events.some((e) => e.phase === 'tls' && e.kind === 'reset'),
   idle_matches_known_middlebox: (_obs, _o, f) => f.knownIdle?.enforcer === 'middlebox',
   idle_matches_known_server: (_obs, _o, f) => f.knownIdle?.enforcer === 'server',
-  idle_round_seconds: (_obs, _o, f) => f.silenceMs !== null && f.silenceMs >= 1000 && isRoundSeconds(f.silenceMs),
+  idle_round_seconds: (_obs, _o, f) => f.dropSeen && f.silenceMs !== null && f.silenceMs >= 1000 && isRoundSeconds(f.silenceMs),
   reply_is_http_error: (_obs, _o, f) => HTTP_ERROR_STATUS.test(f.replyText),
   reply_mentions_limit: (_obs, _o, f) => LIMIT_WORDS.test(`${f.bannerText} ${f.replyText}`),
   keepalive_was_on: (obs, outcome) => obs.options.keepaliveMs !== null && isIdleOutcome(outcome),
+  host_unreachable_at_once: (obs, outcome) => outcome === 'unreachable' && (hostUnreachableAfterMs(obs) ?? Infinity) < ARP_GIVE_UP_MS / 3,
+  host_unreachable_after_arp: (obs, outcome) => outcome === 'unreachable' && (hostUnreachableAfterMs(obs) ?? 0) >= ARP_GIVE_UP_MS * 0.8,
 };
+
+/** Linux gives up resolving a neighbour after 3 probes 1 s apart (mcast_solicit 3, retrans_time 1 s). */
+const ARP_GIVE_UP_MS = 3000;
+
+/** ms from the connect attempt to EHOSTUNREACH, or null when the connect did not fail that way. */
+function hostUnreachableAfterMs(obs: Observation): number | null {
+  const connecting = obs.events.find((e) => e.kind === 'connecting');
+  const failed = obs.events.find((e) => e.kind === 'error' && e.code === 'EHOSTUNREACH');
+  return connecting && failed ? failed.t - connecting.t : null;
+}
 
 /** Within 2 % (at least 50 ms) of a whole number of seconds, as a configured timer fires. */
 function isRoundSeconds(ms: number): boolean {
