@@ -1,0 +1,41 @@
+/**
+ * Real-world error lines collected from public issue trackers (each with its source URL in
+ * test/data/explain-corpus.json) must resolve to the right error, and to the operation and probe
+ * target where the line shows them.
+ */
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { explain } from '../../src/diagnose/explain/explain.js';
+
+interface CorpusCase {
+  source: string;
+  line: string;
+  expect: { error: string; operation?: string; probe?: string };
+}
+
+const corpus = JSON.parse(readFileSync(new URL('../data/explain-corpus.json', import.meta.url), 'utf8')) as { cases: CorpusCase[] };
+
+describe('the corpus', () => {
+  it('has at least 60 lines, each with a public source', () => {
+    expect(corpus.cases.length).toBeGreaterThanOrEqual(60);
+    for (const c of corpus.cases) expect(c.source).toMatch(/^https:\/\//);
+  });
+
+  it('covers every log family the issue names', () => {
+    const all = corpus.cases.map((c) => c.line).join('\n');
+    for (const marker of ['Error: read ECONNRESET', 'java.net.SocketException', 'read tcp', 'WinError 10054', 'SocketException (', 'curl: (56)', 'curl: (52)', 'curl: (35)', 'curl: (7)', 'curl: (28)', 'unexpected eof while reading', 'recv() failed', 'server closed the connection unexpectedly', 'Lost connection to MySQL', 'Redis', 'UNAVAILABLE']) {
+      expect(all, marker).toContain(marker);
+    }
+  });
+});
+
+describe.each(corpus.cases)('$source', (c) => {
+  it(`resolves to ${c.expect.error}${c.expect.operation ? ` on ${c.expect.operation}` : ''}`, async () => {
+    const r = await explain(c.line);
+    expect(r.ok, r.ok ? '' : r.failure.reason).toBe(true);
+    if (!r.ok) return;
+    expect(r.explanation.error.id).toBe(c.expect.error);
+    if (c.expect.operation !== undefined) expect(r.explanation.operation).toBe(c.expect.operation);
+    if (c.expect.probe !== undefined) expect(r.explanation.probeCommand).toBe(`connreset probe ${c.expect.probe}`);
+  });
+});
