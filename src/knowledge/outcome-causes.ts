@@ -29,7 +29,14 @@ export const OUTCOME_CAUSES: Readonly<Record<Outcome, readonly CandidateCause[]>
       weight: 0.7,
       evidence: ['the connection to {remote} was refused {connectAnswer} after our SYN: the host is up, but nothing accepts on port {port}'],
     },
-    { cause: 'firewall_intervention', weight: 0.3, evidence: ['a firewall REJECT rule answers with the same RST; a probe from the server itself tells them apart'] },
+    {
+      cause: 'firewall_intervention',
+      weight: 0.3,
+      evidence: [
+        'a firewall REJECT rule answers with the same RST (or an ICMP port unreachable, which reads the same); a probe from the server\'s own network tells them apart: there the port answers if a firewall in between rejects',
+        'a firewall closer to us than the server answers sooner than the round trip to the server: compare {connectAnswer} with the connect time of an open port on the same host',
+      ],
+    },
   ],
   unreachable: [
     { cause: 'routing_problem', weight: 0.65, evidence: ['the connect to {remote} failed with {errorCode} {connectAnswer} after our SYN: no route to the host'] },
@@ -181,7 +188,10 @@ export const OUTCOME_CAUSES: Readonly<Record<Outcome, readonly CandidateCause[]>
     {
       cause: 'middlebox_idle_timeout',
       weight: 0.6,
-      evidence: ['the connection stayed silent for {silence} with no FIN or RST, then our {sentResume} was answered with an RST {afterSend} later: something on the path had forgotten the connection, as a NAT gateway or firewall does when its idle timer expires'],
+      evidence: [
+        'the connection stayed silent for {silence} with no FIN or RST, then our {sentResume} was answered with an RST {afterSend} later: something on the path had forgotten the connection, as a NAT gateway or firewall does when its idle timer expires',
+        'that idle timeout is {silence} or less: send TCP keepalives more often than it fires; `connreset idle` against this target measures it and prints the keepalive setting for each stack',
+      ],
     },
     { cause: 'server_idle_timeout', weight: 0.3, evidence: ['or the server dropped the connection without telling us (an idle reaper that does not send FIN)'] },
     { cause: 'server_crash_restart', weight: 0.25, evidence: ['a server restarted during the idle hold answers the old connection with an RST'] },
@@ -190,7 +200,10 @@ export const OUTCOME_CAUSES: Readonly<Record<Outcome, readonly CandidateCause[]>
     {
       cause: 'middlebox_idle_timeout',
       weight: 0.6,
-      evidence: ['after {silence} of silence our {sentResume} got no answer within {replyTimeout}: the connection\'s packets are dropped, as by a load balancer or firewall whose idle timer expired without telling either side'],
+      evidence: [
+        'after {silence} of silence our {sentResume} got no answer within {replyTimeout}: the connection\'s packets are dropped, as by a load balancer or firewall whose idle timer expired without telling either side',
+        'that idle timeout is {silence} or less: send TCP keepalives more often than it fires; `connreset idle` against this target measures it and prints the keepalive setting for each stack',
+      ],
     },
     { cause: 'packet_filter_drop', weight: 0.3, evidence: ['a firewall that dropped the flow\'s state discards its packets silently'] },
     { cause: 'server_slow_or_overloaded', weight: 0.2, evidence: ['or the server is stuck and no longer answers this connection'] },
@@ -219,6 +232,8 @@ export const SIGNALS = [
   'reply_is_http_error',
   'reply_mentions_limit',
   'keepalive_was_on',
+  'host_unreachable_at_once',
+  'host_unreachable_after_arp',
 ] as const;
 
 export type Signal = (typeof SIGNALS)[number];
@@ -298,5 +313,20 @@ export const SIGNAL_RULES: readonly SignalRule[] = [
     cause: 'middlebox_idle_timeout',
     delta: -0.2,
     evidence: 'TCP keepalive was on (every {keepalive}), which keeps middlebox idle timers fresh: the server itself is the likelier culprit',
+  },
+  // Linux reports ICMP host unreachable and "administratively prohibited" alike (EHOSTUNREACH);
+  // the timing still tells a rule from a dead host: a router looks for a host for ~3 s (ARP)
+  // before it reports it unreachable, while a REJECT rule or an unreachable route answers at once
+  {
+    signal: 'host_unreachable_at_once',
+    cause: 'firewall_intervention',
+    delta: 0.4,
+    evidence: 'the ICMP unreachable came {connectAnswer} after our SYN, at once: a rule answered, typically a firewall REJECT (firewalld rejects with icmp-host-prohibited) or an unreachable route, not a router looking for a host that is down; `tcpdump -n icmp` shows which (code 13 "admin prohibited filter", code 10 "host prohibited")',
+  },
+  {
+    signal: 'host_unreachable_after_arp',
+    cause: 'routing_problem',
+    delta: 0.2,
+    evidence: 'the ICMP host unreachable came {connectAnswer} after our SYN, about the 3 s a router spends resolving a neighbour (ARP) before giving up: the host is down, or nothing uses that address on its network',
   },
 ];
