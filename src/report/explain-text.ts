@@ -38,7 +38,7 @@ export function escapeControl(s: string): string {
 }
 
 function codeLine(label: string, codes: readonly NamedCode[]): string[] {
-  return codes.map((c, i) => `  ${(i === 0 ? label : '').padEnd(13)}${`${c.symbol} ${c.number}`.padEnd(28)}${c.text}`);
+  return codes.map((c, i) => `  ${(i === 0 ? label : '').padEnd(13)}${`${c.symbol} ${c.number}`.padEnd(30)} ${c.text}`);
 }
 
 function readingLine(chalk: Style, r: NumberReading, primary: boolean): string {
@@ -59,6 +59,7 @@ export function renderExplanationText(x: Explanation, chalk: Style = createStyle
     out.push(`  ${chalk.bold('Context:')} ${CONTEXT_LABEL[c.system]} ${code} ${c.name} — ${c.meaning} (not an errno)`);
   }
   if (x.alsoSeen.length > 0) out.push(`  ${chalk.bold('Also in the message:')} ${x.alsoSeen.join(', ')}`);
+  if (x.probeCommand) out.push(`  ${chalk.bold('Test the endpoint:')} ${escapeControl(x.probeCommand)}`);
 
   if (x.readings.length > 0) {
     const numbers = [...new Set(x.readings.map((r) => r.number))];
@@ -79,7 +80,7 @@ export function renderExplanationText(x: Explanation, chalk: Style = createStyle
     const nums = (['linux', 'macos', 'windows'] as const)
       .map((k) => (p.libuv?.[k] !== null ? `${p.libuv?.[k]} ${platformLabel(k)}` : null))
       .filter((s): s is string => s !== null);
-    out.push(`  ${'libuv/Node'.padEnd(13)}${p.libuv.name.padEnd(28)}${nums.join(' · ')}  "${p.libuv.text}"`);
+    out.push(`  ${'libuv/Node'.padEnd(13)}${p.libuv.name.padEnd(30)} ${nums.join(' · ')}  "${p.libuv.text}"`);
   }
   if (p.linux.length + p.macos.length + p.windows.length === 0 && !p.libuv) out.push('  (no errno: this is reported by the library, not by the OS)');
 
@@ -93,17 +94,19 @@ export function renderExplanationText(x: Explanation, chalk: Style = createStyle
     c.remediation.forEach((s, j) => out.push(`       ${j + 1}) ${s}`));
   });
 
-  if (x.probeCommand) out.push('', `${heading('Test the endpoint:')} ${escapeControl(x.probeCommand)}`);
-  else if (x.error.category !== 'dns' && x.error.wire.signal !== 'local') out.push('', `${heading('Test the endpoint:')} connreset probe HOST:PORT`);
+  if (!x.probeCommand && x.error.category !== 'dns' && x.error.wire.signal !== 'local') {
+    out.push('', `${heading('Test the endpoint:')} connreset probe HOST:PORT`);
+  }
   for (const n of x.notes) out.push('', `${chalk.dim('Note:')} ${n}`);
   if (x.snippet) out.push('', heading(`Snippet (${x.snippet.language})`), x.snippet.code);
   return `${out.join('\n')}\n`;
 }
 
 export function renderListText(codes: readonly KnownCode[], chalk: Style = createStyle(false)): string {
-  const out = [chalk.bold(`${'symbol'.padEnd(20)}${'Linux'.padEnd(8)}${'macOS'.padEnd(8)}${'Windows'.padEnd(22)}${'libuv'.padEnd(20)}title`)];
+  const out = [chalk.bold(`${'symbol'.padEnd(20)}${'Linux'.padEnd(8)}${'macOS'.padEnd(8)}${'Windows'.padEnd(13)}${'CRT'.padEnd(6)}${'libuv'.padEnd(18)}title`)];
   for (const c of codes) {
-    out.push(`${c.id.padEnd(20)}${c.linux.padEnd(8)}${c.macos.padEnd(8)}${c.windows.padEnd(22)}${c.libuv.padEnd(20)}${c.title}`);
+    out.push(`${c.id.padEnd(20)}${c.linux.padEnd(8)}${c.macos.padEnd(8)}${c.windows.padEnd(13)}${c.windowsCrt.padEnd(6)}${c.libuv.padEnd(18)}${c.title}`);
   }
+  out.push('', 'Every name in the table is accepted too (WSAECONNRESET, UV_ECONNRESET, EAI_NONAME, ERROR_NETNAME_DELETED, ...); --list --json lists them.');
   return `${out.join('\n')}\n`;
 }

@@ -8,6 +8,7 @@ export interface KnownCode {
   linux: string;
   macos: string;
   windows: string;
+  windowsCrt: string;
   libuv: string;
   symbols: string[];
 }
@@ -21,6 +22,7 @@ export function listKnownCodes(): KnownCode[] {
     linux: nums(e.linux),
     macos: nums(e.macos),
     windows: nums(e.windows),
+    windowsCrt: nums(e.windowsCrt),
     libuv: e.libuv ? [e.libuv.linux, e.libuv.macos, e.libuv.windows].filter((n, i, a) => n !== null && a.indexOf(n) === i).join('/') || '-' : '-',
     symbols: symbolsOf(e),
   }));
