@@ -18,6 +18,8 @@ import { CLIENT_ERRORS } from '../knowledge/client-errors.js';
 /** Confidence stays inside this range: a timeline never proves a cause outright, nor rules one out. */
 const MIN_CONFIDENCE = 0.05;
 const MAX_CONFIDENCE = 0.95;
+/** A signal that moves a cause this much leads its evidence. */
+const STRONG_SIGNAL = 0.3;
 
 export function diagnose(obs: Observation): Diagnosis {
   const { outcome, decisive } = classifyDetailed(obs);
@@ -58,7 +60,11 @@ export function rankCauses(outcome: Outcome, facts: Facts, signals: ReadonlySet<
       const entry = scored.get(rule.cause) ?? { id: rule.cause, score: 0, evidence: [], order: scored.size };
       entry.score += rule.delta;
       const sentence = rule.evidence === null ? null : fill(rule.evidence, facts.vars);
-      if (sentence !== null) entry.evidence.unshift(sentence);
+      // a strong signal is the headline evidence; a weak one only adds to it
+      if (sentence !== null) {
+        if (rule.delta >= STRONG_SIGNAL) entry.evidence.unshift(sentence);
+        else entry.evidence.push(sentence);
+      }
       scored.set(rule.cause, entry);
     }
   }

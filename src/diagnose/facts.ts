@@ -178,7 +178,7 @@ function silenceBefore(
 
 /** "about 5 s": whole seconds from 2 s up, else the measured time. */
 function aboutSeconds(ms: number): string {
-  if (ms < 2000) return formatMs(ms);
+  if (ms < 2000) return formatMs(Math.round(ms / 100) * 100);
   const s = Math.round(ms / 1000);
   return s < 60 ? `${s} s` : formatMs(s * 1000);
 }
@@ -186,7 +186,8 @@ function aboutSeconds(ms: number): string {
 /** A safe margin under the measured timeout: 80 %, in whole seconds where that makes sense. */
 function reconnectBefore(ms: number): string {
   const safe = ms * 0.8;
-  if (safe < 2000) return formatMs(safe);
+  // from the rounded estimate, so that "about 1.0 s" pairs with "800 ms", not with 792 ms → 700 ms
+  if (safe < 2000) return formatMs(Math.max(100, Math.round((Math.round(ms / 100) * 100 * 0.8) / 100) * 100));
   const s = Math.floor(Math.round(ms / 1000) * 0.8);
   return s < 60 ? `${s} s` : formatMs(s * 1000);
 }

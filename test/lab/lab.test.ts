@@ -1,0 +1,87 @@
+/**
+ * Every lab scenario probed over real loopback sockets with the real probe: the outcome and the
+ * top cause must be what the scenario table promises, and what this file promises independently.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLab, type Lab } from '../../src/lab/server.js';
+import { labProbe } from '../../src/lab/probe-plan.js';
+import { SCENARIOS } from '../../src/lab/scenarios.js';
+import { probe } from '../../src/probe/probe.js';
+import { diagnose } from '../../src/diagnose/diagnose.js';
+import type { Diagnosis } from '../../src/diagnose/diagnosis.js';
+
+/** Written out by hand, not read from the table: if the table and the wire drift apart, this fails. */
+const EXPECTED: Readonly<Record<string, readonly [string, string | null]>> = {
+  ok: ['ok', null],
+  'reset-on-accept': ['reset_on_connect', 'connection_limit'],
+  'close-on-accept': ['closed_on_connect', 'connection_limit'],
+  'reset-on-request': ['reset_after_send', 'app_error_close'],
+  'close-on-request': ['closed_after_send', 'app_error_close'],
+  'reply-then-reset': ['reply_then_reset', 'app_error_close'],
+  'reply-then-close': ['reply_then_close', 'server_closes_after_reply'],
+  'idle-close': ['closed_while_idle', 'server_idle_timeout'],
+  'idle-reset': ['reset_while_idle', 'server_idle_timeout'],
+  'idle-forget': ['reset_on_resume', 'middlebox_idle_timeout'],
+  'idle-blackhole': ['timeout_on_resume', 'middlebox_idle_timeout'],
+  'never-reply': ['no_reply', 'server_slow_or_overloaded'],
+  trickle: ['slow_reply', 'server_slow_or_overloaded'],
+  'never-read': ['send_stalled', 'server_slow_or_overloaded'],
+  'tls-on-plain': ['reply_then_close', 'protocol_mismatch'],
+  'plain-on-tls': ['tls_failure', 'protocol_mismatch'],
+  'tls-ok': ['ok', null],
+  'tls-legacy': ['tls_failure', 'tls_problem'],
+  'tls-reset': ['tls_failure', 'tls_problem'],
+  banner: ['ok', null],
+  refused: ['refused', 'nothing_listening'],
+};
+
+const IDLE_AFTER_MS = 1000;
+let lab: Lab;
+const results = new Map<string, Diagnosis>();
+
+beforeAll(async () => {
+  lab = await startLab({ basePort: 0, idleAfterMs: IDLE_AFTER_MS });
+  // all at once, as the demo does: the scenarios must not disturb each other
+  await Promise.all(
+    lab.scenarios.map(async (running) => {
+      const { target, options } = labProbe(running, lab.idleAfterMs);
+      results.set(running.name, diagnose(await probe(target, options)));
+    }),
+  );
+});
+
+afterAll(async () => {
+  await lab?.close();
+});
+
+describe('the lab, probed', () => {
+  it('runs every scenario of the table, each on its own loopback port', () => {
+    expect(lab.scenarios.map((s) => s.name).sort()).toEqual(Object.keys(EXPECTED).sort());
+    expect(new Set(lab.scenarios.map((s) => s.port)).size).toBe(lab.scenarios.length);
+    for (const s of lab.scenarios) expect(s.target).toMatch(/^(http|https|tcp|smtp):\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it("the table's promises are the ones written out here", () => {
+    for (const s of SCENARIOS) expect([s.expectedOutcome, s.expectedTopCause], s.name).toEqual(EXPECTED[s.name]);
+  });
+
+  for (const [name, [outcome, topCause]] of Object.entries(EXPECTED)) {
+    it(`${name}: ${outcome}${topCause ? `, top cause ${topCause}` : ''}`, () => {
+      const d = results.get(name);
+      expect(d?.outcome).toBe(outcome);
+      expect(d?.causes[0]?.id ?? null).toBe(topCause);
+      if (topCause !== null) expect(d?.causes[0]?.evidence.length).toBeGreaterThan(0);
+    });
+  }
+
+  it('an idle close names the idle timeout it measured (the lab\'s is 1 s) and when to reconnect', () => {
+    const evidence = results.get('idle-close')?.causes[0]?.evidence[0] ?? '';
+    const match = /^the server closed the connection gracefully after (?:\d+ ms|\d+\.\d s) of silence: its idle timeout is about (\d+ ms|\d+(?:\.\d)? s); send keepalives or reconnect after (\d+ ms|\d+(?:\.\d)? s)$/.exec(evidence);
+    expect(match, evidence).not.toBeNull();
+    const ms = (text: string): number => (text.endsWith(' ms') ? Number(text.slice(0, -3)) : Number(text.slice(0, -2)) * 1000);
+    const about = ms(match![1]!);
+    expect(about).toBeGreaterThanOrEqual(500);
+    expect(about).toBeLessThanOrEqual(1500);
+    expect(ms(match![2]!)).toBeLessThan(about);
+  });
+});
