@@ -54,6 +54,8 @@ export interface IdleSetupFailure {
 
 export interface KeepaliveCheck {
   keepaliveS: number;
+  /** wall time of the check */
+  durationMs: number;
   /** how long the connection stayed silent (apart from keepalive probes) before the resume */
   heldMs: number;
   result: 'alive' | Death;
@@ -520,7 +522,7 @@ export function checkKeepalive(target: Target, run: IdleRun, options: KeepaliveC
       socket.removeAllListeners('data');
       socket.on('error', () => undefined);
       socket.destroy();
-      resolveCheck({ keepaliveS, heldMs: holdMs, result, code });
+      resolveCheck({ keepaliveS, durationMs: Math.round(now()), heldMs: holdMs, result, code });
     };
     const onAbort = (): void => {
       run.interrupted = true;

@@ -11,13 +11,21 @@ const ENFORCER_TEXT = {
 
 const row = (label: string, text: string): string => `  ${chalk.bold(label.padEnd(14))}${text}`;
 
+/** Seconds with the precision the measurement has: 8.19 s, 58.2 s, 5 m 50 s. */
+function fmt(ms: number): string {
+  if (ms < 1000) return formatMs(ms);
+  if (ms < 10_000) return `${(ms / 1000).toFixed(2)} s`;
+  return formatMs(ms);
+}
+
 function bracketText(doc: IdleDocument): string {
   const b = doc.bracket;
   if (!b || b.hiMs === null) return '';
   if (doc.death === 'fin_while_idle' || doc.death === 'reset_while_idle') {
-    return b.hiMs - b.loMs < 50 ? formatMs(b.hiMs) : `${formatMs(b.loMs)} to ${formatMs(b.hiMs)}`;
+    const when = b.hiMs - b.loMs < 10 ? fmt(b.hiMs) : `${fmt(b.loMs)} to ${fmt(b.hiMs)}`;
+    return `${when} (the far end closed idle connections after that long)`;
   }
-  return `between ${formatMs(b.loMs)} and ${formatMs(b.hiMs)}`;
+  return `between ${fmt(b.loMs)} and ${fmt(b.hiMs)}`;
 }
 
 export function renderIdleText(doc: IdleDocument): string {
@@ -62,12 +70,16 @@ export function renderIdleText(doc: IdleDocument): string {
   }
   if (doc.keepaliveCheck) {
     const c = doc.keepaliveCheck;
-    const verdict = c.result === 'alive' ? chalk.green(`alive after ${formatMs(c.heldMs)} idle with keepalive every ${c.keepaliveS} s: keepalive keeps this path open`) : chalk.red(`died (${c.result}${c.code ? ` ${c.code}` : ''}) after ${formatMs(c.heldMs)} idle with keepalive every ${c.keepaliveS} s: keepalive does not keep this path open`);
+    const verdict =
+      c.result === 'alive'
+        ? chalk.green(`a connection with TCP keepalive after ${c.keepaliveS} s idle was still alive after ${fmt(c.heldMs)} of silence: keepalive keeps this path open`)
+        : chalk.red(`a connection with TCP keepalive after ${c.keepaliveS} s idle died (${c.result.replaceAll('_', ' ')}${c.code ? `, ${c.code}` : ''}) within ${fmt(c.heldMs)} of silence: TCP keepalive does not keep this path open`);
     out.push('', row('verified', verdict));
   }
   out.push('');
   out.push(row('trials', trialSummary(doc)));
-  out.push(row('took', `${formatMs(doc.durationMs)} with ${doc.connections} connections${doc.interrupted ? chalk.yellow(' (interrupted: partial result)') : ''}`));
+  const check = doc.keepaliveCheck ? ` (+ ${formatMs(doc.keepaliveCheck.durationMs)} for the keepalive check)` : '';
+  out.push(row('took', `${formatMs(doc.durationMs)} with ${doc.connections} connections${check}${doc.interrupted ? chalk.yellow(' (interrupted: partial result)') : ''}`));
   return `${out.join('\n')}\n`;
 }
 
@@ -75,8 +87,8 @@ export function renderIdleText(doc: IdleDocument): string {
 function trialSummary(doc: IdleDocument): string {
   const alive = doc.trials.filter((t) => t.result === 'alive').sort((a, b) => b.idleMs - a.idleMs).slice(0, 3).reverse();
   const dead = doc.trials.filter((t) => t.result !== 'alive').sort((a, b) => a.idleMs - b.idleMs).slice(0, 3);
-  const survived = alive.map((t) => formatMs(t.idleMs)).join(', ');
-  const died = dead.map((t) => `${formatMs(t.idleMs)} (${t.result.replaceAll('_', ' ')})`).join(', ');
+  const survived = alive.map((t) => fmt(t.idleMs)).join(', ');
+  const died = dead.map((t) => `${fmt(t.idleMs)} (${t.result.replaceAll('_', ' ')})`).join(', ');
   const total = `${doc.trials.length} in all`;
   return [survived && `survived ${survived}`, died && `died ${died}`, total].filter(Boolean).join('; ');
 }
