@@ -139,7 +139,7 @@ export const DETECT: Readonly<Record<string, Readonly<Record<SnippetLanguage, st
     python: 'isinstance(exc, socket.gaierror) and exc.errno == socket.EAI_AGAIN',
     node: "err?.code === 'EAI_AGAIN'",
     go: 'errors.As(err, &dnsErr) && (dnsErr.IsTemporary || dnsErr.IsTimeout) // var dnsErr *net.DNSError',
-    java: 'e instanceof UnknownHostException // Java does not separate temporary DNS failures',
+    java: 'e instanceof UnknownHostException /* Java does not tell temporary DNS failures apart */',
     csharp: 'Socket(e)?.SocketErrorCode == SocketError.TryAgain',
   },
   TLS_UNEXPECTED_EOF: {
@@ -147,14 +147,14 @@ export const DETECT: Readonly<Record<string, Readonly<Record<SnippetLanguage, st
     node: "err?.code === 'ECONNRESET' && /secure TLS connection|socket disconnected/.test(err.message)",
     go: 'errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) // during tls.Conn.Handshake',
     java: 'e instanceof javax.net.ssl.SSLHandshakeException || e instanceof java.io.EOFException',
-    csharp: 'e is IOException && e.Message.Contains("unexpected EOF") // SslStream.AuthenticateAsClientAsync',
+    csharp: 'e is IOException && e.Message.Contains("unexpected EOF") /* from SslStream.AuthenticateAsClientAsync */',
   },
   EOF: {
     python: 'isinstance(exc, (http.client.RemoteDisconnected, EOFError))  # or sock.recv() returned b""',
     node: "err?.message === 'socket hang up' // Node sets err.code = 'ECONNRESET' here too",
     go: 'errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)',
-    java: 'e instanceof java.io.EOFException // or InputStream.read() returned -1',
-    csharp: 'e is HttpRequestException && e.InnerException is IOException // or Socket.Receive returned 0',
+    java: 'e instanceof java.io.EOFException /* or InputStream.read() returned -1 */',
+    csharp: 'e is HttpRequestException && e.InnerException is IOException /* or Socket.Receive returned 0 */',
   },
 };
 
