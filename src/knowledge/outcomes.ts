@@ -121,7 +121,7 @@ export const OUTCOME_INFO: Readonly<Record<Outcome, OutcomeInfo>> = {
       'The reply to {sent} trickled in ({replyBytes} in {replySpan}) and had not reached the end of its headers when the read ended.',
       'The reply to {sent} trickled in ({replyBytes}) and had not reached the end of its headers when the read ended.',
     ],
-    wire: 'Reply bytes were still trickling in when the reply timeout ended the read.',
+    wire: 'The reply came too slowly to finish: bytes still trickling in when the reply timeout ended the read, or an HTTP reply stopped before the end of its headers.',
     severity: 'failure',
     clientError: 'read_timeout',
   },
