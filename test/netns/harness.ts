@@ -171,8 +171,10 @@ export class Topology {
     return run('ip', ['netns', 'exec', ns, cmd, ...args], timeoutMs);
   }
 
+  /** Sets a per-namespace sysctl through /proc/sys (no dependency on procps' sysctl binary). */
   async sysctl(ns: string, key: string, value: string): Promise<void> {
-    await must('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', `${key}=${value}`]);
+    if (!/^[a-z0-9_.]+$/.test(key) || !/^\d+$/.test(value)) throw new Error(`bad sysctl ${key}=${value}`);
+    await must('ip', ['netns', 'exec', ns, 'sh', '-c', `echo ${value} > /proc/sys/${key.replaceAll('.', '/')}`]);
   }
 
   /** Appends an iptables rule in the router (filter table unless `-t` is given in args). */
