@@ -14,7 +14,8 @@ import { EXPLANATION_SCHEMA } from '../../src/diagnose/explain/types.js';
 
 const NO_STACK = /\n\s+at /;
 
-describe('connreset explain (CLI)', () => {
+// real processes: allow for a loaded machine (runCli itself bounds each run at 20 s)
+describe('connreset explain (CLI)', { timeout: 30_000 }, () => {
   it('explains a Winsock number with its names on every platform', async () => {
     const r = await runCli(['explain', '10054']);
     expect(r.code).toBe(0);
@@ -137,7 +138,7 @@ describe('connreset explain (CLI)', () => {
   });
 });
 
-describe('what explain loads', () => {
+describe('what explain loads', { timeout: 30_000 }, () => {
   const hook = fileURLToPath(new URL('./fixtures/record-imports.mjs', import.meta.url));
 
   function importsOf(args: string[], input = ''): Promise<string[]> {

@@ -28,7 +28,7 @@ const messy = fc.oneof(
   fc.string({ maxLength: 5 }).map((s) => s.repeat(2000)),
 );
 
-describe('explain on random input', () => {
+describe('explain on random input', { timeout: 60_000 }, () => {
   it('never throws, and fails with one readable line', async () => {
     await fc.assert(
       fc.asyncProperty(messy, fc.constantFrom(undefined, 'linux', 'macos', 'windows' as const), async (input, platform) => {

@@ -35,7 +35,8 @@ describe('snippet data', () => {
   });
 });
 
-describe('snippets compile', () => {
+// each check spawns a compiler: give them room on a loaded 2-core machine
+describe('snippets compile', { timeout: 120_000 }, () => {
   it('node: every snippet passes node --check', () => {
     for (const e of ERRORS) {
       const file = join(dir, `${e.id}.mjs`);
