@@ -89,6 +89,9 @@ describe('connreset explain (CLI)', { timeout: 30_000 }, () => {
     expect(doc.probeCommand).toBe('connreset probe 127.0.0.1:5432');
     expect(Object.keys(doc.platforms).sort()).toEqual(['libuv', 'linux', 'macos', 'windows', 'windowsCrt']);
     expect(doc.causes[0]).toMatchObject({ id: 'nothing_listening' });
+    // the causes' how-to-tell steps name the endpoint from the message, not HOST:PORT
+    expect(JSON.stringify(doc.causes)).toContain('lsof -iTCP:5432');
+    expect(JSON.stringify(doc.causes)).not.toContain('HOST:PORT');
     for (const c of doc.causes) {
       expect(Object.keys(c).sort()).toEqual(['howToTell', 'id', 'remediation', 'summary', 'title']);
     }

@@ -32,7 +32,8 @@ const SYMBOL_RE = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 /** Classifies raw input. Whitespace-only input is reported by explain() as empty. */
 export function parseErrorQuery(raw: string): ErrorQuery {
   const input = raw.trim();
-  if (parseNumberText(input)) return { kind: 'number', input, value: parseNumberText(input)?.value ?? NaN };
+  const number = parseNumberText(input);
+  if (number) return { kind: 'number', input, value: number.value };
   if (SYMBOL_RE.test(input)) return { kind: 'symbol', input, symbol: input.toUpperCase() };
   return { kind: 'message', input };
 }
@@ -143,16 +144,12 @@ export function rankCauses(entry: ErrorEntry, operation: Operation | null): Caus
 
 function build(entry: ErrorEntry, b: BuildInput, options: ExplainOptions): Explanation {
   const endpoint = b.endpoint ?? null;
-  const target = endpoint ? formatTarget(endpoint) : 'HOST:PORT';
+  // the cause table speaks of HOST:PORT; a message that names the endpoint fills it in
+  const fill = (s: string): string =>
+    endpoint ? s.replaceAll('HOST:PORT', formatTarget(endpoint)).replace(/\bPORT\b/g, String(endpoint.port)) : s;
   const causes: ExplainedCause[] = rankCauses(entry, b.operation).map((id) => {
     const c = causeById(id);
-    return {
-      id,
-      title: c.title,
-      summary: c.summary,
-      howToTell: c.howToTell.map((s) => s.replaceAll('HOST:PORT', target)),
-      remediation: c.remediation.map((s) => s.replaceAll('HOST:PORT', target)),
-    };
+    return { id, title: c.title, summary: c.summary, howToTell: c.howToTell.map(fill), remediation: c.remediation.map(fill) };
   });
   return {
     schema: EXPLANATION_SCHEMA,
