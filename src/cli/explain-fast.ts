@@ -47,7 +47,7 @@ export async function runExplainFast(argv: readonly string[]): Promise<number | 
     const { colorEnabled } = await import('../report/explain-text.js');
     return await runExplain(parsed.words, parsed.opts, {
       stdout: process.stdout,
-      stdin: process.stdin,
+      stdin: () => process.stdin,
       color: colorEnabled(process.stdout, argv, process.env),
     });
   } catch (error) {

@@ -19,7 +19,8 @@ export interface ExplainCliOptions {
 
 export interface ExplainIo {
   stdout: NodeJS.WritableStream;
-  stdin: AsyncIterable<Buffer | string>;
+  /** a getter: touching process.stdin sets up a stream (and, for a pipe, socket code), so only `-` does */
+  stdin: () => AsyncIterable<Buffer | string>;
   color: boolean;
 }
 
@@ -51,7 +52,7 @@ export async function runExplain(words: readonly string[], opts: ExplainCliOptio
     return EXIT.ok;
   }
   if (words.length === 0) throw new UsageError('nothing to explain', 'pass a code (10054), a symbol (ECONNRESET) or a log line; use - to read stdin');
-  const input = words.length === 1 && words[0] === '-' ? await readAll(io.stdin) : words.join(' ');
+  const input = words.length === 1 && words[0] === '-' ? await readAll(io.stdin()) : words.join(' ');
   const { explain } = await import('../diagnose/explain/explain.js');
   let snippet: ((id: string) => { language: string; code: string }) | undefined;
   if (opts.lang) {

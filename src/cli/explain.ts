@@ -34,7 +34,7 @@ Exit codes: 0 explained, 2 empty or unknown input (one line on stderr).`,
       const { colorEnabled } = await import('../report/explain-text.js');
       ctx.exitCode = await runExplain(words, opts, {
         stdout: ctx.stdout,
-        stdin: process.stdin,
+        stdin: () => process.stdin,
         color: colorEnabled(ctx.stdout as { isTTY?: boolean }, process.argv, process.env),
       });
     });
