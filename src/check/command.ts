@@ -108,7 +108,9 @@ async function loadEngine(): Promise<ProbeEngine> {
 /** Progress on stderr: an ora spinner on a TTY (done / total, failures so far); nothing otherwise. */
 async function startProgress(ctx: CliContext, total: number): Promise<{ update(done: number, failed: number): void; stop(): void }> {
   const stream = ctx.stderr as NodeJS.WriteStream;
-  if (!stream.isTTY) return { update: () => undefined, stop: () => undefined };
+  // a pseudo-terminal without a size (some CI runners, `script` without a tty) reports 0 columns,
+  // which makes ora's line arithmetic divide by zero and clear lines forever: no spinner there
+  if (!stream.isTTY || !(stream.columns > 0)) return { update: () => undefined, stop: () => undefined };
   const { default: ora } = await import('ora');
   const spinner = ora({ stream, discardStdin: false, text: `checking 0/${total}` }).start();
   let last = { done: 0, failed: 0 };

@@ -4,7 +4,7 @@
  * disk, garbage entries, the open-file cap, --fail-fast, --deadline and Ctrl-C.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
@@ -334,6 +334,38 @@ describe('connreset check: run control', () => {
     } finally {
       await silent.close();
     }
+  });
+});
+
+const hasScript = ((): boolean => {
+  try {
+    execFileSync('script', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe('connreset check: progress', () => {
+  it.skipIf(!hasScript)('shows done/total and failures so far on a terminal, and nothing when stderr is not one', async () => {
+    const dir = tmp();
+    writeFileSync(
+      join(dir, 'c.yml'),
+      `targets:\n  - ${target('refused')}\n  - ${target('refused')}\n  - target: ${target('never-reply')}\n    reply_timeout: 1500ms\n`,
+    );
+    // `script` gives the CLI a pseudo-terminal (80 columns) on stderr; stdout goes to a file
+    const command = `stty cols 80; exec "${process.execPath}" "${BIN}" check "${join(dir, 'c.yml')}" --concurrency 3 > "${join(dir, 'out.txt')}"`;
+    const tty = await new Promise<string>((resolve, reject) => {
+      const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+      child.on('error', reject);
+      child.on('close', () => resolve(out));
+    });
+    expect(tty).toContain('checking 2/3, 2 failed');
+    expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toContain('3 targets: 0 passed, 3 failed');
+    const piped = await runCli(['check', join(dir, 'c.yml'), '--concurrency', '3']);
+    expect(piped.stderr).toBe('');
   });
 });
 
