@@ -5,6 +5,8 @@
  * null and goes through commander, which owns help and error wording.
  */
 import { ConnresetError } from '../errors.js';
+// Static on purpose: the whole explain graph then loads in one pass, with no extra dynamic-import round trip.
+import { colorEnabled } from '../report/explain-text.js';
 import { LANG_CHOICES, PLATFORM_CHOICES, runExplain, type ExplainCliOptions } from './explain-run.js';
 
 export function parseFastArgs(args: readonly string[]): { words: string[]; opts: ExplainCliOptions } | null {
@@ -44,7 +46,6 @@ export async function runExplainFast(argv: readonly string[]): Promise<number | 
     if (error.code !== 'EPIPE') throw error;
   });
   try {
-    const { colorEnabled } = await import('../report/explain-text.js');
     return await runExplain(parsed.words, parsed.opts, {
       stdout: process.stdout,
       stdin: () => process.stdin,
