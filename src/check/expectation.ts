@@ -20,7 +20,7 @@ export interface TimeWindow {
 export interface Expectation {
   /** any of these outcomes meets the expectation; empty = any outcome (only with `reply`) */
   outcomes: readonly Outcome[];
-  /** for idle outcomes: the close/reset must come this long after the idle hold started */
+  /** for idle outcomes: the peer must end the connection after this much silence (its idle timeout) */
   idleWindow: TimeWindow | null;
   /** regex source the reply must match */
   reply: string | null;
@@ -49,12 +49,23 @@ export function describeWindow(w: TimeWindow): string {
   return w.minMs === 0 ? `≤ ${formatMs(w.maxMs)}` : `${formatMs(w.minMs)}..${formatMs(w.maxMs)}`;
 }
 
-/** How long after the idle hold began the peer ended the connection, or null if it did not. */
+/**
+ * How long the connection had been silent when the peer ended it during the idle hold, or null if
+ * it did not. Silence counts from the last byte either way (the server's idle timer starts at its
+ * own last write), which is the number a keep-alive or idle timeout is configured in.
+ */
 export function idleCloseAfterMs(obs: Observation): number | null {
-  let idleStart: number | null = null;
+  let idleStarted = false;
+  let lastActivity: number | null = null;
   for (const ev of obs.events) {
-    if (ev.kind === 'idle_start') idleStart = ev.t;
-    else if (idleStart !== null && ev.phase === 'idle' && endsConnection(ev)) return ev.t - idleStart;
+    if (ev.kind === 'idle_start') {
+      idleStarted = true;
+      lastActivity ??= ev.t;
+    } else if (ev.kind === 'sent' || ev.kind === 'received' || ev.kind === 'connected' || ev.kind === 'tls_established') {
+      lastActivity = ev.t;
+    } else if (idleStarted && ev.phase === 'idle' && endsConnection(ev)) {
+      return ev.t - (lastActivity ?? 0);
+    }
   }
   return null;
 }
@@ -85,17 +96,17 @@ export function evaluate(exp: Expectation, obs: Observation, diagnosis: Diagnosi
   const closedAfter = idleCloseAfterMs(obs);
   if (exp.idleWindow) {
     if (closedAfter === null) {
-      reasons.push(`expected the connection to end ${describeWindow(exp.idleWindow)} into the idle hold; it did not end while idle`);
+      reasons.push(`expected the peer to end the connection after ${describeWindow(exp.idleWindow)} of silence; it did not end it while idle`);
     } else if (closedAfter < exp.idleWindow.minMs || closedAfter > exp.idleWindow.maxMs) {
       reasons.push(
-        `expected the connection to end ${describeWindow(exp.idleWindow)} into the idle hold; it ended after ${formatMs(closedAfter)}`,
+        `expected the peer to end the connection after ${describeWindow(exp.idleWindow)} of silence; it ended it after ${formatMs(closedAfter)}`,
       );
     }
   }
   if (exp.reply !== null && !replyMatches(obs, exp.reply)) {
     reasons.push(`the reply did not match /${exp.reply}/`);
   }
-  const observed = closedAfter !== null && isIdleOutcome(outcome) ? `${outcome} after ${formatMs(closedAfter)} idle` : outcome;
+  const observed = closedAfter !== null && isIdleOutcome(outcome) ? `${outcome} after ${formatMs(closedAfter)} silent` : outcome;
   return { pass: reasons.length === 0, reasons, observed };
 }
 

@@ -8,8 +8,9 @@ const idleEvents = (closeAt: number, kind: 'fin' | 'reset'): TimelineEvent[] => 
   { t: 0.5, phase: 'connect', kind: 'connected', localAddress: '127.0.0.1', localPort: 50002 },
   { t: 1, phase: 'send', kind: 'sent', bytes: 78 },
   { t: 2, phase: 'reply', kind: 'received', bytes: 20, preview: '+PONG\\r\\n' },
-  { t: 500, phase: 'idle', kind: 'idle_start', durationMs: 10_000, keepaliveMs: null },
-  kind === 'fin' ? { t: 500 + closeAt, phase: 'idle', kind: 'fin' } : { t: 500 + closeAt, phase: 'idle', kind: 'reset', code: 'ECONNRESET' },
+  // the probe waits out the reply's quiet period before the idle hold starts
+  { t: 502, phase: 'idle', kind: 'idle_start', durationMs: 10_000, keepaliveMs: null },
+  kind === 'fin' ? { t: 2 + closeAt, phase: 'idle', kind: 'fin' } : { t: 2 + closeAt, phase: 'idle', kind: 'reset', code: 'ECONNRESET' },
 ];
 
 const exp = (e: Partial<Expectation>): Expectation => ({ outcomes: [], idleWindow: null, reply: null, ...e });
@@ -31,16 +32,16 @@ describe('evaluate', () => {
     const e = exp({ outcomes: ['closed_while_idle'], idleWindow: { minMs: 4500, maxMs: 5500 } });
     const inside = evaluate(e, observation('a:1', idleEvents(5000, 'fin')), diagnosis('closed_while_idle'));
     expect(inside.pass).toBe(true);
-    expect(inside.observed).toBe('closed_while_idle after 5.0 s idle');
+    expect(inside.observed).toBe('closed_while_idle after 5.0 s silent');
     const early = evaluate(e, observation('a:1', idleEvents(1200, 'fin')), diagnosis('closed_while_idle'));
     expect(early.pass).toBe(false);
-    expect(early.reasons[0]).toContain('it ended after 1.2 s');
+    expect(early.reasons[0]).toContain('it ended it after 1.2 s');
     const never = evaluate(e, observation('a:1', okEvents), diagnosis('ok'));
     expect(never.pass).toBe(false);
     expect(never.reasons).toHaveLength(2);
   });
 
-  it('measures the idle close from the start of the idle hold', () => {
+  it('measures the silence before an idle close from the last byte, not from the start of the idle hold', () => {
     expect(idleCloseAfterMs(observation('a:1', idleEvents(61_000, 'reset')))).toBe(61_000);
     expect(idleCloseAfterMs(observation('a:1', resetEvents))).toBeNull();
   });
