@@ -72,7 +72,7 @@ check failed, 2 bad input, 130 interrupted.`,
       const abort = new AbortController();
       const onSigint = (): void => abort.abort();
       process.once('SIGINT', onSigint);
-      const spinner = await startSpinner(ctx, opts.json === true);
+      const spinner = await startSpinner(ctx);
       try {
         const run = await measureIdle(target, {
           maxMs,
@@ -115,26 +115,45 @@ check failed, 2 bad input, 130 interrupted.`,
     });
 }
 
+interface Progress {
+  open: number;
+  loMs: number;
+  hiMs: number | null;
+  nextResumeAtAgeMs: number | null;
+  phase: string;
+}
+
 interface Spinner {
-  update: (p: { elapsedMs: number; open: number; loMs: number; hiMs: number | null; nextResumeAtAgeMs: number | null; phase: string }) => void;
+  update: (p: Progress) => void;
   stop: () => void;
 }
 
-/** Progress on stderr, only when it is a terminal (and never mixed into --json on stdout). */
-async function startSpinner(ctx: CliContext, json: boolean): Promise<Spinner | null> {
+/** Progress on stderr, only when it is a terminal (never mixed into stdout, so --json stays clean). */
+async function startSpinner(ctx: CliContext): Promise<Spinner | null> {
   const stream = ctx.stderr as NodeJS.WriteStream;
-  if (!stream.isTTY) return null;
+  // a terminal that reports no width (some ptys) makes line-counting spinners redraw forever
+  if (!stream.isTTY || !stream.columns) return null;
   const [{ default: ora }, { formatMs }] = await Promise.all([import('ora'), import('../duration.js')]);
   const spinner = ora({ stream, text: 'opening connections…' }).start();
-  void json;
+  const started = performance.now();
+  let last: Progress | null = null;
+  const render = (p: Progress): void => {
+    last = p;
+    const bracket = p.hiMs === null ? `survived ${formatMs(p.loMs)}` : `between ${formatMs(p.loMs)} and ${formatMs(p.hiMs)}`;
+    const next = p.nextResumeAtAgeMs === null ? '' : `, next resume at ${formatMs(p.nextResumeAtAgeMs)}`;
+    const phase = p.phase === 'keepalive_check' ? 'verifying keepalive' : p.phase;
+    const text = `${formatMs(performance.now() - started)} ${phase}: ${p.open} open, ${bracket}${next}`;
+    // one line, always: the spinner redraws by counting wrapped lines
+    const room = Math.max(10, (stream.columns ?? 80) - 4);
+    spinner.text = text.length > room ? `${text.slice(0, room - 1)}…` : text;
+  };
+  // the elapsed time moves on between events too
+  const ticker = setInterval(() => last && render(last), 1000);
+  ticker.unref();
   return {
-    update: (p) => {
-      const bracket = p.hiMs === null ? `survived ${formatMs(p.loMs)} so far` : `timeout between ${formatMs(p.loMs)} and ${formatMs(p.hiMs)}`;
-      const next = p.nextResumeAtAgeMs === null ? '' : `; next resume at ${formatMs(p.nextResumeAtAgeMs)} of silence`;
-      const phase = p.phase === 'keepalive_check' ? 'verifying keepalive' : p.phase;
-      spinner.text = `${formatMs(p.elapsedMs)} · ${phase}: ${p.open} connection(s) open, ${bracket}${next}`;
-    },
+    update: render,
     stop: () => {
+      clearInterval(ticker);
       if (spinner.isSpinning) spinner.stop();
     },
   };

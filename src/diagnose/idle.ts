@@ -10,7 +10,7 @@
  * the ladder have ages that are just below the bracket: resuming them when their ages reach points
  * inside the bracket refines it within a fraction of T, instead of a new round of T.
  */
-import { matchKnownTimeouts, type KnownIdleTimeout } from '../knowledge/middleboxes.js';
+import { matchKnownTimeouts, type ExpiryBehaviour, type KnownIdleTimeout } from '../knowledge/middleboxes.js';
 import type { KeepaliveFixKind, KeepaliveParams } from '../knowledge/keepalive.js';
 
 export const IDLE_SCHEMA = 'connreset.idle/v1' as const;
@@ -146,6 +146,8 @@ interface DeathMeaning {
   reason: string;
   /** fixes that work, best first */
   fixes: KeepaliveFixKind[];
+  /** how the well-known timeouts this death can come from behave at expiry */
+  behaviours: ExpiryBehaviour[];
 }
 
 export const DEATH_MEANINGS: Readonly<Record<Death, DeathMeaning>> = {
@@ -155,6 +157,7 @@ export const DEATH_MEANINGS: Readonly<Record<Death, DeathMeaning>> = {
     reason:
       'the far end closed idle connections itself (graceful FIN): the server\'s keep-alive/idle timeout, or a proxy or L7 load balancer that terminates the connection (nginx, ALB)',
     fixes: ['pool_idle'],
+    behaviours: ['fin', 'close'],
   },
   reset_while_idle: {
     enforcer: 'server_or_middlebox',
@@ -162,6 +165,7 @@ export const DEATH_MEANINGS: Readonly<Record<Death, DeathMeaning>> = {
     reason:
       'an RST arrived during the silence without anything sent: the server (or a proxy) aborts idle connections (SO_LINGER 0, nginx reset_timedout_connection), or a load balancer resets both sides on expiry (Azure LB "TCP reset on idle")',
     fixes: ['pool_idle', 'tcp_keepalive'],
+    behaviours: ['reset_both', 'close'],
   },
   reset_on_resume: {
     enforcer: 'middlebox',
@@ -169,6 +173,7 @@ export const DEATH_MEANINGS: Readonly<Record<Death, DeathMeaning>> = {
     reason:
       'nothing came during the silence, and the first packet after it was answered by an RST: a NAT or stateful firewall forgot the connection while the server still held it (as an AWS NAT Gateway does)',
     fixes: ['tcp_keepalive', 'pool_idle'],
+    behaviours: ['reset_on_resume', 'close'],
   },
   silence_on_resume: {
     enforcer: 'middlebox',
@@ -176,18 +181,21 @@ export const DEATH_MEANINGS: Readonly<Record<Death, DeathMeaning>> = {
     reason:
       'nothing came during the silence, and the request after it got no answer at all: a middlebox forgot the connection and drops its packets (Azure LB by default, AWS Network Firewall, GCP firewall)',
     fixes: ['tcp_keepalive', 'pool_idle'],
+    behaviours: ['drop', 'close'],
   },
   fin_on_resume: {
     enforcer: 'server_or_middlebox',
     label: 'FIN on resume',
     reason: 'the request after the silence was answered by a close without data: the server or a proxy had dropped the connection\'s session',
     fixes: ['pool_idle'],
+    behaviours: ['fin', 'close', 'reset_on_resume'],
   },
   error_on_resume: {
     enforcer: 'server_or_middlebox',
     label: 'error on resume',
     reason: 'the request after the silence failed with a socket error',
     fixes: ['pool_idle', 'tcp_keepalive'],
+    behaviours: ['fin', 'close', 'reset_on_resume', 'drop', 'reset_both'],
   },
 };
 
@@ -250,7 +258,8 @@ export function conclude(trials: readonly Trial[]): IdleConclusion {
     death,
     enforcer: meaning?.enforcer ?? null,
     reason: meaning?.reason ?? null,
-    matches: b.hiMs === null ? [] : matchKnownTimeouts(b.loMs / 1000, b.hiMs / 1000),
+    // a name is only offered when that box dies the way this path did
+    matches: b.hiMs === null || meaning === null ? [] : matchKnownTimeouts(b.loMs / 1000, b.hiMs / 1000).filter((m) => meaning.behaviours.includes(m.behaviour)),
     recommendation: status === 'found' ? recommend(bracket, death) : null,
   };
 }

@@ -111,7 +111,12 @@ export interface KeepaliveParams {
 
 /** Fills a row's template with the recommended values. */
 export function renderSetting(setting: KeepaliveSetting, params: KeepaliveParams): string {
-  return setting.template
+  return fillTemplate(setting.template, params);
+}
+
+/** Fills {idle}, {idleMs}, {intvl} and {cnt} in a template or note. */
+export function fillTemplate(template: string, params: KeepaliveParams): string {
+  return template
     .replaceAll('{idleMs}', String(params.idleS * 1000))
     .replaceAll('{idle}', String(params.idleS))
     .replaceAll('{intvl}', String(params.intvlS))

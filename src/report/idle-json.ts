@@ -3,7 +3,7 @@
  * README's idle section). Durations are milliseconds; known timeouts and settings in seconds.
  */
 import { IDLE_SCHEMA, DEATH_MEANINGS, type IdleConclusion, type Trial } from '../diagnose/idle.js';
-import { KEEPALIVE_SETTINGS, renderSetting } from '../knowledge/keepalive.js';
+import { KEEPALIVE_SETTINGS, fillTemplate, type KeepaliveParams } from '../knowledge/keepalive.js';
 import type { IdleRun, KeepaliveCheck } from '../probe/idle.js';
 
 export interface IdleDocument {
@@ -15,8 +15,8 @@ export interface IdleDocument {
   durationMs: number;
   maxMs: number;
   connections: number;
-  /** found | none_up_to_max | inconsistent | failed */
-  status: IdleConclusion['status'] | 'failed';
+  /** found | none_up_to_max | inconsistent | failed | interrupted (Ctrl-C before any connection died) */
+  status: IdleConclusion['status'] | 'failed' | 'interrupted';
   interrupted: boolean;
   failure: IdleRun['failure'];
   bracket: IdleConclusion['bracket'] | null;
@@ -46,7 +46,7 @@ export function idleDocument(run: IdleRun, conclusion: IdleConclusion): IdleDocu
     durationMs: run.durationMs,
     maxMs: run.maxMs,
     connections: run.connections,
-    status: failed ? 'failed' : conclusion.status,
+    status: failed ? 'failed' : run.interrupted && conclusion.status === 'none_up_to_max' ? 'interrupted' : conclusion.status,
     interrupted: run.interrupted,
     failure: run.failure,
     bracket: failed ? null : conclusion.bracket,
@@ -65,12 +65,10 @@ export function idleDocument(run: IdleRun, conclusion: IdleConclusion): IdleDocu
     recommendation: rec
       ? {
           ...rec,
-          settings: KEEPALIVE_SETTINGS.filter((s) => rec.fixes.includes(s.kind) && (s.kind !== 'tcp_keepalive' || rec.tcpKeepalive)).map((s) => ({
-            stack: s.stack,
-            kind: s.kind,
-            setting: renderSetting(s, s.kind === 'tcp_keepalive' && rec.tcpKeepalive ? rec.tcpKeepalive : { idleS: rec.poolIdleS, intvlS: 1, cnt: 3 }),
-            note: s.note,
-          })),
+          settings: KEEPALIVE_SETTINGS.filter((s) => rec.fixes.includes(s.kind) && (s.kind !== 'tcp_keepalive' || rec.tcpKeepalive)).map((s) => {
+            const params: KeepaliveParams = s.kind === 'tcp_keepalive' && rec.tcpKeepalive ? rec.tcpKeepalive : { idleS: rec.poolIdleS, intvlS: 1, cnt: 3 };
+            return { stack: s.stack, kind: s.kind, setting: fillTemplate(s.template, params), note: s.note === null ? null : fillTemplate(s.note, params) };
+          }),
         }
       : null,
     keepaliveCheck: run.keepaliveCheck,

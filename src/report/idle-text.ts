@@ -42,6 +42,9 @@ export function renderIdleText(doc: IdleDocument): string {
       out.push(row('idle timeout', chalk.green(`none up to ${formatMs(doc.maxMs)}`) + chalk.dim(` (connections survived ${formatMs(doc.bracket?.loMs ?? 0)} of silence)`)));
       out.push(row('', chalk.dim('raise --max to look further (GCP Cloud NAT 20 min, home routers 2 h)')));
       break;
+    case 'interrupted':
+      out.push(row('idle timeout', chalk.yellow(`not found before the interruption`) + chalk.dim(` (connections survived ${fmt(doc.bracket?.loMs ?? 0)} of silence)`)));
+      break;
     case 'inconsistent':
       out.push(row('idle timeout', chalk.yellow('inconsistent: some connections survived longer silences than others that died')));
       out.push(row('', chalk.dim('the path drops connections for another reason too (load, several backends with different timeouts); run again')));
@@ -66,7 +69,8 @@ export function renderIdleText(doc: IdleDocument): string {
     } else {
       out.push(row('keep alive', `drop pooled connections idle longer than ${rec.poolIdleS} s (TCP keepalive does not reset a server's idle timer)`));
     }
-    for (const s of rec.settings) out.push(`    ${chalk.cyan(s.stack)}\n      ${s.setting}${s.note ? chalk.dim(`\n      (${s.note})`) : ''}`);
+    // one line per stack; the notes (defaults, caveats) are in --json
+    for (const s of rec.settings) out.push(`    ${chalk.cyan(s.stack)}\n      ${s.setting}`);
   }
   if (doc.keepaliveCheck) {
     const c = doc.keepaliveCheck;

@@ -175,6 +175,16 @@ describe('who enforces it, and what keeps connections alive', () => {
     for (const row of KNOWN_IDLE_TIMEOUTS) expect(row.source).toMatch(/^https?:\/\//);
   });
 
+  it('offers a known name only when that box dies the way the path did', () => {
+    const fin60 = conclude([alive(58_500), dead(60_020, 'fin_while_idle')]).matches.map((m) => m.id);
+    expect(fin60).toContain('aws_alb');
+    const silent60 = conclude([alive(58_500), dead(60_900, 'silence_on_resume')]).matches.map((m) => m.id);
+    expect(silent60).not.toContain('aws_alb');
+    const reset350 = conclude([alive(340_000), dead(352_000, 'reset_on_resume')]).matches.map((m) => m.id);
+    expect(reset350).toEqual(expect.arrayContaining(['aws_nat_gateway', 'aws_nlb']));
+    expect(reset350).not.toContain('aws_network_firewall'); // it drops silently
+  });
+
   it('fills every keepalive setting template completely', () => {
     for (const setting of KEEPALIVE_SETTINGS) {
       expect(renderSetting(setting, { idleS: 30, intvlS: 10, cnt: 3 })).not.toMatch(/\{\w+\}/);
