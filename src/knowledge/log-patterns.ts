@@ -208,6 +208,13 @@ export const ENDPOINT_PATTERNS: readonly EndpointPattern[] = [
   { source: 'generic', re: /\b((?:\d{1,3}\.){3}\d{1,3}|localhost|[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,10}):(\d{1,5})\b/i },
 ];
 
+/**
+ * Ports that speak TLS from the first byte (HTTPS, SMTPS, LDAPS, DNS over TLS, IMAPS, POP3S, common
+ * alternates). A TLS failure on one of these is probed with tls://; databases that upgrade to TLS
+ * inside their own protocol (PostgreSQL, MySQL) are not on the list, so they are probed plainly.
+ */
+export const DIRECT_TLS_PORTS: ReadonlySet<number> = new Set([443, 465, 636, 853, 993, 995, 6443, 8443, 9443]);
+
 export const URL_DEFAULT_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443, ws: 80, wss: 443 };
 
 /** Symbols users type but that are too generic to trust inside a log line. */

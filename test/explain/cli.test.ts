@@ -44,7 +44,8 @@ describe('connreset explain (CLI)', { timeout: 30_000 }, () => {
     const r = await runCli(['explain', '-'], { input: line });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Operation: read (receive)');
-    expect(r.stdout).toContain('connreset probe 11.211.103.77:9000');
+    // nginx named the upstream as an http:// URL, so the probe speaks HTTP to it
+    expect(r.stdout).toContain('connreset probe http://11.211.103.77:9000');
   });
 
   it('accepts a message as several arguments', async () => {
@@ -85,7 +86,7 @@ describe('connreset explain (CLI)', { timeout: 30_000 }, () => {
     expect(doc.error.id).toBe('ECONNREFUSED');
     expect(doc.error.wire).toMatchObject({ signal: 'rst' });
     expect(doc.operation).toBe('connect');
-    expect(doc.endpoint).toEqual({ host: '127.0.0.1', port: 5432 });
+    expect(doc.endpoint).toEqual({ host: '127.0.0.1', port: 5432, scheme: null });
     expect(doc.probeCommand).toBe('connreset probe 127.0.0.1:5432');
     expect(Object.keys(doc.platforms).sort()).toEqual(['libuv', 'linux', 'macos', 'windows', 'windowsCrt']);
     expect(doc.causes[0]).toMatchObject({ id: 'nothing_listening' });

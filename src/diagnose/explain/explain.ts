@@ -121,6 +121,7 @@ function explainFinding(input: string, finding: MessageFinding, options: Explain
         context: finding.context,
         alsoSeen: finding.alsoSeen,
         endpoint: finding.endpoint,
+        probeTarget: finding.probeTarget,
       },
       options,
     ),
@@ -135,6 +136,7 @@ interface BuildInput {
   context?: Explanation['context'];
   alsoSeen?: string[];
   endpoint?: Endpoint | null;
+  probeTarget?: string | null;
 }
 
 export function rankCauses(entry: ErrorEntry, operation: Operation | null): CauseId[] {
@@ -162,7 +164,7 @@ function build(entry: ErrorEntry, b: BuildInput, options: ExplainOptions): Expla
     context: b.context ?? [],
     alsoSeen: b.alsoSeen ?? [],
     endpoint,
-    probeCommand: endpoint ? `connreset probe ${formatTarget(endpoint)}` : null,
+    probeCommand: b.probeTarget ? `connreset probe ${b.probeTarget}` : null,
     causes,
     notes: entry.notes ?? [],
     snippet: options.snippet ? options.snippet(entry.id) : null,

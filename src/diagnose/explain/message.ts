@@ -7,6 +7,7 @@ import { ERRORS, type Operation, type Platform } from '../../knowledge/errors.js
 import {
   CONTEXT_CODES,
   CONTEXT_PATTERNS,
+  DIRECT_TLS_PORTS,
   ENDPOINT_PATTERNS,
   ERROR_TEXT_PATTERNS,
   GRPC_STATUS_BY_NAME,
@@ -30,6 +31,8 @@ export interface MessageFinding {
   context: ContextNote[];
   alsoSeen: string[];
   endpoint: Endpoint | null;
+  /** what to give `connreset probe` for that endpoint */
+  probeTarget: string | null;
 }
 
 interface Score {
@@ -174,7 +177,16 @@ export function resolveMessage(raw: string, platform?: Platform): MessageFinding
     .sort((a, b) => b[1].total - a[1].total)
     .map(([id]) => id);
   const dns = operation === 'dns' || error === 'ENOTFOUND' || error === 'EAI_AGAIN';
-  return { error, operation, readings, context, alsoSeen, endpoint: dns ? null : findEndpoint(text) };
+  const endpoint = dns ? null : findEndpoint(text);
+  const tls = error === 'TLS_UNEXPECTED_EOF' || operation === 'tls_handshake';
+  return { error, operation, readings, context, alsoSeen, endpoint, probeTarget: endpoint ? probeTarget(endpoint, tls) : null };
+}
+
+/** The probe target: the message's URL scheme when it had one, tls:// for a TLS failure on a TLS port. */
+export function probeTarget(e: Endpoint, tlsFailure: boolean): string {
+  const target = e.host.includes(':') ? `[${e.host}]:${e.port}` : `${e.host}:${e.port}`;
+  if (e.scheme) return `${e.scheme}://${target}`;
+  return tlsFailure && DIRECT_TLS_PORTS.has(e.port) ? `tls://${target}` : target;
 }
 
 export function findEndpoint(text: string): Endpoint | null {
@@ -190,7 +202,9 @@ export function findEndpoint(text: string): Endpoint | null {
       const port = portText !== undefined ? Number(portText) : scheme ? URL_DEFAULT_PORTS[scheme] : p.defaultPort;
       if (!host || port === undefined || !Number.isInteger(port) || port < 1 || port > 65535) continue;
       if (SOURCE_FILE.test(host) || !/^[A-Za-z0-9._:[\]-]+$/.test(host)) continue;
-      return { host: host.replace(/^\[|\]$/g, ''), port };
+      const hostAt = m.index + m[0].indexOf(host);
+      const urlScheme = scheme ?? /(https?):\/\/\[?$/i.exec(text.slice(Math.max(0, hostAt - 9), hostAt))?.[1]?.toLowerCase();
+      return { host: host.replace(/^\[|\]$/g, ''), port, scheme: urlScheme === 'http' || urlScheme === 'https' ? urlScheme : null };
     }
   }
   return null;

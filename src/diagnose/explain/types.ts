@@ -57,6 +57,8 @@ export interface ExplainedCause {
 export interface Endpoint {
   host: string;
   port: number;
+  /** the URL scheme the message gave the endpoint (http://, https://), or null */
+  scheme: 'http' | 'https' | null;
 }
 
 export interface Explanation {
