@@ -214,16 +214,17 @@ class ConfigReader {
       intervalMs: own.intervalMs ?? defaults.intervalMs,
       expectation: own.expectation ?? defaults.expectation,
     };
-    return this.finish(target, nameText ?? input, merged, line, node, field);
+    return this.finish(target, nameText ?? input, merged, line, fields.get('expect')?.node ?? node, field);
   }
 
-  private finish(target: Target, name: string, s: Settings, line: number, node: Node, field: string): CheckSpec | null {
+  /** `expectNode` is where an inconsistency between the expectation and the idle hold is reported. */
+  private finish(target: Target, name: string, s: Settings, line: number, expectNode: Node, field: string): CheckSpec | null {
     const expectation = s.expectation ?? DEFAULT_EXPECTATION;
     const options: Partial<ProbeOptions> = { ...s.options };
     if (expectation.reply !== null) options.expect = expectation.reply;
     const idleProblem = idleConsistency(expectation, options.idleMs ?? null);
     if (idleProblem) {
-      this.problem(node, `${field}.expect`, idleProblem);
+      this.problem(expectNode, `${field}.expect`, idleProblem);
       return null;
     }
     return {

@@ -37,8 +37,8 @@ function annotation(r: CheckResult, workspace: string | undefined): string {
   }
   props.push(`title=${escapeProperty(safeText(`connreset check: ${r.name}`))}`);
   const lines: string[] = [];
-  lines.push(`${r.target}: expected ${r.expected}, observed ${r.observed ?? 'nothing (not finished before the --deadline)'}`);
-  for (const reason of r.reasons) lines.push(reason);
+  const [first, ...more] = r.reasons.length > 0 ? r.reasons : [`expected ${r.expected}, observed ${r.observed ?? 'nothing'}`];
+  lines.push(`${r.target}: ${first}`, ...more);
   if (r.topCause) lines.push(`Top cause: ${r.topCause.title} (${Math.round(r.topCause.confidence * 100)}%)`);
   if (r.summary) lines.push(r.summary);
   // the message may span lines (encoded); each line is made terminal-safe first
