@@ -275,7 +275,6 @@ class ProbeRun {
 
   private connect(raw: Socket, address: ResolvedAddress): Promise<boolean> {
     this.currentPhase = 'connect';
-    this.rec.add('connect', { kind: 'connecting', address: address.address, port: this.target.port, family: address.family });
     return new Promise((resolve) => {
       const finish = (ok: boolean): void => {
         clearTimeout(timer);
@@ -300,6 +299,9 @@ class ProbeRun {
       raw.once('connect', onConnect);
       raw.once('error', onError);
       raw.connect({ host: address.address, port: this.target.port, family: address.family });
+      // Node sends the SYN from a nextTick queued inside connect(); this tick runs right after it
+      const connecting = { kind: 'connecting', address: address.address, port: this.target.port, family: address.family } as const;
+      process.nextTick(() => this.rec.add('connect', connecting));
     });
   }
 
