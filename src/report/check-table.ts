@@ -103,13 +103,13 @@ export function renderCheckTable(run: CheckRun, options: TableOptions = {}): str
   const widths = COLUMNS.map((h, i) => Math.max(h.length, ...rows.map((row) => row.cells[i]!.length)));
   const pad = (cells: readonly string[]): string[] => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)));
   const out: string[] = [];
-  out.push(chalk.bold(`  ${pad(COLUMNS).join('  ')}`.trimEnd()));
+  if (rows.length > 0) out.push(chalk.bold(`  ${pad(COLUMNS).join('  ')}`.trimEnd()));
   for (const { r, cells } of rows) {
     const [target, expected, observed, time, cause] = pad(cells) as [string, string, string, string, string];
     const obsColoured = r.status === 'passed' ? chalk.green(observed) : r.status === 'failed' ? chalk.red(observed) : chalk.yellow(observed);
     out.push(`${statusMark(r)} ${target}  ${expected}  ${obsColoured}  ${time}  ${chalk.dim(cause)}`.trimEnd());
   }
-  out.push('');
+  if (rows.length > 0) out.push('');
   out.push(totalsLine(run));
   const failures = run.results.filter((r) => r.status === 'failed' || (r.status === 'not_run' && r.notRunReason === 'deadline'));
   if (failures.length > 0) {
