@@ -72,6 +72,12 @@ export interface ErrorEntry {
   notes?: string[];
 }
 
+/**
+ * The UCRT errno.h POSIX supplement (EADDRINUSE 100 ... EWOULDBLOCK 140) has no standard strerror
+ * text, and Winsock calls report WSA* codes instead; say so rather than invent a message.
+ */
+const CRT_SUPPLEMENT = 'errno.h value; Winsock calls report the WSA code instead';
+
 const RESET_CAUSES: CauseId[] = [
   'server_idle_timeout',
   'server_crash_restart',
@@ -97,7 +103,7 @@ export const ERRORS: readonly ErrorEntry[] = [
       { symbol: 'WSAECONNRESET', number: 10054, text: 'An existing connection was forcibly closed by the remote host.' },
       { symbol: 'ERROR_NETNAME_DELETED', number: 64, text: 'The specified network name is no longer available.' },
     ],
-    windowsCrt: [{ symbol: 'ECONNRESET', number: 108, text: 'connection reset' }],
+    windowsCrt: [{ symbol: 'ECONNRESET', number: 108, text: CRT_SUPPLEMENT }],
     libuv: { name: 'UV_ECONNRESET', text: 'connection reset by peer', linux: -104, macos: -54, windows: -4077 },
     aliases: ['WSAECONNRESET', 'UV_ECONNRESET', 'ERROR_NETNAME_DELETED', 'CONNRESET'],
     causes: RESET_CAUSES,
@@ -119,7 +125,7 @@ export const ERRORS: readonly ErrorEntry[] = [
       { symbol: 'WSAECONNREFUSED', number: 10061, text: 'No connection could be made because the target machine actively refused it.' },
       { symbol: 'ERROR_CONNECTION_REFUSED', number: 1225, text: 'The remote computer refused the network connection.' },
     ],
-    windowsCrt: [{ symbol: 'ECONNREFUSED', number: 107, text: 'connection refused' }],
+    windowsCrt: [{ symbol: 'ECONNREFUSED', number: 107, text: CRT_SUPPLEMENT }],
     libuv: { name: 'UV_ECONNREFUSED', text: 'connection refused', linux: -111, macos: -61, windows: -4078 },
     aliases: ['WSAECONNREFUSED', 'UV_ECONNREFUSED', 'ERROR_CONNECTION_REFUSED'],
     causes: ['nothing_listening', 'server_crash_restart', 'firewall_intervention', 'wrong_service_on_port', 'connection_limit'],
@@ -136,7 +142,7 @@ export const ERRORS: readonly ErrorEntry[] = [
       { symbol: 'WSAECONNABORTED', number: 10053, text: 'An established connection was aborted by the software in your host machine.' },
       { symbol: 'ERROR_CONNECTION_ABORTED', number: 1236, text: 'The network connection was aborted by the local system.' },
     ],
-    windowsCrt: [{ symbol: 'ECONNABORTED', number: 106, text: 'connection aborted' }],
+    windowsCrt: [{ symbol: 'ECONNABORTED', number: 106, text: CRT_SUPPLEMENT }],
     libuv: { name: 'UV_ECONNABORTED', text: 'software caused connection abort', linux: -103, macos: -53, windows: -4079 },
     aliases: ['WSAECONNABORTED', 'UV_ECONNABORTED', 'ERROR_CONNECTION_ABORTED'],
     causes: ['local_software_abort', 'middlebox_idle_timeout', 'server_crash_restart', 'firewall_intervention', 'server_idle_timeout'],
@@ -157,7 +163,7 @@ export const ERRORS: readonly ErrorEntry[] = [
       },
       { symbol: 'ERROR_SEM_TIMEOUT', number: 121, text: 'The semaphore timeout period has expired.' },
     ],
-    windowsCrt: [{ symbol: 'ETIMEDOUT', number: 138, text: 'timed out' }],
+    windowsCrt: [{ symbol: 'ETIMEDOUT', number: 138, text: CRT_SUPPLEMENT }],
     libuv: { name: 'UV_ETIMEDOUT', text: 'connection timed out', linux: -110, macos: -60, windows: -4039 },
     aliases: ['WSAETIMEDOUT', 'UV_ETIMEDOUT', 'ERROR_SEM_TIMEOUT', 'TIMEOUT'],
     causes: ['packet_filter_drop', 'server_slow_or_overloaded', 'routing_problem', 'middlebox_idle_timeout', 'connection_limit'],
@@ -192,7 +198,7 @@ export const ERRORS: readonly ErrorEntry[] = [
     linux: [{ symbol: 'EHOSTUNREACH', number: 113, text: 'No route to host' }],
     macos: [{ symbol: 'EHOSTUNREACH', number: 65, text: 'No route to host' }],
     windows: [{ symbol: 'WSAEHOSTUNREACH', number: 10065, text: 'A socket operation was attempted to an unreachable host.' }],
-    windowsCrt: [{ symbol: 'EHOSTUNREACH', number: 110, text: 'host unreachable' }],
+    windowsCrt: [{ symbol: 'EHOSTUNREACH', number: 110, text: CRT_SUPPLEMENT }],
     libuv: { name: 'UV_EHOSTUNREACH', text: 'host is unreachable', linux: -113, macos: -65, windows: -4073 },
     aliases: ['WSAEHOSTUNREACH', 'UV_EHOSTUNREACH'],
     causes: ['routing_problem', 'firewall_intervention', 'server_crash_restart', 'dns_problem'],
@@ -206,7 +212,7 @@ export const ERRORS: readonly ErrorEntry[] = [
     linux: [{ symbol: 'ENETUNREACH', number: 101, text: 'Network is unreachable' }],
     macos: [{ symbol: 'ENETUNREACH', number: 51, text: 'Network is unreachable' }],
     windows: [{ symbol: 'WSAENETUNREACH', number: 10051, text: 'A socket operation was attempted to an unreachable network.' }],
-    windowsCrt: [{ symbol: 'ENETUNREACH', number: 118, text: 'network unreachable' }],
+    windowsCrt: [{ symbol: 'ENETUNREACH', number: 118, text: CRT_SUPPLEMENT }],
     libuv: { name: 'UV_ENETUNREACH', text: 'network is unreachable', linux: -101, macos: -51, windows: -4062 },
     aliases: ['WSAENETUNREACH', 'UV_ENETUNREACH'],
     causes: ['routing_problem', 'firewall_intervention', 'dns_problem'],
@@ -220,7 +226,7 @@ export const ERRORS: readonly ErrorEntry[] = [
     linux: [{ symbol: 'ENETDOWN', number: 100, text: 'Network is down' }],
     macos: [{ symbol: 'ENETDOWN', number: 50, text: 'Network is down' }],
     windows: [{ symbol: 'WSAENETDOWN', number: 10050, text: 'A socket operation encountered a dead network.' }],
-    windowsCrt: [{ symbol: 'ENETDOWN', number: 116, text: 'network down' }],
+    windowsCrt: [{ symbol: 'ENETDOWN', number: 116, text: CRT_SUPPLEMENT }],
     libuv: { name: 'UV_ENETDOWN', text: 'network is down', linux: -100, macos: -50, windows: -4063 },
     aliases: ['WSAENETDOWN', 'UV_ENETDOWN'],
     causes: ['routing_problem', 'local_resource_exhaustion'],
@@ -234,7 +240,7 @@ export const ERRORS: readonly ErrorEntry[] = [
     linux: [{ symbol: 'ENETRESET', number: 102, text: 'Network dropped connection on reset' }],
     macos: [{ symbol: 'ENETRESET', number: 52, text: 'Network dropped connection on reset' }],
     windows: [{ symbol: 'WSAENETRESET', number: 10052, text: 'The connection has been broken due to keep-alive activity detecting a failure while the operation was in progress.' }],
-    windowsCrt: [{ symbol: 'ENETRESET', number: 117, text: 'network reset' }],
+    windowsCrt: [{ symbol: 'ENETRESET', number: 117, text: CRT_SUPPLEMENT }],
     libuv: null,
     aliases: ['WSAENETRESET'],
     causes: ['middlebox_idle_timeout', 'server_crash_restart', 'routing_problem'],
@@ -249,7 +255,7 @@ export const ERRORS: readonly ErrorEntry[] = [
     linux: [{ symbol: 'EADDRINUSE', number: 98, text: 'Address already in use' }],
     macos: [{ symbol: 'EADDRINUSE', number: 48, text: 'Address already in use' }],
     windows: [{ symbol: 'WSAEADDRINUSE', number: 10048, text: 'Only one usage of each socket address (protocol/network address/port) is normally permitted.' }],
-    windowsCrt: [{ symbol: 'EADDRINUSE', number: 100, text: 'address in use' }],
+    windowsCrt: [{ symbol: 'EADDRINUSE', number: 100, text: CRT_SUPPLEMENT }],
     libuv: { name: 'UV_EADDRINUSE', text: 'address already in use', linux: -98, macos: -48, windows: -4091 },
     aliases: ['WSAEADDRINUSE', 'UV_EADDRINUSE'],
     causes: ['wrong_service_on_port', 'local_resource_exhaustion'],
@@ -263,7 +269,7 @@ export const ERRORS: readonly ErrorEntry[] = [
     linux: [{ symbol: 'EADDRNOTAVAIL', number: 99, text: 'Cannot assign requested address' }],
     macos: [{ symbol: 'EADDRNOTAVAIL', number: 49, text: "Can't assign requested address" }],
     windows: [{ symbol: 'WSAEADDRNOTAVAIL', number: 10049, text: 'The requested address is not valid in its context.' }],
-    windowsCrt: [{ symbol: 'EADDRNOTAVAIL', number: 101, text: 'address not available' }],
+    windowsCrt: [{ symbol: 'EADDRNOTAVAIL', number: 101, text: CRT_SUPPLEMENT }],
     libuv: { name: 'UV_EADDRNOTAVAIL', text: 'address not available', linux: -99, macos: -49, windows: -4090 },
     aliases: ['WSAEADDRNOTAVAIL', 'UV_EADDRNOTAVAIL'],
     causes: ['local_resource_exhaustion', 'routing_problem'],
@@ -277,7 +283,7 @@ export const ERRORS: readonly ErrorEntry[] = [
     linux: [{ symbol: 'ENOTCONN', number: 107, text: 'Transport endpoint is not connected' }],
     macos: [{ symbol: 'ENOTCONN', number: 57, text: 'Socket is not connected' }],
     windows: [{ symbol: 'WSAENOTCONN', number: 10057, text: 'A request to send or receive data was disallowed because the socket is not connected and (when sending on a datagram socket using a sendto call) no address was supplied.' }],
-    windowsCrt: [{ symbol: 'ENOTCONN', number: 126, text: 'not connected' }],
+    windowsCrt: [{ symbol: 'ENOTCONN', number: 126, text: CRT_SUPPLEMENT }],
     libuv: { name: 'UV_ENOTCONN', text: 'socket is not connected', linux: -107, macos: -57, windows: -4053 },
     aliases: ['WSAENOTCONN', 'UV_ENOTCONN'],
     causes: ['wrote_after_peer_closed', 'server_crash_restart', 'local_software_abort'],
@@ -321,7 +327,7 @@ export const ERRORS: readonly ErrorEntry[] = [
     linux: [{ symbol: 'ENOBUFS', number: 105, text: 'No buffer space available' }],
     macos: [{ symbol: 'ENOBUFS', number: 55, text: 'No buffer space available' }],
     windows: [{ symbol: 'WSAENOBUFS', number: 10055, text: 'An operation on a socket could not be performed because the system lacked sufficient buffer space or because a queue was full.' }],
-    windowsCrt: [{ symbol: 'ENOBUFS', number: 119, text: 'no buffer space' }],
+    windowsCrt: [{ symbol: 'ENOBUFS', number: 119, text: CRT_SUPPLEMENT }],
     libuv: { name: 'UV_ENOBUFS', text: 'no buffer space available', linux: -105, macos: -55, windows: -4060 },
     aliases: ['WSAENOBUFS', 'UV_ENOBUFS'],
     causes: ['local_resource_exhaustion'],
@@ -349,7 +355,7 @@ export const ERRORS: readonly ErrorEntry[] = [
     linux: [{ symbol: 'EPROTO', number: 71, text: 'Protocol error' }],
     macos: [{ symbol: 'EPROTO', number: 100, text: 'Protocol error' }],
     windows: [],
-    windowsCrt: [{ symbol: 'EPROTO', number: 134, text: 'protocol error' }],
+    windowsCrt: [{ symbol: 'EPROTO', number: 134, text: CRT_SUPPLEMENT }],
     libuv: { name: 'UV_EPROTO', text: 'protocol error', linux: -71, macos: -100, windows: -4046 },
     aliases: ['UV_EPROTO'],
     causes: ['protocol_mismatch', 'tls_problem', 'wrong_service_on_port'],
@@ -367,7 +373,7 @@ export const ERRORS: readonly ErrorEntry[] = [
     ],
     macos: [
       { symbol: 'EAI_NONAME', number: 8, text: 'nodename nor servname provided, or not known' },
-      { symbol: 'EAI_NODATA', number: 7, text: 'No address associated with nodename' },
+      { symbol: 'EAI_NODATA', number: 7, text: 'no address associated with nodename' },
     ],
     windows: [
       { symbol: 'WSAHOST_NOT_FOUND', number: 11001, text: 'No such host is known.' },

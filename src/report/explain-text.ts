@@ -74,7 +74,7 @@ export function renderExplanationText(x: Explanation, chalk: Style = createStyle
   const p = x.platforms;
   out.push(...codeLine('Linux', p.linux), ...codeLine('macOS/BSD', p.macos), ...codeLine('Windows', p.windows));
   if (p.windowsCrt.length > 0 && p.windowsCrt.some((c) => !p.windows.some((w) => w.number === c.number))) {
-    out.push(...codeLine('Windows CRT', p.windowsCrt).map((l) => `${l}${chalk.dim(' (errno.h; differs from Winsock)')}`));
+    out.push(...codeLine('Windows CRT', p.windowsCrt));
   }
   if (p.libuv) {
     const nums = (['linux', 'macos', 'windows'] as const)
