@@ -63,6 +63,7 @@ describe('connreset explain (CLI)', { timeout: 30_000 }, () => {
     [['explain', 'hello world'], /^connreset: no network error found in this message/],
     [['explain', '10054', '--platform', 'beos'], /argument 'beos' is invalid/],
     [['explain', '10054', '--lang', 'cobol'], /argument 'cobol' is invalid/],
+    [['explain', '10054', '--frobnicate'], /unknown option '--frobnicate'/],
   ])('bad input %j: one line on stderr, exit 2', async (args, message) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);
@@ -124,6 +125,14 @@ describe('connreset explain (CLI)', { timeout: 30_000 }, () => {
     const doc = JSON.parse(json.stdout) as { schema: string; codes: { id: string }[] };
     expect(doc.schema).toBe('connreset.codes/v1');
     expect(doc.codes.map((c) => c.id)).toEqual(ERRORS.map((e) => e.id));
+  });
+
+  it('works through commander too (a global option before the command), negative numbers included', async () => {
+    const r = await runCli(['--no-color', 'explain', '-4077', '--json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { error: { id: string }; readings: { number: number; platform: string }[] };
+    expect(doc.error.id).toBe('ECONNRESET');
+    expect(doc.readings[0]).toMatchObject({ number: -4077, platform: 'windows' });
   });
 
   it('--help still goes through commander and shows examples', async () => {
