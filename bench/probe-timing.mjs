@@ -56,9 +56,12 @@ async function server(onConnection) {
 }
 
 const reply = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
+const IDLE_AFTER_MS = 400;
+/** `lab`: the lab scenario that shows it, when src/lab is built; `serve`: our own server otherwise. */
 const SCENARIOS = [
   {
     name: 'connect → RST',
+    lab: 'reset-on-accept',
     serve: (c) => c.resetAndDestroy(),
     options: {},
     probeInterval: (ev) => span(ev, (e) => e.kind === 'connecting', (e) => e.kind === 'reset'),
@@ -66,6 +69,7 @@ const SCENARIOS = [
   },
   {
     name: 'send → RST',
+    lab: 'reset-on-request',
     serve: (c) => c.once('data', () => c.resetAndDestroy()),
     options: {},
     probeInterval: (ev) => span(ev, (e) => e.kind === 'sent', (e) => e.kind === 'reset'),
@@ -73,19 +77,42 @@ const SCENARIOS = [
   },
   {
     name: 'send → reply',
-    serve: (c) => c.once('data', () => c.write(reply)),
+    lab: 'ok',
+    serve: (c) => c.on('data', () => c.write(reply)),
     options: { replyTimeoutMs: 200 },
     probeInterval: (ev) => span(ev, (e) => e.kind === 'sent', (e) => e.kind === 'received'),
     wireInterval: (f) => f.request !== undefined && f.reply !== undefined ? f.reply - f.request : null,
   },
   {
     name: 'idle: reply → FIN',
-    serve: (c) => c.once('data', () => c.write(reply, () => setTimeout(() => c.destroy(), 400))),
+    lab: 'idle-close',
+    serve: (c) => c.once('data', () => c.write(reply, () => setTimeout(() => c.destroy(), IDLE_AFTER_MS))),
     options: { replyTimeoutMs: 100, idleMs: 2000 },
     probeInterval: (ev) => span(ev, (e) => e.kind === 'received', (e) => e.kind === 'fin'),
     wireInterval: (f) => f.reply !== undefined && f.fin !== undefined ? f.fin - f.reply : null,
   },
 ];
+
+/** The lab's servers when built (dist/lab), else small servers of our own: the same behaviours. */
+async function startServers() {
+  let lab = null;
+  try {
+    const { startLab } = await import('../dist/lab/server.js');
+    lab = await startLab({ basePort: 0, idleAfterMs: IDLE_AFTER_MS, only: SCENARIOS.map((s) => s.lab) });
+  } catch (error) {
+    console.error(`(lab not available: ${error.message}; using the benchmark's own servers)`);
+  }
+  if (lab) {
+    const byName = new Map(lab.scenarios.map((r) => [r.name, r]));
+    if (SCENARIOS.every((s) => byName.has(s.lab))) {
+      return { source: 'lab', ports: SCENARIOS.map((s) => byName.get(s.lab).port), close: () => lab.close() };
+    }
+    await lab.close();
+  }
+  const own = [];
+  for (const s of SCENARIOS) own.push(await server(s.serve));
+  return { source: 'own servers', ports: own.map((o) => o.port), close: async () => { for (const o of own) await o.close(); } };
+}
 
 function span(events, isStart, isEnd) {
   const a = events.find(isStart);
@@ -128,9 +155,8 @@ function stats(errors) {
 }
 
 ensureTcpdump();
-const servers = [];
-for (const s of SCENARIOS) servers.push(await server(s.serve));
-const ports = servers.map((s) => s.port);
+const servers = await startServers();
+const ports = servers.ports;
 const dir = mkdtempSync(join(tmpdir(), 'connreset-bench-'));
 const pcap = join(dir, 'probe.pcap');
 const filter = ports.map((p) => `tcp port ${p}`).join(' or ');
@@ -160,13 +186,13 @@ await new Promise((r) => setTimeout(r, 1000)); // let tcpdump read the last pack
 dump.removeAllListeners('exit');
 dump.kill('SIGINT');
 await once(dump, 'exit');
-for (const s of servers) await s.close();
+await servers.close();
 
 const read = spawnSync('tcpdump', ['-r', pcap, '-n', '-tt', '--time-stamp-precision=nano'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 rmSync(dir, { recursive: true, force: true });
 const flows = parseCapture(read.stdout, new Set(ports));
 
-console.log(`probe timing vs packet timestamps (tcpdump on lo), ${RUNS} probes per interval, node ${process.version}`);
+console.log(`probe timing vs packet timestamps (tcpdump on lo), ${RUNS} probes per interval against ${servers.source}, node ${process.version}`);
 console.log('interval             n   median error    p95 error   worst error   median interval');
 const all = [];
 for (const [i, s] of SCENARIOS.entries()) {

@@ -103,8 +103,9 @@ function spinnerText(targets: Target[], settings: ProbeSettings): string {
 }
 
 async function startSpinner(ctx: CliContext, targets: Target[], settings: ProbeSettings): Promise<{ text: string; stop(): void } | null> {
-  const stream = ctx.stderr as NodeJS.WritableStream & { isTTY?: boolean };
-  if (stream.isTTY !== true) return null;
+  const stream = ctx.stderr as NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  // a pseudo-terminal without a size reports 0 columns, and ora would then redraw forever
+  if (stream.isTTY !== true || !(Number(stream.columns) > 0)) return null;
   const { default: ora } = await import('ora');
   return ora({ text: spinnerText(targets, settings), stream: stream as NodeJS.WriteStream }).start();
 }
