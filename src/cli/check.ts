@@ -64,10 +64,10 @@ export function defineCheck(program: Command, ctx: CliContext): void {
     .command('check')
     .summary('CI smoke checks: probe many targets against expectations')
     .description(
-      'Probe every target of a config file (default connreset.yml; YAML or JSON), or targets given as\n' +
-        'arguments or on stdin (-, one per line: TARGET [OUTCOME,...]), concurrently, and check each\n' +
-        'against its expectation. Prints a summary table; writes JSON, JUnit XML and Prometheus textfile\n' +
-        'reports; prints GitHub annotations when GITHUB_ACTIONS=true.',
+      'Probe every target of a config file (default connreset.yml; YAML or JSON), or targets given as arguments ' +
+        'or on stdin (-, one per line: TARGET [OUTCOME,...]), concurrently, and check each against its expectation. ' +
+        'Prints a summary table; writes JSON, JUnit XML and Prometheus textfile reports; prints GitHub annotations ' +
+        'when GITHUB_ACTIONS=true.',
     )
     .argument('[inputs...]', 'a config file (.yml/.yaml/.json), targets (host:port, URLs), or - for targets on stdin')
     .option('-c, --config <file>', 'config file (any name; YAML or JSON)')

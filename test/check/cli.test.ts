@@ -265,7 +265,7 @@ describe('connreset check: run control', () => {
   it('--deadline stops the run; unfinished targets fail', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'c.yml'), `targets:\n  - target: ${target('never-reply')}\n    reply_timeout: 20s\n  - target: ${target('refused')}\n    expect: refused\n`);
-    const r = await runCli(['check', join(dir, 'c.yml'), '--deadline', '700ms', '--json', '--junit', join(dir, 'j.xml')]);
+    const r = await runCli(['check', join(dir, 'c.yml'), '--deadline', '1500ms', '--json', '--junit', join(dir, 'j.xml')]);
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout) as CheckJsonDocument;
     expect(doc.stoppedBy).toBe('deadline');
