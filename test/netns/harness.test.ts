@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync } from 'node:fs';
-import { Topology, SERVER_ADDR, warnIfSkipped } from './harness.js';
+import { Topology, SERVER_ADDR, run, warnIfSkipped } from './harness.js';
 
 const skip = warnIfSkipped('netns harness');
 
@@ -47,6 +47,22 @@ describe.skipIf(skip)('netns harness', () => {
     expect(await client()).toBe('ECONNREFUSED');
     await topo.clearRouter();
     expect(await client()).toBe('reply:ping');
+  });
+
+  it('removes namespaces left behind by a crashed earlier run (owner no longer alive), and only those', async () => {
+    let deadPid = 4_000_000;
+    while (existsSync(`/proc/${deadPid}`)) deadPid++;
+    const stale = `crns-${deadPid}-0-c`;
+    await run('ip', ['netns', 'add', stale]);
+    try {
+      const fresh = await Topology.create();
+      await fresh.destroy();
+      expect(namespaces()).not.toContain(stale);
+      // our own live topology was left alone
+      expect(namespaces()).toContain(topo.client);
+    } finally {
+      await run('ip', ['netns', 'del', stale]);
+    }
   });
 
   it('destroy() removes its namespaces and kills its processes', async () => {
