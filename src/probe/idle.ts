@@ -168,6 +168,8 @@ class Search {
   private readonly finished: Promise<void>;
   private deadline: NodeJS.Timeout | null = null;
   private phase: IdleProgress['phase'] = 'connecting';
+  private isDone = false;
+  private maxReplyLatency = 0;
 
   constructor(
     private readonly target: Target,
@@ -316,7 +318,7 @@ class Search {
   private onClose(conn: Conn, how: 'fin' | 'reset' | 'error', code: string | null): void {
     const state = conn.state;
     this.drop(conn);
-    if (!conn.ready || this.finishingOrDone()) return;
+    if (!conn.ready || this.isDone) return;
     const age = this.now() - conn.lastActivity;
     if (state === 'free' || state === 'scheduled') {
       this.record(conn, how === 'fin' ? 'fin_while_idle' : how === 'reset' ? 'reset_while_idle' : 'error_on_resume', age, code);
@@ -372,7 +374,7 @@ class Search {
   }
 
   private record(conn: Conn, result: Trial['result'], idleMs: number, code: string | null): void {
-    if (this.finishingOrDone() && !isWhileIdle(result)) return;
+    if (this.isDone) return;
     this.out.trials.push({ conn: conn.id, idleMs: Math.round(idleMs), result, atMs: Math.round(this.now()), code });
     if (isWhileIdle(result) && !this.finishing) {
       // the far end's own timer fired: every connection as old reads the same value within
@@ -386,7 +388,7 @@ class Search {
 
   /** After every result: drop tests that became pointless, plan refinement, or finish. */
   private replan(): void {
-    if (this.finishingOrDone()) return;
+    if (this.isDone) return;
     const confirmed = bracketOf(this.out.trials);
     // planning also counts resumes whose reply is overdue as failed (confirmed later, or not)
     const planning = bracketOf([...this.out.trials, ...this.suspects()]);
@@ -422,8 +424,6 @@ class Search {
     this.progress();
   }
 
-  private maxReplyLatency = 0;
-
   /** How long a resume waits for its reply before refinement treats it as failed. */
   private suspectMs(): number {
     return Math.min(this.options.replyTimeoutMs / 2, Math.max(100, 4 * this.maxReplyLatency));
@@ -452,12 +452,6 @@ class Search {
       phase: this.phase,
     });
   }
-
-  private finishingOrDone(): boolean {
-    return this.isDone;
-  }
-
-  private isDone = false;
 
   private finish(): void {
     if (this.isDone) return;
