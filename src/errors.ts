@@ -69,3 +69,19 @@ export class ConfigError extends UsageError {
     this.field = field;
   }
 }
+
+/** The one line the CLI prints for an expected failure: message, then the hint in parentheses. */
+export function errorLine(error: ConnresetError): string {
+  const hint = error instanceof UsageError && error.hint ? ` (${error.hint})` : '';
+  return `connreset: ${error.message}${hint}\n`;
+}
+
+/**
+ * `connreset … | head` closes the pipe early: that is the reader's choice, not an error worth a
+ * stack trace, so EPIPE on an output stream is swallowed.
+ */
+export function ignoreClosedPipe(stream: NodeJS.WritableStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}

@@ -25,3 +25,20 @@ describe('connreset CLI basics', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('output cut short by the reader', () => {
+  it('exits quietly when stdout is closed early (connreset --help | head -1)', async () => {
+    const { spawn } = await import('node:child_process');
+    const { BIN } = await import('./helpers/cli.js');
+    const child = spawn(process.execPath, [BIN, 'probe', '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    // read the first chunk, then close the pipe as `head -1` would
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toContain('EPIPE');
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(code).toBe(0);
+  });
+});

@@ -4,7 +4,7 @@
  * `explain`; anything it does not fully understand (--help, unknown or malformed options) returns
  * null and goes through commander, which owns help and error wording.
  */
-import { ConnresetError } from '../errors.js';
+import { ConnresetError, errorLine, ignoreClosedPipe } from '../errors.js';
 // Static on purpose: the whole explain graph then loads in one pass, with no extra dynamic-import round trip.
 import { colorEnabled } from '../report/explain-text.js';
 import { LANG_CHOICES, PLATFORM_CHOICES, runExplain, type ExplainCliOptions } from './explain-run.js';
@@ -41,10 +41,7 @@ export async function runExplainFast(argv: readonly string[]): Promise<number | 
   if (argv[2] !== 'explain') return null;
   const parsed = parseFastArgs(argv.slice(3));
   if (!parsed) return null;
-  // `connreset explain 10054 | head` closes the pipe early: that is not an error worth a stack trace
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-  });
+  ignoreClosedPipe(process.stdout);
   try {
     return await runExplain(parsed.words, parsed.opts, {
       stdout: process.stdout,
@@ -53,9 +50,7 @@ export async function runExplainFast(argv: readonly string[]): Promise<number | 
     });
   } catch (error) {
     if (!(error instanceof ConnresetError)) throw error;
-    // the same one line main() prints for a ConnresetError
-    const hint = 'hint' in error && typeof error.hint === 'string' && error.hint ? ` (${error.hint})` : '';
-    process.stderr.write(`connreset: ${error.message}${hint}\n`);
+    process.stderr.write(errorLine(error));
     return error.exitCode;
   }
 }

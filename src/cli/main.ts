@@ -4,7 +4,7 @@
  * `connreset explain` never pays for the probe's modules at start-up.
  */
 import { Command, CommanderError } from 'commander';
-import { ConnresetError } from '../errors.js';
+import { ConnresetError, errorLine, ignoreClosedPipe } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliContext } from './context.js';
 import { defineExplain } from './explain.js';
@@ -56,6 +56,7 @@ Exit codes: 0 healthy / explained, 1 failure found or expectation not met, 2 bad
 
 /** Runs the CLI and resolves to the process exit code. Never throws for expected failures. */
 export async function main(argv: string[], io?: Partial<CliContext>): Promise<number> {
+  if (!io?.stdout) ignoreClosedPipe(process.stdout);
   const ctx: CliContext = {
     exitCode: EXIT.ok,
     stdout: io?.stdout ?? process.stdout,
@@ -83,8 +84,7 @@ function handleError(error: unknown, ctx: CliContext): number {
     return EXIT.usage;
   }
   if (error instanceof ConnresetError) {
-    const hint = 'hint' in error && typeof error.hint === 'string' && error.hint ? ` (${error.hint})` : '';
-    ctx.stderr.write(`connreset: ${error.message}${hint}\n`);
+    ctx.stderr.write(errorLine(error));
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
