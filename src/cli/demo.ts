@@ -41,9 +41,9 @@ export function defineDemo(program: Command, ctx: CliContext): void {
     .command('demo')
     .summary('start the fault lab in-process and probe every scenario: the zero-setup tour')
     .description(
-      'Start the fault lab on loopback (ephemeral ports unless --port is given), probe every scenario\n' +
-        'at once, and print for each the outcome the probe observed and the most likely cause.\n' +
-        'Exits 0 when every scenario gave the outcome and cause it is built to produce.',
+      'Start the fault lab on loopback (ephemeral ports unless --port is given), probe every scenario at once, ' +
+        'and print for each the outcome the probe observed and the most likely cause. Exits 0 when every ' +
+        'scenario gave the outcome and cause it is built to produce, 1 otherwise.',
     )
     .option('--port <base>', `run the lab on BASE..BASE+${LAB_PORT_SPAN} instead of ephemeral ports`)
     .option('--idle-after <duration>', 'silence after which the idle scenarios act (default 2s)')

@@ -49,10 +49,10 @@ export function defineLab(program: Command, ctx: CliContext): void {
     .command('lab')
     .summary('run local fault servers, one port per failure mode, to test clients against')
     .description(
-      'Start a fault server per scenario on loopback: resets on accept, after the request, after a\n' +
-        'reply or after an idle time; closes; never replies; trickles; never reads; TLS on a plain port\n' +
-        'and plain on a TLS port; a legacy-TLS server; a banner server; a closed port. The listing shows\n' +
-        'each port, what its server does, and a probe command to try. Runs until Ctrl-C.',
+      'Start a fault server per scenario on loopback: resets on accept, after the request, after a reply or ' +
+        'after an idle time; closes; never replies; trickles; never reads; TLS on a plain port and plain on a ' +
+        'TLS port; a legacy-TLS server; a banner server; a closed port. The listing shows each port, what its ' +
+        'server does, and a probe command to try. Runs until Ctrl-C (or SIGTERM), then exits 0.',
     )
     .option('--port <base>', `first port; scenario N listens on BASE+N (default ${DEFAULT_BASE_PORT}; 0 = ephemeral ports)`)
     .option('--host <address>', 'address to listen on (default 127.0.0.1; anything else exposes the faults to the network)')
