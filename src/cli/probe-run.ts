@@ -40,7 +40,8 @@ export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext):
     interrupted = true;
     controller.abort();
   };
-  process.once('SIGINT', onSigint);
+  // `on`, not `once`: signal-exit (under ora) re-raises the signal when it finds itself the only listener
+  process.on('SIGINT', onSigint);
   const spinner = await startSpinner(ctx, targets, settings);
   const perTarget: ProbeResult[][] = [];
   try {
@@ -107,5 +108,6 @@ async function startSpinner(ctx: CliContext, targets: Target[], settings: ProbeS
   // a pseudo-terminal without a size reports 0 columns, and ora would then redraw forever
   if (stream.isTTY !== true || !(Number(stream.columns) > 0)) return null;
   const { default: ora } = await import('ora');
-  return ora({ text: spinnerText(targets, settings), stream: stream as NodeJS.WriteStream }).start();
+  // discardStdin would put the terminal in raw mode and swallow Ctrl-C
+  return ora({ text: spinnerText(targets, settings), stream: stream as NodeJS.WriteStream, discardStdin: false }).start();
 }

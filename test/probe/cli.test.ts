@@ -109,3 +109,33 @@ describe('connreset probe: real runs on loopback', () => {
     expect(r.stdout).toMatch(/^run 2:$/m);
   });
 });
+
+describe('connreset probe: Ctrl-C', () => {
+  it('SIGINT mid-probe prints what was seen so far and exits 130', async () => {
+    const { spawn } = await import('node:child_process');
+    const { BIN } = await import('../helpers/cli.js');
+    let requested: () => void = () => undefined;
+    const gotRequest = new Promise<void>((resolve) => (requested = resolve));
+    const port = await serve((s) =>
+      s.on('data', () => {
+        s.write('+PONG\r\n');
+        requested();
+      }),
+    );
+    const child = spawn(process.execPath, [BIN, 'probe', `redis://127.0.0.1:${port}`, '--idle', '60s', '--reply-timeout', '200ms'], {
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await gotRequest;
+    child.kill('SIGINT');
+    const code = await exited;
+    expect(code).toBe(130);
+    // the request reached the server before the signal, so the report shows it was sent
+    expect(stdout).toMatch(/sent 6 bytes/);
+    expect(stderr).toContain('interrupted');
+  });
+});
