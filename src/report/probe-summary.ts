@@ -1,6 +1,6 @@
 /**
  * Summary of repeated probes of one target: how many failed, how, and when in the connection's
- * life ("3 of 20 runs failed: reset_while_idle ×3, always after ~60.0 s of idle").
+ * life ("3 of 20 runs failed: reset_while_idle ×3 (always after ~60.0 s of silence)").
  */
 import type { Diagnosis } from '../diagnose/diagnosis.js';
 import type { Observation, TimelineEvent } from '../diagnose/observation.js';
@@ -16,8 +16,8 @@ export interface OutcomeTally {
   outcome: Outcome;
   healthy: boolean;
   count: number;
-  /** what the failure times are measured from: idle start, our send, or the connect */
-  measuredFrom: 'idle' | 'send' | 'connect' | null;
+  /** what the failure times measure: the silence before it (idle outcomes), or the time since our send or the connect */
+  measuredFrom: 'silence' | 'send' | 'connect' | null;
   /** ms from `measuredFrom` to the event that decided the outcome, one per run */
   afterMs: number[];
 }
@@ -56,16 +56,22 @@ export function summariseRuns(target: string, runs: readonly ProbeRun[]): RunSum
   return { target, runs: runs.length, failed, outcomes, text: sentence(runs.length, failed, outcomes) };
 }
 
-function timing(obs: Observation): { from: 'idle' | 'send' | 'connect'; ms: number } | null {
+function timing(obs: Observation): { from: 'silence' | 'send' | 'connect'; ms: number } | null {
   const decisive = obs.events.find((e) => DECISIVE.has(e.kind));
   if (!decisive) return null;
   const before = obs.events.slice(0, obs.events.indexOf(decisive));
-  const last = (kind: TimelineEvent['kind']): TimelineEvent | undefined => before.filter((e) => e.kind === kind).at(-1);
-  const idle = last('idle_start');
-  if (idle && (decisive.phase === 'idle' || decisive.phase === 'resume')) return { from: 'idle', ms: decisive.t - idle.t };
-  const sent = last('sent');
+  const lastOf = (events: TimelineEvent[], kinds: TimelineEvent['kind'][]): TimelineEvent | undefined =>
+    events.filter((e) => kinds.includes(e.kind)).at(-1);
+  const idle = lastOf(before, ['idle_start']);
+  if (idle && (decisive.phase === 'idle' || decisive.phase === 'resume')) {
+    // idle timeouts count from the last byte either way, not from when we began to wait
+    const lastTraffic = lastOf(before.slice(0, before.indexOf(idle)), ['sent', 'received']) ?? idle;
+    const end = decisive.phase === 'resume' ? (lastOf(before, ['sent']) ?? decisive) : decisive;
+    return { from: 'silence', ms: end.t - lastTraffic.t };
+  }
+  const sent = lastOf(before, ['sent']);
   if (sent) return { from: 'send', ms: decisive.t - sent.t };
-  const connected = last('connected') ?? last('connecting');
+  const connected = lastOf(before, ['connected', 'connecting']);
   return connected ? { from: 'connect', ms: decisive.t - connected.t } : null;
 }
 
@@ -81,8 +87,8 @@ function when(o: OutcomeTally): string {
   const min = sorted[0]!;
   const max = sorted[sorted.length - 1]!;
   const median = sorted[Math.floor(sorted.length / 2)]!;
-  const anchor = { idle: 'of idle', send: 'after our send', connect: 'after connecting' }[o.measuredFrom];
-  const lead = o.measuredFrom === 'idle' ? 'after ' : '';
+  const anchor = { silence: 'of silence', send: 'after our send', connect: 'after connecting' }[o.measuredFrom];
+  const lead = o.measuredFrom === 'silence' ? 'after ' : '';
   if (sorted.length === 1) return ` (${lead}${formatMs(median)} ${anchor})`;
   const steady = max - min <= Math.max(50, median * 0.1);
   return steady
