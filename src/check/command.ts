@@ -3,7 +3,8 @@
  * before any probe runs; runs them; prints the table or JSON; writes the report files; returns the
  * exit code. Loaded lazily by src/cli/check.ts.
  */
-import { statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { CliContext } from '../cli/context.js';
 import type { CheckSettings } from '../cli/check.js';
 import { ConfigError, ConnresetError } from '../errors.js';
@@ -23,6 +24,7 @@ import {
 } from './config.js';
 import type { Expectation } from './expectation.js';
 import { runChecks, type ProbeEngine } from './run.js';
+import { ensureDir } from '../report/atomic-write.js';
 import { isFailure, runExitCode, type CheckRun } from './result.js';
 
 const CONFIG_EXTENSION = /\.(ya?ml|json)$/i;
@@ -90,10 +92,33 @@ async function gatherSpecs(settings: CheckSettings): Promise<Gathered> {
     const text = await readStdin();
     collect(() => parseTargetLines(text, '<stdin>', DEPS, argExpectation));
   }
+  for (const [option, path] of [
+    ['--junit', settings.junit],
+    ['--prometheus', settings.prometheus],
+    ['--json-file', settings.jsonFile],
+  ] as const) {
+    if (path !== null) {
+      const problem = unwritable(path);
+      if (problem) problems.push(new ConfigError(option, `cannot write ${path}: ${problem}`));
+    }
+  }
   if (problems.length > 0) throw new ConfigProblems(problems);
   if (specs.length === 0) throw new ConfigProblems([new ConfigError(stdin ? '<stdin>' : (files[0] ?? 'arguments'), 'no targets to check')]);
   const sources = [...files, ...(stdin ? ['<stdin>'] : [])];
   return { specs, source: sources.length > 0 ? sources.join(', ') : null };
+}
+
+/** A report that cannot be written is found before a long run, not after it. */
+function unwritable(path: string): string | null {
+  try {
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) return 'is a directory';
+    const dir = dirname(path);
+    ensureDir(dir);
+    accessSync(dir, constants.W_OK);
+    return null;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? 'error';
+  }
 }
 
 async function loadEngine(): Promise<ProbeEngine> {

@@ -103,10 +103,11 @@ export function evaluate(exp: Expectation, obs: Observation, diagnosis: Diagnosi
       );
     }
   }
-  if (exp.reply !== null && !replyMatches(obs, exp.reply)) {
-    reasons.push(`the reply did not match /${exp.reply}/`);
-  }
-  const observed = closedAfter !== null && isIdleOutcome(outcome) ? `${outcome} after ${formatMs(closedAfter)} silent` : outcome;
+  const matched = exp.reply === null ? null : replyMatches(obs, exp.reply);
+  if (matched === false) reasons.push(`the reply did not match /${exp.reply}/`);
+  let observed: string = outcome;
+  if (closedAfter !== null && isIdleOutcome(outcome)) observed = `${outcome} after ${formatMs(closedAfter)} silent`;
+  if (matched !== null) observed = `${observed}, reply ${matched ? 'matched' : 'did not match'}`;
   return { pass: reasons.length === 0, reasons, observed };
 }
 

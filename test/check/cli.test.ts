@@ -190,6 +190,7 @@ describe('connreset check: exit codes', () => {
     [['check', '127.0.0.1:80', '--deadline', 'soon'], /bad duration "soon" for --deadline/],
     [['check', '127.0.0.1:80', '--expect-outcome', 'fine'], /unknown outcome "fine"/],
     [['check', '127.0.0.1'], /bad target "127\.0\.0\.1"/],
+    [['check', '127.0.0.1:80', '--junit', '/proc/connreset-nope/junit.xml'], /--junit: cannot write \/proc\/connreset-nope\/junit\.xml/],
   ])('2 for bad input %j', async (args, message) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);

@@ -53,6 +53,8 @@ describe('evaluate', () => {
     const v = evaluate(exp({ reply: '^\\+PONG' }), observation('a:1', okEvents), diagnosis('ok'));
     expect(v.pass).toBe(false);
     expect(v.reasons).toEqual(['the reply did not match /^\\+PONG/']);
+    expect(v.observed).toBe('ok, reply did not match');
+    expect(evaluate(exp({ reply: '^HTTP' }), observation('a:1', okEvents), diagnosis('ok')).observed).toBe('ok, reply matched');
   });
 
   it('describes expectations for reports', () => {
