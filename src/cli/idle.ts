@@ -10,6 +10,7 @@ interface IdleCliOptions {
   keepalive?: boolean;
   replyTimeout: string;
   connectTimeout: string;
+  connections?: string;
   json?: boolean;
 }
 
@@ -33,6 +34,7 @@ export function defineIdle(program: Command, ctx: CliContext): void {
     .option('--keepalive', 'then verify that the recommended TCP keepalive keeps a connection alive past the timeout')
     .option('--reply-timeout <duration>', 'silence after a resume that counts as dead', '3s')
     .option('--connect-timeout <duration>', 'limit for each connect', '5s')
+    .option('--connections <n>', 'open at most N connections at once (default: one per rung, 35 for 15m); fewer make the search coarser and slower')
     .option('--json', 'print one JSON document (schema connreset.idle/v1)')
     .addHelpText(
       'after',
@@ -54,6 +56,13 @@ check failed, 2 bad input, 130 interrupted.`,
       const connectTimeoutMs = parseDuration(opts.connectTimeout, '--connect-timeout');
       for (const [name, ms] of [['--reply-timeout', replyTimeoutMs], ['--connect-timeout', connectTimeoutMs]] as const) {
         if (ms < 100) throw new UsageError(`${name} must be at least 100ms`);
+      }
+      let maxConnections: number | undefined;
+      if (opts.connections !== undefined) {
+        maxConnections = Number(opts.connections);
+        if (!/^\d+$/.test(opts.connections.trim()) || maxConnections < 2 || maxConnections > 200) {
+          throw new UsageError(`bad --connections ${JSON.stringify(opts.connections)}: give a whole number from 2 to 200`, undefined, 'CR_BAD_OPTION');
+        }
       }
       const { parseSend } = await import('../probe/payload.js');
       const payload = opts.send !== undefined ? parseSend(opts.send) : target.defaultPayload;
@@ -79,6 +88,7 @@ check failed, 2 bad input, 130 interrupted.`,
           payload,
           replyTimeoutMs,
           connectTimeoutMs,
+          maxConnections,
           signal: abort.signal,
           onProgress: spinner?.update,
         });

@@ -116,7 +116,11 @@ export function planRefinement(
   if (bracket.hiMs === null || isNarrowEnough(bracket, precision)) return [];
   const { loMs, hiMs } = bracket;
   // aim a little finer than asked: the bracket's upper end drops as results come in
-  const points = Math.ceil((hiMs - loMs) / (PLANNING_MARGIN * precision * hiMs)) - 1;
+  const wanted = Math.ceil((hiMs - loMs) / (PLANNING_MARGIN * precision * hiMs)) - 1;
+  // with fewer usable connections than points, spread the ones there are evenly over the
+  // bracket (a parallel split) instead of spending them all at its top
+  const usable = free.filter((c) => c.ageMs + SEARCH.minLeadMs < hiMs && loMs - c.ageMs <= maxWaitMs).length;
+  const points = Math.min(wanted, usable);
   if (points <= 0) return [];
   const step = (hiMs - loMs) / (points + 1);
   const pool = [...free].sort((a, b) => b.ageMs - a.ageMs);

@@ -28,6 +28,8 @@ export interface IdleOptions {
   connectTimeoutMs: number;
   /** how long a resumed connection may stay silent before it counts as dead (silence on resume) */
   replyTimeoutMs: number;
+  /** at most this many connections at once (default: one per rung of the ladder); fewer make the ladder coarser */
+  maxConnections?: number;
   /** first rung and ratio of the ladder; defaults in SEARCH */
   minMs?: number;
   ratio?: number;
@@ -78,6 +80,10 @@ export interface IdleRun {
   interrupted: boolean;
   keepaliveCheck: KeepaliveCheck | null;
 }
+
+/** Rounds on fresh connections when the re-armed ones could not narrow the bracket, and their size. */
+const FRESH_ROUNDS_MAX = 3;
+const FRESH_ROUND_MAX = 8;
 
 /** After the last byte of a reply, the reply is complete at this much quiet. */
 const REPLY_QUIET_MS = 150;
@@ -190,7 +196,7 @@ class Search {
     };
     this.options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      await this.openAll(rungs.length);
+      await this.openAll(Math.min(rungs.length, this.options.maxConnections ?? rungs.length));
       if (this.out.interrupted) return;
       const ready = this.conns.filter((c) => c.ready && c.state === 'free');
       // rungs go to the connections that answered; with fewer connections the ladder is coarser at the top
@@ -417,10 +423,47 @@ class Search {
     }
     // a connection still receiving a reply becomes usable for refinement once the reply ends
     const inFlight = this.conns.some((c) => c.state === 'scheduled' || c.state === 'resuming' || (c.ready && c.state === 'replying'));
-    if (!inFlight || (confirmed.hiMs !== null && (confirmed.inconsistent || isNarrowEnough(confirmed, precision)))) {
+    const settled = confirmed.hiMs !== null && (confirmed.inconsistent || isNarrowEnough(confirmed, precision));
+    if (!inFlight && !settled && confirmed.hiMs !== null && this.freshRounds < FRESH_ROUNDS_MAX) {
+      // the re-armed connections ran out before the bracket got narrow (few connections, or an
+      // unlucky spread): another round on fresh connections, which costs about T more
+      this.freshRounds += 1;
+      void this.freshRound({ loMs: confirmed.loMs, hiMs: confirmed.hiMs }, precision);
+      return;
+    }
+    if (!inFlight || settled) {
       this.finish();
       return;
     }
+    this.progress();
+  }
+
+  private freshRounds = 0;
+
+  private async freshRound(bracket: { loMs: number; hiMs: number }, precision: number): Promise<void> {
+    // the idle connections left could not be planned into the bracket: make room for fresh ones
+    for (const conn of this.conns) if (conn.state === 'free') this.drop(conn);
+    const open = this.conns.filter((c) => c.state !== 'gone').length;
+    const room = (this.options.maxConnections ?? Number.POSITIVE_INFINITY) - open;
+    const points = Math.min(FRESH_ROUND_MAX, room, Math.ceil((bracket.hiMs - bracket.loMs) / (0.8 * precision * bracket.hiMs)) - 1);
+    if (points <= 0) return this.finish();
+    const step = (bracket.hiMs - bracket.loMs) / (points + 1);
+    const ages = Array.from({ length: points }, (_, i) => Math.round(bracket.loMs + (i + 1) * step));
+    if (this.deadline) clearTimeout(this.deadline);
+    this.deadline = setTimeout(() => this.finish(), this.options.connectTimeoutMs + 3 * this.options.replyTimeoutMs + bracket.hiMs + 5_000);
+    this.phase = 'refining';
+    // open() appends to this.conns, so each new connection's id is its index there
+    const opened = await Promise.all(ages.map(() => this.open(this.conns.length)));
+    const fresh = this.conns.slice(this.conns.length - ages.length);
+    this.out.connections = this.conns.length;
+    if (this.isDone) {
+      for (const conn of fresh) this.drop(conn);
+      return;
+    }
+    fresh.forEach((conn, i) => {
+      if (opened[i] === null && conn.state === 'free') this.schedule(conn, ages[i]!);
+    });
+    if (!fresh.some((c) => c.state === 'scheduled')) return this.finish();
     this.progress();
   }
 

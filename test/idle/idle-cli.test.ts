@@ -96,6 +96,13 @@ describe('connreset idle on loopback', () => {
     expect(doc.enforcer).toBe('middlebox');
   });
 
+  it('with few connections (--connections) still narrows the bracket, with a second round on fresh connections', async () => {
+    const { doc } = await idle([target('idle-forget'), '--max', '6s', '--connections', '5'], 60_000);
+    expectBracketAround(doc, IDLE_AFTER_MS);
+    // more than 5 in all: the later rounds used new connections after the first ones died
+    expect(doc.connections).toBeGreaterThan(5);
+  }, 60_000);
+
   it('reports no timeout up to --max when the connection survives, over TLS too', async () => {
     for (const name of ['ok', 'tls-ok']) {
       const { code, doc } = await idle([target(name).replace('http://', name === 'tls-ok' ? 'https://' : 'http://'), '--max', '2s']);
@@ -144,6 +151,7 @@ describe('connreset idle: bad input', () => {
     [['127.0.0.1:80', '--reply-timeout', '0'], /--reply-timeout must be at least 100ms/],
     [['tcp://127.0.0.1:80'], /idle needs a request that the server answers/],
     [['127.0.0.1:80', '--send', 'bogus'], /bad --send "bogus"/],
+    [['127.0.0.1:80', '--connections', '1'], /bad --connections "1"/],
   ];
   it.each(cases)('%j → one line on stderr, exit 2', async (args, message) => {
     const r = await runCli(['idle', ...args]);

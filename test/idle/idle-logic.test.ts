@@ -78,6 +78,17 @@ describe('planRefinement', () => {
     expect(planRefinement({ loMs: 5000, hiMs: 10_000 }, [{ conn: 1, ageMs: 11_000 }], [])).toEqual([]);
   });
 
+  it('with fewer connections than points, spreads them over the whole bracket instead of its top', () => {
+    const plan = planRefinement({ loMs: 2000, hiMs: 4000 }, [
+      { conn: 1, ageMs: 1500 },
+      { conn: 2, ageMs: 1000 },
+    ], []);
+    expect(plan).toHaveLength(2);
+    const ages = plan.map((s) => s.atAgeMs).sort((a, b) => a - b);
+    expect(ages[0]).toBeLessThan(3000);
+    expect(ages[1]).toBeGreaterThan(3000);
+  });
+
   it('respects the longest wait it is allowed', () => {
     const plan = planRefinement({ loMs: 5000, hiMs: 10_000 }, [{ conn: 1, ageMs: 0 }], [], 0.05, 3000);
     expect(plan).toEqual([]);
