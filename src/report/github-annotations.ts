@@ -45,7 +45,19 @@ function annotation(r: CheckResult, workspace: string | undefined): string {
   return `::error ${props.join(',')}::${escapeData(lines.map(safeText).join('\n'))}`;
 }
 
+/**
+ * GitHub shows at most 50 annotations of a job (10 error annotations per step); past that a fleet's
+ * failures would only be noise in the log, so the rest are counted in one last annotation.
+ */
+export const MAX_ANNOTATIONS = 50;
+
 export function renderGithubAnnotations(run: CheckRun, env: Readonly<Record<string, string | undefined>> = process.env): string {
-  const lines = run.results.filter(isFailure).map((r) => annotation(r, env.GITHUB_WORKSPACE));
+  const failures = run.results.filter(isFailure);
+  const shown = failures.length > MAX_ANNOTATIONS ? failures.slice(0, MAX_ANNOTATIONS - 1) : failures;
+  const lines = shown.map((r) => annotation(r, env.GITHUB_WORKSPACE));
+  if (shown.length < failures.length) {
+    const more = failures.length - shown.length;
+    lines.push(`::error title=${escapeProperty('connreset check')}::${escapeData(`${more} more targets failed: see the table in the job log, or the JUnit/JSON report`)}`);
+  }
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }

@@ -166,6 +166,18 @@ describe('GitHub annotations', () => {
   });
 });
 
+describe('GitHub annotations for a large fleet', () => {
+  it('stops at 50 annotations, the last one counting the rest', () => {
+    const run = fixtureRun();
+    const failed = run.results[1]!;
+    run.results = Array.from({ length: 120 }, (_, i) => ({ ...failed, index: i, name: `t${i}` }));
+    const lines = renderGithubAnnotations(run, { GITHUB_ACTIONS: 'true' }).trimEnd().split('\n');
+    expect(lines).toHaveLength(50);
+    expect(lines[48]).toContain('title=connreset check%3A t48');
+    expect(lines[49]).toBe('::error title=connreset check::71 more targets failed: see the table in the job log, or the JUnit/JSON report');
+  });
+});
+
 describe('JSON report', () => {
   it('is one versioned document; only failures carry their timeline', () => {
     const doc = JSON.parse(renderCheckJson(fixtureRun())) as ReturnType<typeof checkJsonDocument>;
