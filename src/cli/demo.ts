@@ -16,6 +16,8 @@ export interface DemoSettings {
 
 /** Short enough to keep the demo under ten seconds, long enough to be unmistakably an idle timeout. */
 const DEFAULT_IDLE_AFTER_MS = LAB_DEFAULTS.demoIdleAfterMs;
+/** The probe waits 500 ms of quiet after a reply before its idle hold: an idle time must be longer to be seen as one. */
+const MIN_IDLE_AFTER_MS = 1000;
 const MAX_IDLE_AFTER_MS = 60_000;
 
 export function demoSettings(opts: DemoCliOptions): DemoSettings {
@@ -29,8 +31,8 @@ export function demoSettings(opts: DemoCliOptions): DemoSettings {
   let idleAfterMs: number = DEFAULT_IDLE_AFTER_MS;
   if (opts.idleAfter !== undefined) {
     idleAfterMs = parseDuration(opts.idleAfter, '--idle-after');
-    if (idleAfterMs < 100 || idleAfterMs > MAX_IDLE_AFTER_MS) {
-      throw new UsageError(`bad --idle-after ${JSON.stringify(opts.idleAfter)}: give a duration from 100ms to 60s`, undefined, 'CR_BAD_DURATION');
+    if (idleAfterMs < MIN_IDLE_AFTER_MS || idleAfterMs > MAX_IDLE_AFTER_MS) {
+      throw new UsageError(`bad --idle-after ${JSON.stringify(opts.idleAfter)}: give a duration from 1s to 60s (the probe needs half a second of quiet to see that a reply is complete before the idle time starts)`, undefined, 'CR_BAD_DURATION');
     }
   }
   return { basePort, idleAfterMs };

@@ -18,6 +18,8 @@ export interface LabSettings {
 
 const DEFAULT_BASE_PORT = LAB_DEFAULTS.basePort;
 const DEFAULT_IDLE_AFTER_MS = LAB_DEFAULTS.idleAfterMs;
+/** The probe waits 500 ms of quiet after a reply before its idle hold: an idle time must be longer to be seen as one. */
+const MIN_IDLE_AFTER_MS = 1000;
 const MAX_IDLE_AFTER_MS = 3_600_000;
 
 export function labSettings(opts: LabCliOptions): LabSettings {
@@ -37,8 +39,8 @@ export function labSettings(opts: LabCliOptions): LabSettings {
   let idleAfterMs: number = DEFAULT_IDLE_AFTER_MS;
   if (opts.idleAfter !== undefined) {
     idleAfterMs = parseDuration(opts.idleAfter, '--idle-after');
-    if (idleAfterMs < 100 || idleAfterMs > MAX_IDLE_AFTER_MS) {
-      throw new UsageError(`bad --idle-after ${JSON.stringify(opts.idleAfter)}: give a duration from 100ms to 1h`, undefined, 'CR_BAD_DURATION');
+    if (idleAfterMs < MIN_IDLE_AFTER_MS || idleAfterMs > MAX_IDLE_AFTER_MS) {
+      throw new UsageError(`bad --idle-after ${JSON.stringify(opts.idleAfter)}: give a duration from 1s to 1h (the probe needs half a second of quiet to see that a reply is complete before the idle time starts)`, undefined, 'CR_BAD_DURATION');
     }
   }
   return { host, basePort, idleAfterMs };
