@@ -1,6 +1,20 @@
-// Loaded with `node --import` into the process being measured: on exit, it records the peak
-// resident set size (KiB on Linux) to the file named by CONNRESET_BENCH_RSS_OUT.
+// Loaded with `node --expose-gc --import` into the process being measured. On exit it writes JSON
+// to CONNRESET_BENCH_RSS_OUT: the peak resident set size (KiB on Linux) and, when
+// CONNRESET_BENCH_SAMPLE_MS is set, the peak live heap: the heap after a full GC, sampled at that
+// interval (what the process really holds, as opposed to garbage V8 has not collected yet).
 import { writeFileSync } from 'node:fs';
 
 const out = process.env.CONNRESET_BENCH_RSS_OUT;
-if (out) process.on('exit', () => writeFileSync(out, String(process.resourceUsage().maxRSS)));
+const every = Number(process.env.CONNRESET_BENCH_SAMPLE_MS ?? 0);
+let peakLive = 0;
+const sample = () => {
+  globalThis.gc?.();
+  peakLive = Math.max(peakLive, process.memoryUsage().heapUsed);
+};
+if (every > 0) setInterval(sample, every).unref();
+if (out) {
+  process.on('exit', () => {
+    if (every > 0) sample();
+    writeFileSync(out, JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS, peakLiveHeapBytes: every > 0 ? peakLive : null }));
+  });
+}
