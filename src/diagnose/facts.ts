@@ -6,7 +6,7 @@
 import { formatMs } from '../duration.js';
 import type { Observation, TimelineEvent } from './observation.js';
 import type { Outcome } from './outcome.js';
-import { matchKnownIdleTimeout, type KnownIdleTimeout } from '../knowledge/known-idle-timeouts.js';
+import { matchKnownIdleTimeout, type IdleTimeoutMatch } from '../knowledge/known-idle-timeouts.js';
 
 export type Vars = Readonly<Record<string, string | null>>;
 
@@ -16,7 +16,7 @@ export interface Facts {
   silenceMs: number | null;
   /** whether the drop itself was seen during the silence, which dates the peer's idle timeout */
   dropSeen: boolean;
-  knownIdle: KnownIdleTimeout | null;
+  knownIdle: IdleTimeoutMatch | null;
   /** escaped text of what came back after our first send (reply phase) */
   replyText: string;
   /** escaped text received before our first send (a banner) */
