@@ -154,6 +154,10 @@ async function startProgress(ctx: CliContext, total: number): Promise<{ update(d
 }
 
 export async function runCheckCommand(settings: CheckSettings, ctx: CliContext): Promise<number> {
+  // `connreset check --json | head` closes the pipe early: that is the reader's choice, not a crash
+  ctx.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
   let gathered: Gathered;
   try {
     gathered = await gatherSpecs(settings);

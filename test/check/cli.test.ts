@@ -199,6 +199,21 @@ describe('connreset check: exit codes', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('a reader that closes the pipe early (| head) is not a crash', async () => {
+    const input = Array.from({ length: 300 }, () => `${target('refused')} refused`).join('\n');
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, 'check', '-', '--json'], { env: { ...process.env, NO_COLOR: '1' } });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      child.stdout.once('data', () => child.stdout.destroy());
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stderr }));
+      child.stdin.end(input);
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
   it('2 when connreset.yml is missing from the working directory', async () => {
     const dir = tmp();
     const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
