@@ -73,10 +73,22 @@ describe('connreset lab', () => {
     }
   });
 
-  it('rejects a base port that leaves no room for every scenario, with one line and exit 2', async () => {
-    const r = await runCli(['lab', '--port', '65530']);
-    expect(r.code).toBe(2);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toContain('bad --port "65530"');
-  });
+  const BAD: readonly [string[], string][] = [
+    [['lab', '--port', '65530'], 'bad --port "65530"'],
+    [['lab', '--port', '-1'], 'bad --port "-1"'],
+    [['lab', '--port', 'http'], 'bad --port "http"'],
+    [['lab', '--host', ''], 'bad --host ""'],
+    [['lab', '--idle-after', '0.2s'], 'bad --idle-after "0.2s"'],
+    [['lab', '--idle-after', 'forever'], 'bad duration "forever" for --idle-after'],
+    [['demo', '--port', '99999'], 'bad --port "99999"'],
+  ];
+  for (const [args, message] of BAD) {
+    it(`rejects \`${args.join(' ')}\` with one line and exit 2`, async () => {
+      const r = await runCli(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(message);
+      expect(r.stdout).toBe('');
+    });
+  }
 });
