@@ -18,6 +18,7 @@ import {
 } from '../diagnose/observation.js';
 import { BANNER_QUIET_MS, KEPT_REPLY_BYTES, REPLY_QUIET_MS, probeBudgetMs } from './defaults.js';
 import { payloadBytes } from './payload.js';
+import { phaseTimer } from './phase-timer.js';
 import { Recorder, type EventBody } from './recorder.js';
 import type { LookupFn, Payload, ProbeOptions, Target } from './types.js';
 
@@ -126,12 +127,14 @@ class StreamWatch {
       return Promise.resolve('event');
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
+      const timer = phaseTimer(() => {
+        // a FIN or RST is being told apart right now: its wake() settles this wait as an event
+        if (this.checkingEnd) return;
         this.waiter = null;
         resolve('timer');
-      }, Math.max(0, ms));
+      }, ms);
       this.waiter = (wake) => {
-        clearTimeout(timer);
+        timer.clear();
         this.waiter = null;
         resolve(wake);
       };
@@ -277,7 +280,7 @@ class ProbeRun {
     this.currentPhase = 'connect';
     return new Promise((resolve) => {
       const finish = (ok: boolean): void => {
-        clearTimeout(timer);
+        timer.clear();
         raw.removeListener('connect', onConnect);
         raw.removeListener('error', onError);
         this.onStop = null;
@@ -291,7 +294,7 @@ class ProbeRun {
         this.rec.add('connect', socketErrorEvent(error, false));
         finish(false);
       };
-      const timer = setTimeout(() => {
+      const timer = phaseTimer(() => {
         this.rec.add('connect', { kind: 'timeout', limitMs: this.options.connectTimeoutMs });
         finish(false);
       }, this.options.connectTimeoutMs);
@@ -324,7 +327,7 @@ class ProbeRun {
       const finish = (ok: boolean): void => {
         if (done) return;
         done = true;
-        clearTimeout(timer);
+        timer.clear();
         secure.removeListener('secureConnect', onSecure);
         secure.removeListener('end', onEnd);
         this.onStop = null;
@@ -351,7 +354,7 @@ class ProbeRun {
         this.rec.add('tls', tlsErrorEvent(error));
         finish(false);
       };
-      const timer = setTimeout(() => {
+      const timer = phaseTimer(() => {
         if (done) return;
         this.rec.add('tls', { kind: 'timeout', limitMs: this.options.tlsTimeoutMs });
         finish(false);

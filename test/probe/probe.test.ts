@@ -305,3 +305,31 @@ describe('addresses', () => {
     expect(only(obs, 'connected')).toBeTruthy();
   });
 });
+
+describe('an event-loop stall does not turn a FIN into a timeout', () => {
+  it('reports the FIN that arrived before the reply limit even when both are seen after a stall', async () => {
+    // the server runs in its own process, so our stall does not delay its FIN
+    const script = `
+      const net = require('node:net');
+      const server = net.createServer((s) => s.once('data', () => setTimeout(() => s.end(), 100)));
+      server.listen({ port: 0, host: '127.0.0.1' }, () => process.stdout.write(server.address().port + '\\n'));
+      setTimeout(() => process.exit(0), 20000);`;
+    const { spawn } = await import('node:child_process');
+    const { once } = await import('node:events');
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const [line] = (await once(child.stdout, 'data')) as [Buffer];
+      const port = Number(line.toString().trim());
+      const options = probeOptions({ bannerTimeoutMs: 20, replyTimeoutMs: 300 });
+      const pending = probe(parseTarget(`tcp://127.0.0.1:${port}`), { ...options, payload: { kind: 'text', text: 'hi\n' } });
+      // block this process from before the FIN (~120 ms) until well after the reply limit (~320 ms);
+      // from the check phase, so that the next loop iteration starts with an expired timer
+      setTimeout(() => setImmediate(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 800)), 60);
+      const obs = await pending;
+      expect(steps(obs)).toContain('reply/fin');
+      expect(obs.events.some((e) => e.kind === 'timeout' && e.phase === 'reply')).toBe(false);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
