@@ -68,6 +68,8 @@ class StreamWatch {
   private pending = false;
   private checkingEnd = false;
   private waiter: ((wake: Wake) => void) | null = null;
+  /** Runs before a chunk is recorded (see ProbeRun.send). */
+  beforeData: (() => void) | null = null;
 
   constructor(
     readonly stream: Socket,
@@ -75,6 +77,7 @@ class StreamWatch {
     private readonly rec: Recorder,
   ) {
     stream.on('data', (chunk: Buffer) => {
+      this.beforeData?.();
       const t = rec.now();
       rec.received(this.phase, chunk, t);
       this.bytesTotal += chunk.length;
@@ -156,6 +159,8 @@ class ProbeRun {
   private onStop: (() => void) | null = null;
   private currentPhase: Phase = 'resolve';
   private address: ResolvedAddress | null = null;
+  /** When the last payload went out: a reply's timeout counts from there. */
+  private sentAt = 0;
 
   constructor(
     private readonly target: Target,
@@ -252,7 +257,7 @@ class ProbeRun {
       await this.readPhase(watch, hasPayload ? 'banner' : 'reply-as-banner');
       if (this.alive(watch) && hasPayload && (await this.send(watch, 'send'))) {
         this.phase(watch, 'reply');
-        await this.readPhase(watch, 'reply');
+        await this.readPhase(watch, 'reply', this.sentAt);
       }
       this.checkExpectation(watch);
 
@@ -372,8 +377,11 @@ class ProbeRun {
    * to send): up to the reply timeout for the first byte (else a timeout event), then until
    * REPLY_QUIET_MS of quiet, and never longer than the reply timeout after the first byte.
    */
-  private async readPhase(watch: StreamWatch, mode: 'banner' | 'reply' | 'reply-as-banner'): Promise<void> {
-    const start = this.rec.now();
+  private async readPhase(
+    watch: StreamWatch,
+    mode: 'banner' | 'reply' | 'reply-as-banner',
+    start: number = this.rec.now(),
+  ): Promise<void> {
     const limit = mode === 'banner' ? this.options.bannerTimeoutMs : this.options.replyTimeoutMs;
     const quiet = mode === 'banner' ? BANNER_QUIET_MS : Math.min(REPLY_QUIET_MS, this.options.replyTimeoutMs);
     let firstByteAt: number | null = null;
@@ -403,16 +411,27 @@ class ProbeRun {
     this.phase(watch, phase);
     const calledAt = this.rec.now();
     let flushed = false;
+    const markSent = (t: number): void => {
+      flushed = true;
+      watch.beforeData = null;
+      this.sentAt = t;
+      this.rec.add(phase, { kind: 'sent', bytes: this.bytes.length }, t);
+    };
     // write errors (EPIPE, ECONNRESET) also arrive as the stream's 'error' event, recorded there
     watch.stream.write(this.bytes, (error) => {
       if (error || flushed) return;
-      flushed = true;
-      this.rec.add(phase, { kind: 'sent', bytes: this.bytes.length });
+      markSent(this.rec.now());
       watch.wake();
     });
-    if (!flushed && watch.stream.writableLength === 0) {
-      flushed = true;
-      this.rec.add(phase, { kind: 'sent', bytes: this.bytes.length }, calledAt);
+    if (!flushed && watch.stream.writableLength === 0) markSent(calledAt);
+    // A TLS socket encrypts and writes at once but calls back only when libuv's write request
+    // completes, which can come after the data event of a fast peer's reply: a reply means our
+    // bytes went out when we wrote them, and it belongs to the reply phase, not the send phase.
+    if (!flushed && this.target.tls) {
+      watch.beforeData = () => {
+        markSent(calledAt);
+        if (phase === 'send') this.phase(watch, 'reply');
+      };
     }
     const deadline = calledAt + this.options.replyTimeoutMs;
     for (;;) {
@@ -469,7 +488,7 @@ class ProbeRun {
     }
     if (!(await this.send(watch, 'resume'))) return;
     if (!watch.finSeen) {
-      await this.readPhase(watch, 'reply');
+      await this.readPhase(watch, 'reply', this.sentAt);
       return;
     }
     const deadline = this.rec.now() + this.options.replyTimeoutMs;
