@@ -20,8 +20,14 @@ export const BANNER_QUIET_MS = 50;
 export const KEPT_REPLY_BYTES = 64 * 1024;
 /** Received events kept per probe; later chunks are added to the last one (a flood stays small). */
 export const MAX_RECEIVED_EVENTS = 64;
-/** Characters of escaped preview per received event. */
-export const PREVIEW_CHARS = 120;
+/**
+ * Characters of escaped preview per received event: enough for the first words of an HTTP error
+ * page to reach the diagnosis (nginx says "The plain HTTP request was sent to HTTPS port" about
+ * 200 characters in). Terminal reports show a shorter cut (SHOWN_PREVIEW_CHARS).
+ */
+export const PREVIEW_CHARS = 512;
+/** Characters of a preview shown on one timeline line of a terminal report. */
+export const SHOWN_PREVIEW_CHARS = 120;
 /** Extra time allowed above the sum of the phase limits before the probe's guard ends it. */
 export const SLACK_MS = 500;
 

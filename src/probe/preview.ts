@@ -4,6 +4,17 @@
  */
 const NAMED: Readonly<Record<number, string>> = { 0x0a: '\\n', 0x0d: '\\r', 0x09: '\\t', 0x5c: '\\\\' };
 
+/** An escaped preview cut to maxChars for display, never inside an escape sequence. */
+export function cutPreview(preview: string, maxChars: number): string {
+  if (preview.length <= maxChars) return preview;
+  let out = '';
+  for (const [piece] of preview.matchAll(/\\x[0-9a-f]{2}|\\.|[^\\]/g)) {
+    if (out.length + piece.length > maxChars) break;
+    out += piece;
+  }
+  return `${out.replace(/…$/, '')}…`;
+}
+
 export function escapeBytes(bytes: Uint8Array, maxChars: number): string {
   let out = '';
   for (const byte of bytes) {

@@ -5,6 +5,8 @@
  */
 import chalk from 'chalk';
 import { formatMs } from '../duration.js';
+import { cutPreview } from '../probe/preview.js';
+import { SHOWN_PREVIEW_CHARS } from '../probe/defaults.js';
 import type { TimelineEvent } from '../diagnose/observation.js';
 import { totals, type CheckResult, type CheckRun } from '../check/result.js';
 
@@ -41,7 +43,7 @@ export function describeEvent(ev: TimelineEvent): string {
     case 'sent':
       return `sent ${ev.bytes} bytes`;
     case 'received':
-      return `received ${ev.bytes} bytes: ${ev.preview}`;
+      return `received ${ev.bytes} bytes: ${cutPreview(ev.preview, SHOWN_PREVIEW_CHARS)}`;
     case 'fin':
       return 'peer closed (FIN)';
     case 'reset':

@@ -9,6 +9,8 @@ import type { ClientErrorView, Diagnosis } from '../diagnose/diagnosis.js';
 import type { Observation, TimelineEvent } from '../diagnose/observation.js';
 import { OUTCOME_INFO, type Severity } from '../knowledge/outcomes.js';
 import { formatMs } from '../duration.js';
+import { cutPreview } from '../probe/preview.js';
+import { SHOWN_PREVIEW_CHARS } from '../probe/defaults.js';
 import type { RunSummary } from './probe-summary.js';
 
 export interface TextOptions {
@@ -105,7 +107,7 @@ function describe(e: TimelineEvent, obs: Observation): { text: string; tone: Ton
     case 'sent':
       return { text: `sent ${e.bytes} bytes${PAYLOAD_NAME[obs.options.send]}${e.phase === 'resume' ? ' again' : ''}`, tone: 'plain' };
     case 'received':
-      return { text: `received ${e.bytes} bytes: "${e.preview}"`, tone: 'plain' };
+      return { text: `received ${e.bytes} bytes: "${cutPreview(e.preview, SHOWN_PREVIEW_CHARS)}"`, tone: 'plain' };
     case 'fin':
       return { text: 'peer closed the connection (FIN)', tone: 'warn' };
     case 'reset':
