@@ -14,7 +14,8 @@ const HTTPS_PORT_WORDS = /HTTP request to an HTTPS server|plain HTTP request was
 /** OpenSSL's words for a peer that answered our ClientHello with something that is not TLS. */
 const NOT_TLS_ERRORS = /WRONG_VERSION_NUMBER|wrong version number|PACKET_LENGTH_TOO_LONG|packet length too long|HTTP_REQUEST|http request|UNKNOWN_PROTOCOL|unknown protocol/;
 const HTTP_ERROR_STATUS = /^HTTP\/\d(\.\d)? [45]\d\d/;
-const LIMIT_WORDS = /too many (connections|clients)|max(imum)?[ _-]?connections|server (is )?busy|overloaded|try again later/i;
+/** What servers at a connection limit say (MySQL, PostgreSQL "too many clients", Redis "max number of clients reached"). */
+const LIMIT_WORDS = /too many (connections|clients)|max(imum)?[ _-]?connections|max(imum)? number of (clients|connections)|server (is )?busy|overloaded|try again later/i;
 
 type Check = (obs: Observation, outcome: Outcome, facts: Facts) => boolean;
 

@@ -182,7 +182,7 @@ export const CAUSES: Readonly<Record<CauseId, Cause>> = {
       'Server logs mention max connections (`too many connections`, `worker_connections are not enough`).',
     ],
     remediation: [
-      'Raise the limit (listen backlog / `net.core.somaxconn`, max_connections, worker_connections) or add capacity.',
+      'Raise the limit (listen backlog / `net.core.somaxconn`, PostgreSQL/MySQL `max_connections`, Redis `maxclients`, nginx `worker_connections`) or add capacity.',
       'Use connection pooling in clients so they reuse connections instead of opening many.',
     ],
   },
