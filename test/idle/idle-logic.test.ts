@@ -49,6 +49,21 @@ describe('bracketOf', () => {
     const trials = [alive(1500), dead(2001, 'fin_while_idle', 1), dead(2003, 'fin_while_idle', 2), dead(2500, 'reset_on_resume', 3)];
     expect(bracketOf(trials)).toEqual({ loMs: 2001, hiMs: 2003, inconsistent: false });
   });
+
+  // measured against redis-server 7.0.15 with `timeout 3`: it compares whole seconds of idleness,
+  // so connections silent since different moments close anywhere from 3 s to about 4 s
+  it('reads survivors just past closes while idle as a coarse timer, not a flaky path', () => {
+    const trials = [alive(2980, 1), alive(3720, 2), dead(3640, 'fin_while_idle', 3), dead(3640, 'fin_while_idle', 4)];
+    expect(bracketOf(trials)).toEqual({ loMs: 3640, hiMs: 3720, inconsistent: false });
+  });
+
+  it('still flags survivors past a close while idle by more than a coarse clock explains', () => {
+    expect(bracketOf([alive(6000), dead(3000, 'fin_while_idle', 1)]).inconsistent).toBe(true);
+  });
+
+  it('still flags survivors past a death on resume (silence, reset): no timer reading', () => {
+    expect(bracketOf([alive(3700), dead(3600, 'silence_on_resume', 1)]).inconsistent).toBe(true);
+  });
 });
 
 describe('planRefinement', () => {
