@@ -88,6 +88,9 @@ export const ERROR_TEXT_PATTERNS: readonly ErrorTextPattern[] = [
   { source: 'python', re: /getaddrinfo failed/, error: 'ENOTFOUND', weight: WEIGHT.contextDefault, operation: 'dns' },
   { source: 'mysql', re: /Unknown (?:MySQL )?server host/i, error: 'ENOTFOUND', weight: WEIGHT.specificText, operation: 'dns' },
   { source: 'generic', re: /Name does not resolve|Temporary failure in name resolution|Try again\b/, error: 'EAI_AGAIN', weight: WEIGHT.standardText, operation: 'dns' },
+  // plain text where TLS was expected, or TLS where plain text was: a protocol mismatch (EPROTO is Node's reading of it)
+  { source: 'openssl', re: /wrong version number|WRONG_VERSION_NUMBER|packet length too long|PACKET_LENGTH_TOO_LONG/, error: 'EPROTO', weight: WEIGHT.specificText, operation: 'tls_handshake' },
+  { source: 'nginx', re: /client sent plain HTTP request to HTTPS port/, error: 'EPROTO', weight: WEIGHT.specificText, operation: 'read' },
   // TLS EOF
   { source: 'openssl', re: /unexpected eof while reading|UNEXPECTED_EOF_WHILE_READING/i, error: 'TLS_UNEXPECTED_EOF', weight: WEIGHT.specificText, operation: 'tls_handshake' },
   { source: 'python', re: /SSLEOFError|EOF occurred in violation of protocol/, error: 'TLS_UNEXPECTED_EOF', weight: WEIGHT.specificText },
@@ -107,6 +110,8 @@ export const ERROR_TEXT_PATTERNS: readonly ErrorTextPattern[] = [
   { source: 'python', re: /IncompleteRead|Connection closed by server/, error: 'EOF', weight: WEIGHT.cleanClose, operation: 'read' },
   // Node labels a hang-up err.code 'ECONNRESET' although the peer closed with FIN: the text outranks the code
   { source: 'node', re: /socket hang up/i, error: 'EOF', weight: WEIGHT.overridesCode, operation: 'read' },
+  // fetch (undici): the peer closed (FIN) before the response was complete
+  { source: 'node', re: /other side closed|UND_ERR_SOCKET/, error: 'EOF', weight: WEIGHT.specificText, operation: 'read' },
   { source: 'nginx', re: /upstream prematurely closed connection/, error: 'EOF', weight: WEIGHT.specificText, operation: 'read' },
   { source: 'go', re: /server closed idle connection|: EOF\b|unexpected EOF/, error: 'EOF', weight: WEIGHT.cleanClose, operation: 'read' },
   { source: 'java', re: /NoHttpResponseException|failed to respond|java\.io\.EOFException|unexpected end of stream/, error: 'EOF', weight: WEIGHT.cleanClose, operation: 'read' },
@@ -197,6 +202,8 @@ export const ENDPOINT_PATTERNS: readonly EndpointPattern[] = [
   { source: 'nginx', re: /upstream: "(?:[a-z]+:\/\/)?([^":/\s]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})/ },
   { source: 'node', re: new RegExp(String.raw`\b(?:connect|read|write) E[A-Z]+ ${HOST}:(\d{1,5})\b`) },
   { source: 'python', re: /host='([^']{1,253})', port=(\d{1,5})/ },
+  // an uncaught fetch (undici) error prints its socket
+  { source: 'node', re: /remoteAddress: '([^'\s]{1,253})',\s{1,20}remotePort: (\d{1,5})/ },
   { source: 'postgresql', re: /(?:host|server at) "([^"]{1,253})"[^"]{0,160}?port (\d{1,5})/ },
   { source: 'android', re: /failed to connect to (?:[^\s/]{0,253}\/)?([^\s/(]{1,253}) \(port (\d{1,5})\)/ },
   { source: 'redis', re: /Redis at ([^\s:]{1,253}):(\d{1,5})/ },
