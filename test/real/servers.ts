@@ -1,0 +1,160 @@
+/**
+ * Real servers from the distribution (nginx, redis-server) for the integration tests: each runs
+ * in the foreground as a child of the test, bound to 127.0.0.1 on ephemeral ports, with a config
+ * of the test's own in a temp directory (never the system service or its config), and is stopped
+ * by its PID. A server that cannot start fails the test that asked for it, with its own log.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** The binary's path, or null when it is not installed (Debian puts nginx in /usr/sbin). */
+export function findBinary(name: string): string | null {
+  for (const dir of ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin']) {
+    const path = join(dir, name);
+    if (spawnSync('test', ['-x', path]).status === 0) return path;
+  }
+  const which = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
+  return which.status === 0 && which.stdout.trim() ? which.stdout.trim() : null;
+}
+
+/** A port nothing listens on right now (the kernel's choice of a free ephemeral port). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  await once(server, 'close');
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+export interface RealServer {
+  pid: number;
+  dir: string;
+  /** the server's own log so far (for failure messages) */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/** Waits (bounded) until the port accepts a connection: nginx says nothing when it is ready. */
+async function acceptsConnections(port: number, child: ChildProcess, log: () => string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (let attempt = 0; attempt < 200; attempt++) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${log()}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const s: Socket = connect(port, '127.0.0.1');
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 50)); // nothing to await: the port is not open yet
+  }
+  throw new Error(`server did not listen on 127.0.0.1:${port}:\n${log()}`);
+}
+
+async function stopChild(child: ChildProcess, dir: string): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM'); // nginx: fast shutdown (the master ends its workers); redis: shutdown
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+function start(command: string, args: string[], dir: string, logFile: string | null): { child: ChildProcess; log: () => string } {
+  let output = '';
+  const child = spawn(command, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (output += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (output += d));
+  const log = (): string => {
+    let file = '';
+    try {
+      if (logFile) file = readFileSync(logFile, 'utf8');
+    } catch {
+      // not written yet
+    }
+    return `${output}${file}`.slice(-4000);
+  };
+  return { child, log };
+}
+
+/**
+ * nginx with one `server {}` block per entry of `servers` (each its own listen port, the text
+ * is the block's body), master in the foreground, error log at info level in the temp dir.
+ */
+export async function startNginx(
+  binary: string,
+  servers: { port: number; tls?: boolean; body: string }[],
+  certificate: { cert: string; key: string } | null,
+): Promise<RealServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'connreset-nginx-'));
+  if (certificate) {
+    writeFileSync(join(dir, 'cert.pem'), certificate.cert);
+    writeFileSync(join(dir, 'key.pem'), certificate.key, { mode: 0o600 });
+  }
+  const blocks = servers.map(
+    (s) =>
+      `  server {\n    listen 127.0.0.1:${s.port}${s.tls ? ' ssl' : ''};\n` +
+      (s.tls ? `    ssl_certificate ${dir}/cert.pem;\n    ssl_certificate_key ${dir}/key.pem;\n` : '') +
+      `    ${s.body}\n  }`,
+  );
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${dir}/${t};`);
+  const conf = [
+    'daemon off;',
+    'master_process on;',
+    'worker_processes 1;',
+    `pid ${dir}/nginx.pid;`,
+    `error_log ${dir}/error.log info;`,
+    'events { worker_connections 64; }',
+    'http {',
+    '  access_log off;',
+    ...temp,
+    ...blocks,
+    '}',
+    '',
+  ].join('\n');
+  writeFileSync(join(dir, 'nginx.conf'), conf);
+  // -e: the error log before the config is read (else /var/log/nginx/error.log); -p: our prefix
+  const { child, log } = start(binary, ['-e', `${dir}/error.log`, '-p', dir, '-c', `${dir}/nginx.conf`], dir, `${dir}/error.log`);
+  const server: RealServer = { pid: child.pid!, dir, log, stop: () => stopChild(child, dir) };
+  try {
+    for (const s of servers) await acceptsConnections(s.port, child, log);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return server;
+}
+
+/** redis-server with the given extra settings, in the foreground, persistence off. */
+export async function startRedis(binary: string, port: number, settings: string[] = []): Promise<RealServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'connreset-redis-'));
+  const conf = ['bind 127.0.0.1', `port ${port}`, 'daemonize no', 'save ""', 'appendonly no', `dir ${dir}`, 'logfile ""', ...settings, ''].join('\n');
+  writeFileSync(join(dir, 'redis.conf'), conf);
+  const { child, log } = start(binary, [join(dir, 'redis.conf')], dir, null);
+  const server: RealServer = { pid: child.pid!, dir, log, stop: () => stopChild(child, dir) };
+  try {
+    await acceptsConnections(port, child, log);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return server;
+}
+
+export async function selfSignedCertificate(): Promise<{ cert: string; key: string }> {
+  const selfsigned = await import('selfsigned');
+  const pems = await selfsigned.generate([{ name: 'commonName', value: 'connreset.test' }], { keyType: 'ec' } as never);
+  return { cert: pems.cert, key: pems.private };
+}
