@@ -59,7 +59,7 @@ export function rankCauses(outcome: Outcome, facts: Facts, signals: ReadonlySet<
       if (!signals.has(rule.signal)) continue;
       const entry = scored.get(rule.cause) ?? { id: rule.cause, score: 0, evidence: [], order: scored.size };
       entry.score += rule.delta;
-      const sentence = rule.evidence === null ? null : fill(rule.evidence, facts.vars);
+      const sentence = rule.evidence === null ? null : fillFirst(rule.evidence, facts.vars);
       // a strong signal is the headline evidence; a weak one only adds to it
       if (sentence !== null) {
         if (rule.delta >= STRONG_SIGNAL) entry.evidence.unshift(sentence);

@@ -103,6 +103,7 @@ export function computeFacts(obs: Observation, outcome: Outcome, decisive: Timel
     replySpan: replyEvents.length > 1 ? span(replyEvents[0]?.t, replyEvents[replyEvents.length - 1]?.t) : null,
     bannerBytes: bannerBytes > 0 ? String(bannerBytes) : null,
     replyPreview: replyText ? quote(replyText) : bannerText ? quote(bannerText) : null,
+    replyTitle: htmlTitle(replyText),
     replyTimeout: formatMs(obs.options.replyTimeoutMs),
     silence: silenceMs === null ? null : formatMs(silenceMs),
     idleAbout: silenceMs === null ? null : aboutSeconds(silenceMs),
@@ -227,6 +228,12 @@ function alternativeTarget(obs: Observation): string {
   const http = obs.options.send === 'http';
   const scheme = obs.options.tls ? (http ? 'http' : 'tcp') : http ? 'https' : 'tls';
   return `connreset probe ${scheme}://${host}:${obs.port}`;
+}
+
+/** The <title> of an HTML reply (error pages say what went wrong there), quoted; null without one. */
+function htmlTitle(text: string): string | null {
+  const title = /<title>([^<]{1,200})<\/title>/i.exec(text)?.[1]?.trim();
+  return title ? `"${title}"` : null;
 }
 
 function quote(text: string): string {

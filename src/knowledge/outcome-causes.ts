@@ -243,8 +243,8 @@ export interface SignalRule {
   cause: CauseId;
   /** added to the cause's confidence (negative lowers it) */
   delta: number;
-  /** a sentence for the cause's evidence, or null when the base evidence already says it */
-  evidence: string | null;
+  /** a sentence for the cause's evidence (or alternatives, the first whose facts exist), or null when the base evidence already says it */
+  evidence: Template | null;
 }
 
 export const SIGNAL_RULES: readonly SignalRule[] = [
@@ -258,7 +258,10 @@ export const SIGNAL_RULES: readonly SignalRule[] = [
     signal: 'reply_says_https_port',
     cause: 'protocol_mismatch',
     delta: 0.7,
-    evidence: 'the reply says {replyPreview}: this port expects TLS; try {altTarget}',
+    evidence: [
+      'the reply says {replyTitle}: this port expects TLS; try {altTarget}',
+      'the reply says {replyPreview}: this port expects TLS; try {altTarget}',
+    ],
   },
   {
     signal: 'tls_peer_not_tls',

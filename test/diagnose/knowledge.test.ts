@@ -11,7 +11,7 @@ describe('knowledge tables', () => {
   const known = new Set(Object.keys(computeFacts(fixture('lab-ok').observation, 'ok', null).vars));
   const templates: string[] = [
     ...Object.values(OUTCOME_CAUSES).flatMap((candidates) => candidates.flatMap((c) => c.evidence.flat())),
-    ...SIGNAL_RULES.flatMap((r) => (r.evidence ? [r.evidence] : [])),
+    ...SIGNAL_RULES.flatMap((r) => (r.evidence ? [r.evidence].flat() : [])),
     ...Object.values(OUTCOME_INFO).flatMap((info) => [...info.story]),
     ...Object.values(CLIENT_ERRORS).flatMap((view) => Object.values(view).filter((v): v is string => v !== null)),
   ];

@@ -29,6 +29,8 @@ describe('reply previews', () => {
     expect(diagnosis.outcome).toBe('reply_then_close');
     expect(diagnosis.causes[0]?.id).toBe('protocol_mismatch');
     expect(diagnosis.causes[0]?.evidence.join(' ')).toContain(`https://127.0.0.1:${server.port}`);
+    // the page's title says why, not its status line
+    expect(diagnosis.causes[0]?.evidence[0]).toContain('the reply says "400 The plain HTTP request was sent to HTTPS port"');
   });
 
   it('are cut for display without splitting an escape sequence', () => {

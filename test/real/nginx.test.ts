@@ -109,6 +109,7 @@ describe.skipIf(!NGINX)('against nginx', () => {
     expect(d.outcome).toBe('reply_then_close');
     expect(topCause(d).id).toBe('protocol_mismatch');
     expect(topCause(d).evidence.join(' ')).toContain(`https://127.0.0.1:${port.tls}`);
+    expect(topCause(d).evidence[0]).toContain('plain HTTP request was sent to HTTPS port');
   });
 
   it('TLS to the plain HTTP port: the handshake fails, a protocol mismatch', async () => {
