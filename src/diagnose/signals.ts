@@ -28,6 +28,8 @@ const CHECKS: Readonly<Record<Signal, Check>> = {
   idle_matches_known_middlebox: (_obs, _o, f) => f.knownIdle?.enforcer === 'middlebox',
   idle_matches_known_server: (_obs, _o, f) => f.knownIdle?.enforcer === 'server',
   idle_round_seconds: (_obs, _o, f) => f.dropSeen && f.silenceMs !== null && f.silenceMs >= 1000 && isRoundSeconds(f.silenceMs),
+  silent_client_timed_out: (obs, outcome) =>
+    (outcome === 'closed_on_connect' || outcome === 'reset_on_connect') && isRoundSeconds(connectedToEndMs(obs) ?? 0) && (connectedToEndMs(obs) ?? 0) >= 1000,
   reply_is_http_error: (_obs, _o, f) => HTTP_ERROR_STATUS.test(f.replyText),
   reply_mentions_limit: (_obs, _o, f) => LIMIT_WORDS.test(`${f.bannerText} ${f.replyText}`),
   keepalive_was_on: (obs, outcome) => obs.options.keepaliveMs !== null && isIdleOutcome(outcome),
@@ -43,6 +45,13 @@ function hostUnreachableAfterMs(obs: Observation): number | null {
   const connecting = obs.events.find((e) => e.kind === 'connecting');
   const failed = obs.events.find((e) => e.kind === 'error' && e.code === 'EHOSTUNREACH');
   return connecting && failed ? failed.t - connecting.t : null;
+}
+
+/** ms from the connection's establishment to the peer's FIN or RST, or null without both. */
+function connectedToEndMs(obs: Observation): number | null {
+  const connected = obs.events.find((e) => e.kind === 'connected');
+  const end = obs.events.find((e) => e.kind === 'fin' || e.kind === 'reset');
+  return connected && end ? end.t - connected.t : null;
 }
 
 /** Within 2 % (at least 50 ms) of a whole number of seconds, as a configured timer fires. */

@@ -229,6 +229,7 @@ export const SIGNALS = [
   'idle_matches_known_middlebox',
   'idle_matches_known_server',
   'idle_round_seconds',
+  'silent_client_timed_out',
   'reply_is_http_error',
   'reply_mentions_limit',
   'keepalive_was_on',
@@ -299,6 +300,15 @@ export const SIGNAL_RULES: readonly SignalRule[] = [
     delta: 0.05,
     evidence: 'the silence was a round {idleAbout}: a configured timeout, not a random failure',
   },
+  // a limit turns a client away at once; a timer for a new client that says nothing (nginx
+  // client_header_timeout, a database's authentication timeout) fires after a round delay
+  {
+    signal: 'silent_client_timed_out',
+    cause: 'server_idle_timeout',
+    delta: 0.5,
+    evidence: 'the peer waited a round {afterConnect} for us to speak, then hung up: a server timer for new clients that send nothing (nginx client_header_timeout, a database\'s authentication timeout), not a connection limit, which turns clients away at once',
+  },
+  { signal: 'silent_client_timed_out', cause: 'connection_limit', delta: -0.2, evidence: null },
   {
     signal: 'reply_is_http_error',
     cause: 'app_error_close',

@@ -86,6 +86,13 @@ describe.skipIf(!NGINX)('against nginx', () => {
     expect(r.observation.events.find((e: { kind: string }) => e.kind === 'reset')).toMatchObject({ phase: 'reply', code: 'ECONNRESET' });
   });
 
+  it('client_header_timeout on a connection that sends nothing: a server timer, not a connection limit', async () => {
+    const { doc } = await probeJson([`127.0.0.1:${port.resetTimedOut}`, '--send', 'none', '--reply-timeout', '3s']);
+    const d = doc.results[0].diagnosis;
+    expect(d.outcome).toBe('closed_on_connect');
+    expect(topCause(d).id).toBe('server_idle_timeout');
+  });
+
   it('tls:// and https:// with a self-signed certificate: ok, with the handshake facts', async () => {
     for (const target of [`tls://127.0.0.1:${port.tls}`, `https://127.0.0.1:${port.tls}/`]) {
       const { code, doc } = await probeJson([target]);
