@@ -7,8 +7,8 @@ export function defineExplain(program: Command, ctx: CliContext): void {
     .command('explain')
     .summary('explain an error code, symbol or pasted log line')
     .description(
-      'Explain a network error: a number (10054, 104, -4077, 0x2746), a symbol (ECONNRESET, WSAECONNRESET, EAI_AGAIN),\n' +
-        'or a whole log line / stack trace pasted as arguments or on stdin (-). Prints what it means on the wire,\n' +
+      'Explain a network error: a number (10054, 104, -4077, 0x2746), a symbol (ECONNRESET, WSAECONNRESET, EAI_AGAIN), ' +
+        'or a whole log line / stack trace pasted as arguments or on stdin (-). Prints what it means on the wire, ' +
         'its names on every platform, the likely causes (most likely first) and what to do.',
     )
     .argument('[input...]', 'code, symbol, message words, or - to read stdin')

@@ -22,10 +22,10 @@ export function defineIdle(program: Command, ctx: CliContext): void {
     .command('idle')
     .summary('measure the idle timeout of the path and recommend a keepalive')
     .description(
-      'Measure how long a connection to TARGET may stay silent before the path kills it (server keep-alive timeout,\n' +
-        'NAT, firewall or load balancer), how it dies, who most likely enforces it, and the keepalive setting that\n' +
-        'keeps connections alive through it. Opens several connections at once, leaves each silent for a different\n' +
-        'time, resumes each with the request, and narrows the bracket between the last survivor and the first death:\n' +
+      'Measure how long a connection to TARGET may stay silent before the path kills it (server keep-alive timeout, ' +
+        'NAT, firewall or load balancer), how it dies, who most likely enforces it, and the keepalive setting that ' +
+        'keeps connections alive through it. Opens several connections at once, leaves each silent for a different ' +
+        'time, resumes each with the request, and narrows the bracket between the last survivor and the first death: ' +
         'a timeout of T is found in a little more than T.',
     )
     .argument('<target>', 'host:port, [v6]:port, or a URL (http://, https://, redis://, …)')

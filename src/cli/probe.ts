@@ -96,11 +96,11 @@ export function defineProbe(program: Command, ctx: CliContext): void {
     .command('probe')
     .summary('connect to endpoints and show exactly what they do on the wire, and why')
     .description(
-      'Connect to each TARGET, send a payload, read the reply, optionally hold the connection idle and\n' +
-        'resume it, and report the timeline (every event with its time in ms), the outcome, the likely\n' +
+      'Connect to each TARGET, send a payload, read the reply, optionally hold the connection idle and ' +
+        'resume it, and report the timeline (every event with its time in ms), the outcome, the likely ' +
         'causes with their evidence, and what to do.\n\n' +
-        'TARGET is host:port, [v6addr]:port, or a URL: tcp://, tls://, http:// (80, sends GET),\n' +
-        'https:// (443), redis:// and rediss:// (6379, send PING), postgres:// (5432, sends an\n' +
+        'TARGET is host:port, [v6addr]:port, or a URL: tcp://, tls://, http:// (80, sends GET), ' +
+        'https:// (443), redis:// and rediss:// (6379, send PING), postgres:// (5432, sends an ' +
         'SSLRequest), mysql://, smtp://, ssh:// (the server speaks first).',
     )
     .argument('<targets...>', 'endpoints to probe')
