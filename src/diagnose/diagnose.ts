@@ -13,7 +13,7 @@ import { fill, fillFirst, type Template } from './template.js';
 import { CAUSES, type CauseId } from '../knowledge/causes.js';
 import { OUTCOME_CAUSES, SIGNAL_RULES, type Signal } from '../knowledge/outcome-causes.js';
 import { OUTCOME_INFO, isHealthy } from '../knowledge/outcomes.js';
-import { CLIENT_ERRORS } from '../knowledge/client-errors.js';
+import { CLIENT_ERRORS, CLIENT_ERRORS_BY_SCHEME } from '../knowledge/client-errors.js';
 
 /** Confidence stays inside this range: a timeline never proves a cause outright, nor rules one out. */
 const MIN_CONFIDENCE = 0.05;
@@ -31,7 +31,7 @@ export function diagnose(obs: Observation): Diagnosis {
     healthy: isHealthy(outcome),
     summary: fillFirst(OUTCOME_INFO[outcome].story, facts.vars) ?? OUTCOME_INFO[outcome].wire,
     causes: rankCauses(outcome, facts, signals),
-    clientError: clientErrorFor(outcome, facts.vars),
+    clientError: clientErrorFor(outcome, facts.vars, obs.scheme),
   };
 }
 
@@ -87,10 +87,11 @@ function sentences(templates: readonly Template[], vars: Vars): string[] {
   });
 }
 
-function clientErrorFor(outcome: Outcome, vars: Vars): ClientErrorView | null {
+/** The error each client would report; `scheme` picks a protocol's own client libraries where it has them. */
+function clientErrorFor(outcome: Outcome, vars: Vars, scheme: string): ClientErrorView | null {
   const family = OUTCOME_INFO[outcome].clientError;
   if (family === null) return null;
-  const view = CLIENT_ERRORS[family];
+  const view = { ...CLIENT_ERRORS[family], ...CLIENT_ERRORS_BY_SCHEME[scheme]?.[family] };
   const put = (text: string | null): string | null => (text === null ? null : (fill(text, vars) ?? text.replace(/\{\w+\}/g, '…')));
   return {
     symbol: view.symbol,

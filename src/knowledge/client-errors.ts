@@ -122,3 +122,26 @@ export const CLIENT_ERRORS: Readonly<Record<ClientErrorFamily, ClientErrorView>>
     go: 'tls: first record does not look like a TLS handshake, or remote error: tls: protocol version not supported',
   },
 };
+
+/**
+ * What a protocol's own client libraries say instead, where that differs from the HTTP clients
+ * above (the OS rows stay). Keyed by the probe target's scheme.
+ */
+type SchemeClientErrors = Partial<Record<ClientErrorFamily, Partial<ClientErrorView>>>;
+
+const REDIS_CLIENTS: SchemeClientErrors = {
+  eof: {
+    node: 'node-redis: Error: Socket closed unexpectedly (ioredis reconnects, and fails pending commands with: Connection is closed.)',
+    python: 'redis-py: redis.exceptions.ConnectionError: Connection closed by server. (redis-py 8 first retries on a new connection by default)',
+    java: 'Jedis: redis.clients.jedis.exceptions.JedisConnectionException: Unexpected end of stream.',
+    go: 'go-redis: EOF',
+  },
+  stale_reuse: {
+    node: 'node-redis: Error: Socket closed unexpectedly, then a reconnect',
+    python: 'redis-py: redis.exceptions.ConnectionError: Connection closed by server. (redis-py 8 first retries on a new connection by default)',
+    java: 'Jedis: JedisConnectionException: java.net.SocketException: Broken pipe, or Unexpected end of stream.',
+    go: 'go-redis: EOF, or write tcp …: write: broken pipe',
+  },
+};
+
+export const CLIENT_ERRORS_BY_SCHEME: Readonly<Record<string, SchemeClientErrors>> = { redis: REDIS_CLIENTS, rediss: REDIS_CLIENTS };

@@ -116,6 +116,8 @@ export const ERROR_TEXT_PATTERNS: readonly ErrorTextPattern[] = [
   { source: 'go', re: /server closed idle connection|: EOF\b|unexpected EOF/, error: 'EOF', weight: WEIGHT.cleanClose, operation: 'read' },
   { source: 'java', re: /NoHttpResponseException|failed to respond|java\.io\.EOFException|unexpected end of stream/, error: 'EOF', weight: WEIGHT.cleanClose, operation: 'read' },
   { source: 'redis', re: /Connection closed by server|Server closed the connection/i, error: 'EOF', weight: WEIGHT.cleanClose, operation: 'read' },
+  // node-redis and Jedis on a connection the server closed
+  { source: 'redis', re: /Socket closed unexpectedly|Unexpected end of stream/, error: 'EOF', weight: WEIGHT.cleanClose, operation: 'read' },
   { source: 'dotnet', re: /The response ended prematurely/, error: 'EOF', weight: WEIGHT.cleanClose, operation: 'read' },
 ];
 

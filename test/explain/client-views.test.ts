@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { explain } from '../../src/diagnose/explain/explain.js';
+import { CLIENT_ERRORS_BY_SCHEME } from '../../src/knowledge/client-errors.js';
+
+// what a probe says "your client would have seen" must be something explain understands when the
+// user pastes it back from their own log
+describe("protocol clients' messages in probe reports", () => {
+  const texts = Object.entries(CLIENT_ERRORS_BY_SCHEME).flatMap(([scheme, families]) =>
+    Object.entries(families).flatMap(([family, view]) =>
+      Object.entries(view)
+        .filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[0] !== 'symbol')
+        .map(([runtime, text]) => ({ scheme, family, runtime, text: text.replace(/^[\w-]+: /, '').replace(/ \(.*$/, '') })),
+    ),
+  );
+
+  it.each(texts)('$scheme $family $runtime: "$text" is explained as a close', async ({ text }) => {
+    const r = await explain(text);
+    expect(r.ok, r.ok ? '' : r.failure.reason).toBe(true);
+    if (r.ok) expect(['EOF', 'EPIPE', 'ECONNRESET']).toContain(r.explanation.error.id);
+  });
+});
+
+describe('a redis:// probe report', () => {
+  it("quotes Redis clients, not HTTP clients, for a server's idle close", async () => {
+    const { diagnose } = await import('../../src/diagnose/diagnose.js');
+    const { fixture } = await import('../diagnose/fixtures.js');
+    const d = diagnose(fixture('real-redis-timeout-2').observation);
+    expect(d.clientError?.python).toContain('redis.exceptions.ConnectionError: Connection closed by server.');
+    expect(d.clientError?.linux).toContain('EPIPE'); // the OS rows stay
+    const http = diagnose(fixture('real-nginx-keepalive-2s').observation);
+    expect(http.clientError?.python).toContain('http.client.RemoteDisconnected');
+  });
+});
