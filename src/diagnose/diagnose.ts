@@ -25,14 +25,28 @@ export function diagnose(obs: Observation): Diagnosis {
   const { outcome, decisive } = classifyDetailed(obs);
   const facts = computeFacts(obs, outcome, decisive);
   const signals = signalsOf(obs, outcome, facts);
+  const causes = rankCauses(outcome, facts, signals);
   return {
     schema: DIAGNOSIS_SCHEMA,
     outcome,
-    healthy: isHealthy(outcome),
+    healthy: healthyGiven(outcome, causes),
     summary: fillFirst(OUTCOME_INFO[outcome].story, facts.vars) ?? OUTCOME_INFO[outcome].wire,
-    causes: rankCauses(outcome, facts, signals),
+    causes,
     clientError: clientErrorFor(outcome, facts.vars, obs.scheme),
   };
+}
+
+/**
+ * A 'warning' outcome (it worked, with a caveat) stays healthy only while its own, benign reading
+ * (the first row of its table, e.g. "closes after each reply") ranks first. When the timeline's
+ * signals put another cause on top (plain HTTP answered by a TLS port's error page, then a
+ * close), the endpoint is not doing what the client needs: that is a failure.
+ */
+function healthyGiven(outcome: Outcome, causes: readonly RankedCause[]): boolean {
+  if (!isHealthy(outcome)) return false;
+  if (OUTCOME_INFO[outcome].severity !== 'warning') return true;
+  const benign = OUTCOME_CAUSES[outcome][0]?.cause;
+  return causes[0] === undefined || causes[0].id === benign;
 }
 
 interface Scored {

@@ -162,7 +162,7 @@ export const OUTCOME_CAUSES: Readonly<Record<Outcome, readonly CandidateCause[]>
     {
       cause: 'server_idle_timeout',
       weight: 0.5,
-      evidence: ['the peer reset the connection after {silence} of silence: its idle timeout is about {idleAbout}, and it aborts rather than closing; send keepalives or reconnect after {reconnectBefore}'],
+      evidence: ['the peer reset the connection after {silence} of silence: its idle timeout is about {idleAbout}, and it aborts rather than closing; drop pooled connections (or send an application-level request, e.g. a PING) before {reconnectBefore} of silence: TCP keepalive does not reset a server\'s idle timer'],
     },
     {
       cause: 'middlebox_idle_timeout',
@@ -175,7 +175,7 @@ export const OUTCOME_CAUSES: Readonly<Record<Outcome, readonly CandidateCause[]>
     {
       cause: 'server_idle_timeout',
       weight: 0.75,
-      evidence: ['the server closed the connection gracefully after {silence} of silence: its idle timeout is about {idleAbout}; send keepalives or reconnect after {reconnectBefore}'],
+      evidence: ['the server closed the connection gracefully after {silence} of silence: its idle timeout is about {idleAbout}; drop pooled connections (or send an application-level request, e.g. a PING) before {reconnectBefore} of silence: TCP keepalive does not reset a server\'s idle timer'],
     },
     {
       cause: 'wrote_after_peer_closed',

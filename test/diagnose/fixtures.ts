@@ -6,7 +6,8 @@ import type { CauseId } from '../../src/knowledge/causes.js';
 export interface ObservationFixture {
   name: string;
   source: string;
-  expected: { outcome: Outcome; topCause: CauseId | null };
+  /** healthy defaults to what the outcome's severity says; a fixture states it where signals overrule that */
+  expected: { outcome: Outcome; topCause: CauseId | null; healthy?: boolean };
   observation: Observation;
 }
 

@@ -76,7 +76,7 @@ describe('the lab, probed', () => {
 
   it('an idle close names the idle timeout it measured (the lab\'s is 1 s) and when to reconnect', () => {
     const evidence = results.get('idle-close')?.causes[0]?.evidence[0] ?? '';
-    const match = /^the server closed the connection gracefully after (?:\d+ ms|\d+\.\d s) of silence: its idle timeout is about (\d+ ms|\d+(?:\.\d)? s); send keepalives or reconnect after (\d+ ms|\d+(?:\.\d)? s)$/.exec(evidence);
+    const match = /^the server closed the connection gracefully after (?:\d+ ms|\d+\.\d s) of silence: its idle timeout is about (\d+ ms|\d+(?:\.\d)? s); drop pooled connections \(or send an application-level request, e\.g\. a PING\) before (\d+ ms|\d+(?:\.\d)? s) of silence: TCP keepalive does not reset a server's idle timer$/.exec(evidence);
     expect(match, evidence).not.toBeNull();
     const ms = (text: string): number => (text.endsWith(' ms') ? Number(text.slice(0, -3)) : Number(text.slice(0, -2)) * 1000);
     const about = ms(match![1]!);
