@@ -92,11 +92,7 @@ export async function checkOne(spec: CheckSpec, index: number, engine: ProbeEngi
   const top = diagnosis.causes[0];
   const observed = spec.repeat > 1 ? `${verdict.observed} (${pass ? attempts : failed} of ${attempts})` : verdict.observed;
   return {
-    index,
-    name: spec.name,
-    target: spec.target.input,
-    source: spec.source,
-    expected: describeExpectation(spec.expectation),
+    ...identity(spec, index),
     status: pass ? 'passed' : 'failed',
     notRunReason: null,
     outcome: diagnosis.outcome,
@@ -117,11 +113,7 @@ export async function checkOne(spec: CheckSpec, index: number, engine: ProbeEngi
 
 export function notRun(spec: CheckSpec, index: number, reason: NotRunReason): CheckResult {
   return {
-    index,
-    name: spec.name,
-    target: spec.target.input,
-    source: spec.source,
-    expected: describeExpectation(spec.expectation),
+    ...identity(spec, index),
     status: 'not_run',
     notRunReason: reason,
     outcome: null,
@@ -137,6 +129,11 @@ export function notRun(spec: CheckSpec, index: number, reason: NotRunReason): Ch
     observation: null,
     diagnosis: null,
   };
+}
+
+/** What names a result, whatever its status: the fields that tie it to its check in the config. */
+function identity(spec: CheckSpec, index: number): Pick<CheckResult, 'index' | 'name' | 'target' | 'source' | 'expected'> {
+  return { index, name: spec.name, target: spec.target.input, source: spec.source, expected: describeExpectation(spec.expectation) };
 }
 
 function connectTime(obs: Observation): number | null {
