@@ -465,22 +465,19 @@ class ConfigReader {
   }
 
   private parseTargetAt(input: string, node: Node, field: string): Target | null {
-    try {
-      return this.deps.parseTarget(input);
-    } catch (error) {
-      if (error instanceof ConnresetError) {
-        this.problem(node, field, withHint(error));
-        return null;
-      }
-      throw error;
-    }
+    return this.parsedAt(() => this.deps.parseTarget(input), node, field);
   }
 
   private parseSendAt(value: string, node: Node, field: string): Payload | null {
     // a payload file is relative to the config file, not to wherever the CI job's shell happens to be
     const v = value.startsWith('@') && !isAbsolute(value.slice(1)) ? `@${resolvePath(this.baseDir, value.slice(1))}` : value;
+    return this.parsedAt(() => this.deps.parseSend(v), node, field);
+  }
+
+  /** A parser's bad-input error becomes a problem at the node; anything else is a bug and propagates. */
+  private parsedAt<T>(parse: () => T, node: Node, field: string): T | null {
     try {
-      return this.deps.parseSend(v);
+      return parse();
     } catch (error) {
       if (error instanceof ConnresetError) {
         this.problem(node, field, withHint(error));
