@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Socket } from 'node:net';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { tcpServer, type Running } from './servers.js';
+import { closedAfterEachTest } from './servers.js';
 
-const running: Running[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((r) => r.close()));
-});
-async function serve(onConnection: (socket: Socket) => void): Promise<number> {
-  const server = await tcpServer(onConnection);
-  running.push(server);
-  return server.port;
-}
+const { serve } = closedAfterEachTest();
 
 const badInputs: [args: string[], message: RegExp][] = [
   [['host'], /bad target "host": missing port \(write host:PORT/],

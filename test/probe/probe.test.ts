@@ -1,22 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Socket } from 'node:net';
 import { probe, probeAll } from '../../src/probe/probe.js';
 import { parseTarget } from '../../src/probe/target.js';
 import { probeBudgetMs, probeOptions, MAX_RECEIVED_EVENTS } from '../../src/probe/defaults.js';
 import type { Observation, TimelineEvent } from '../../src/diagnose/observation.js';
 import type { ProbeOptions } from '../../src/probe/types.js';
-import { flood, fullBacklog, tcpServer, tlsServer, trickle, type Running } from './servers.js';
+import { closedAfterEachTest, flood, fullBacklog, tcpServer, tlsServer, trickle } from './servers.js';
 
-const running: Running[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((r) => r.close()));
-});
-
-async function serve(onConnection: (socket: Socket) => void): Promise<number> {
-  const server = await tcpServer(onConnection);
-  running.push(server);
-  return server.port;
-}
+const { serve, adopt } = closedAfterEachTest();
 
 /** "phase/kind" of every event, the shape the assertions read best in. */
 const steps = (obs: Observation): string[] => obs.events.map((e) => `${e.phase}/${e.kind}`);
@@ -151,7 +142,7 @@ describe('probe against loopback fault servers', () => {
 
   it('times out a connect that gets no answer (full accept queue drops the SYN)', async () => {
     const blackhole = await fullBacklog();
-    running.push(blackhole);
+    adopt(blackhole);
     const options = fast({ connectTimeoutMs: 800 });
     const obs = await probe(http(blackhole.port), options);
     wellFormed(obs, options);
@@ -235,7 +226,7 @@ describe('idle hold and resume', () => {
 describe('TLS', () => {
   it('records the handshake facts', async () => {
     const server = await tlsServer((s) => s.once('data', () => s.end('HTTP/1.1 204 No Content\r\n\r\n')));
-    running.push(server);
+    adopt(server);
     const options = fast();
     const obs = await probe(parseTarget(`https://127.0.0.1:${server.port}/`), options);
     wellFormed(obs, options);

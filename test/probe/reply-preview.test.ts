@@ -1,15 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { probe } from '../../src/probe/probe.js';
 import { parseTarget } from '../../src/probe/target.js';
 import { probeOptions } from '../../src/probe/defaults.js';
 import { cutPreview, escapeBytes } from '../../src/probe/preview.js';
 import { diagnose } from '../../src/diagnose/diagnose.js';
-import { tcpServer, type Running } from './servers.js';
+import { closedAfterEachTest, tcpServer } from './servers.js';
 
-const running: Running[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((r) => r.close()));
-});
+const { adopt } = closedAfterEachTest();
 
 // nginx 1.22.1's answer to plain HTTP on a TLS port (captured with curl -i): the words that tell
 // a protocol mismatch from an application error are ~200 characters into the reply
@@ -23,7 +20,7 @@ const NGINX_HTTPS_PORT_400 =
 describe('reply previews', () => {
   it('keep enough of an HTTP error page for the diagnosis to see a TLS port', async () => {
     const server = await tcpServer((s) => s.once('data', () => s.end(NGINX_HTTPS_PORT_400)));
-    running.push(server);
+    adopt(server);
     const obs = await probe(parseTarget(`http://127.0.0.1:${server.port}/`), probeOptions({ replyTimeoutMs: 400 }));
     const diagnosis = diagnose(obs);
     expect(diagnosis.outcome).toBe('reply_then_close');

@@ -6,6 +6,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { afterEach } from 'vitest';
 
 export interface Running {
   port: number;
@@ -36,6 +37,31 @@ async function listen(server: Server, host = '127.0.0.1'): Promise<Running> {
 
 export function tcpServer(onConnection: (socket: Socket) => void, host?: string): Promise<Running> {
   return listen(createServer({ allowHalfOpen: true }, onConnection), host);
+}
+
+export interface TestServers {
+  /** A TCP server on 127.0.0.1 that does `onConnection` to every connection; its port. */
+  serve(onConnection: (socket: Socket) => void): Promise<number>;
+  /** Closes a server started some other way after the test too. */
+  adopt(server: Running): void;
+}
+
+/** The servers a test file starts, each closed after the test that started it. Call at the top of the file. */
+export function closedAfterEachTest(): TestServers {
+  const running: Running[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((r) => r.close()));
+  });
+  return {
+    async serve(onConnection) {
+      const server = await tcpServer(onConnection);
+      running.push(server);
+      return server.port;
+    },
+    adopt(server) {
+      running.push(server);
+    },
+  };
 }
 
 export async function tlsServer(onSecure: (socket: Socket) => void): Promise<Running> {
