@@ -9,6 +9,12 @@ export async function probeJson(args: string[]): Promise<{ code: number | null; 
   return { code, doc: JSON.parse(stdout) };
 }
 
+/** `connreset idle ARGS --json`: its exit code and document. */
+export async function idleJson(args: string[]): Promise<{ code: number | null; doc: any }> {
+  const { code, stdout } = await runCli(['idle', ...args, '--json'], { timeoutMs: 30_000 });
+  return { code, doc: JSON.parse(stdout) };
+}
+
 export function topCause(diagnosis: any): { id: string; evidence: string[] } {
   expect(diagnosis.causes.length, `causes of ${diagnosis.outcome}`).toBeGreaterThan(0);
   return diagnosis.causes[0];

@@ -9,7 +9,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { runCli } from '../helpers/cli.js';
 import { findBinary, freePort, selfSignedCertificate, startNginx, type RealServer } from './servers.js';
-import { probeJson, topCause, eventKinds } from './json.js';
+import { idleJson, probeJson, topCause, eventKinds } from './json.js';
 
 const NGINX = findBinary('nginx');
 if (!NGINX) console.warn('test/real/nginx.test.ts skipped: no nginx binary (apt-get install nginx-light)');
@@ -128,8 +128,7 @@ describe.skipIf(!NGINX)('against nginx', () => {
   });
 
   it('idle: keepalive_timeout 3s is bracketed at 3 s, enforced by the server, with pool advice', async () => {
-    const { code, stdout } = await runCli(['idle', `http://127.0.0.1:${port.keepalive3}/`, '--max', '10s', '--json'], { timeoutMs: 30_000 });
-    const doc = JSON.parse(stdout);
+    const { code, doc } = await idleJson([`http://127.0.0.1:${port.keepalive3}/`, '--max', '10s']);
     expect(doc.status).toBe('found');
     expect(doc.bracket.loMs).toBeGreaterThanOrEqual(2500);
     expect(doc.bracket.hiMs).toBeLessThanOrEqual(3500);

@@ -6,9 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
-import { runCli } from '../helpers/cli.js';
 import { findBinary, freePort, startRedis, type RealServer } from './servers.js';
-import { probeJson, topCause } from './json.js';
+import { idleJson, probeJson, topCause } from './json.js';
 
 const REDIS = findBinary('redis-server');
 if (!REDIS) console.warn('test/real/redis.test.ts skipped: no redis-server binary (apt-get install redis-server)');
@@ -81,8 +80,7 @@ describe.skipIf(!REDIS)('against redis-server', () => {
   });
 
   it('idle: timeout 3 (checked on a whole-second clock) is found between 3 and about 4 s, enforced by the server', async () => {
-    const { code, stdout } = await runCli(['idle', `redis://127.0.0.1:${port.timeout3}`, '--max', '10s', '--json'], { timeoutMs: 30_000 });
-    const doc = JSON.parse(stdout);
+    const { code, doc } = await idleJson([`redis://127.0.0.1:${port.timeout3}`, '--max', '10s']);
     expect(doc.status).toBe('found');
     expect(doc.bracket.loMs).toBeGreaterThanOrEqual(2900);
     expect(doc.bracket.hiMs).toBeLessThanOrEqual(4300);
