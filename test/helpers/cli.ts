@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 export const BIN = fileURLToPath(new URL('../../bin/connreset.js', import.meta.url));
 
@@ -34,4 +35,12 @@ export function runCli(
     });
     child.stdin.end(options.input ?? '');
   });
+}
+
+/** Bad input as every command must treat it: exit 2, nothing on stdout, one line on stderr saying what was wrong. */
+export function expectUsageError(r: CliResult, message: RegExp | string): void {
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).toMatch(message);
+  expect(r.stderr.trim().split('\n')).toHaveLength(1);
 }

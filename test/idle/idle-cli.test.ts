@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../src/lab/server.js';
-import { runCli } from '../helpers/cli.js';
+import { expectUsageError, runCli } from '../helpers/cli.js';
 import type { IdleDocument } from '../../src/report/idle-json.js';
 
 const IDLE_AFTER_MS = 2000;
@@ -154,10 +154,6 @@ describe('connreset idle: bad input', () => {
     [['127.0.0.1:80', '--connections', '1'], /bad --connections "1"/],
   ];
   it.each(cases)('%j → one line on stderr, exit 2', async (args, message) => {
-    const r = await runCli(['idle', ...args]);
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(message);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expectUsageError(await runCli(['idle', ...args]), message);
   });
 });

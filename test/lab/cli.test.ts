@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { once } from 'node:events';
-import { BIN, runCli } from '../helpers/cli.js';
+import { BIN, expectUsageError, runCli } from '../helpers/cli.js';
 
 describe('connreset demo', () => {
   it('probes every scenario, shows each outcome and top cause, and exits 0', async () => {
@@ -84,11 +84,7 @@ describe('connreset lab', () => {
   ];
   for (const [args, message] of BAD) {
     it(`rejects \`${args.join(' ')}\` with one line and exit 2`, async () => {
-      const r = await runCli(args);
-      expect(r.code).toBe(2);
-      expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(r.stderr).toContain(message);
-      expect(r.stdout).toBe('');
+      expectUsageError(await runCli(args), message);
     });
   }
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { expectUsageError, runCli } from '../helpers/cli.js';
 import { closedAfterEachTest } from './servers.js';
 
 const { serve } = closedAfterEachTest();
@@ -28,11 +28,7 @@ const badInputs: [args: string[], message: RegExp][] = [
 
 describe('connreset probe: bad input', () => {
   it.each(badInputs)('%j → one line, exit 2', async (args, message) => {
-    const r = await runCli(['probe', ...args]);
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(message);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expectUsageError(await runCli(['probe', ...args]), message);
   });
 
   it('no target at all is a usage error', async () => {
