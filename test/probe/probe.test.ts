@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Socket } from 'node:net';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { probe, probeAll } from '../../src/probe/probe.js';
 import { parseTarget } from '../../src/probe/target.js';
 import { probeBudgetMs, probeOptions, MAX_RECEIVED_EVENTS } from '../../src/probe/defaults.js';
@@ -305,8 +307,6 @@ describe('an event-loop stall does not turn a FIN into a timeout', () => {
       const server = net.createServer((s) => s.once('data', () => setTimeout(() => s.end(), 100)));
       server.listen({ port: 0, host: '127.0.0.1' }, () => process.stdout.write(server.address().port + '\\n'));
       setTimeout(() => process.exit(0), 20000);`;
-    const { spawn } = await import('node:child_process');
-    const { once } = await import('node:events');
     const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       const [line] = (await once(child.stdout, 'data')) as [Buffer];

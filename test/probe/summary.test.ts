@@ -19,7 +19,7 @@ const opening: TimelineEvent[] = [
   { t: 0, phase: 'connect', kind: 'connecting', address: '10.0.0.1', port: 5432, family: 4 },
   { t: 1, phase: 'connect', kind: 'connected', localAddress: '10.0.0.9', localPort: 40000 },
   { t: 2, phase: 'send', kind: 'sent', bytes: 5 },
-  { t: 3, phase: 'reply', kind: 'received', bytes: 2 },
+  { t: 3, phase: 'reply', kind: 'received', bytes: 2, preview: 'OK' },
   { t: 500, phase: 'idle', kind: 'idle_start', durationMs: 120_000, keepaliveMs: null },
 ];
 const resetAfterIdle = (silenceMs: number): ProbeRun =>
