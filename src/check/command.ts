@@ -7,7 +7,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CliContext } from '../cli/context.js';
 import type { CheckSettings } from '../cli/check.js';
-import { ConfigError, ConnresetError } from '../errors.js';
+import { ConfigError, ConnresetError, ignoreClosedPipe } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { parseTarget } from '../probe/target.js';
 import { parseSend } from '../probe/payload.js';
@@ -154,10 +154,8 @@ async function startProgress(ctx: CliContext, total: number): Promise<{ update(d
 }
 
 export async function runCheckCommand(settings: CheckSettings, ctx: CliContext): Promise<number> {
-  // `connreset check --json | head` closes the pipe early: that is the reader's choice, not a crash
-  ctx.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-  });
+  // main() guards process.stdout; a caller's own stream (tests, embedding) gets the same guard
+  ignoreClosedPipe(ctx.stdout);
   let gathered: Gathered;
   try {
     gathered = await gatherSpecs(settings);
