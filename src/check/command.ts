@@ -6,6 +6,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CliContext } from '../cli/context.js';
+import { startSpinner } from '../cli/spinner.js';
 import type { CheckSettings } from '../cli/check.js';
 import { ConfigError, ConnresetError, ignoreClosedPipe } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
@@ -132,12 +133,8 @@ async function loadEngine(): Promise<ProbeEngine> {
 
 /** Progress on stderr: an ora spinner on a TTY (done / total, failures so far); nothing otherwise. */
 async function startProgress(ctx: CliContext, total: number): Promise<{ update(done: number, failed: number): void; stop(): void }> {
-  const stream = ctx.stderr as NodeJS.WriteStream;
-  // a pseudo-terminal without a size (some CI runners, `script` without a tty) reports 0 columns,
-  // which makes ora's line arithmetic divide by zero and clear lines forever: no spinner there
-  if (!stream.isTTY || !(stream.columns > 0)) return { update: () => undefined, stop: () => undefined };
-  const { default: ora } = await import('ora');
-  const spinner = ora({ stream, discardStdin: false, text: `checking 0/${total}` }).start();
+  const spinner = await startSpinner(ctx.stderr, `checking 0/${total}`);
+  if (spinner === null) return { update: () => undefined, stop: () => undefined };
   let last = { done: 0, failed: 0 };
   const timer = setInterval(() => {
     spinner.text = `checking ${last.done}/${total}${last.failed > 0 ? `, ${last.failed} failed` : ''}`;

@@ -5,6 +5,7 @@
 import { setMaxListeners } from 'node:events';
 import type { CliContext } from './context.js';
 import type { DemoSettings } from './demo.js';
+import { startSpinner } from './spinner.js';
 import { EXIT } from '../exit-codes.js';
 import { LAB_DEFAULTS, startLab } from '../lab/server.js';
 import { labProbe, suggestedCommand } from '../lab/probe-plan.js';
@@ -29,7 +30,7 @@ export async function runDemoCommand(settings: DemoSettings, ctx: CliContext): P
   };
   process.once('SIGINT', onSigint);
   ctx.stdout.write(renderDemoHeader(lab.host, lab.scenarios.length, lab.idleAfterMs));
-  const spinner = await startSpinner(ctx, `probing ${lab.scenarios.length} scenarios`);
+  const spinner = await startSpinner(ctx.stderr, `probing ${lab.scenarios.length} scenarios`);
   let rows: DemoRow[];
   try {
     let done = 0;
@@ -54,11 +55,4 @@ export async function runDemoCommand(settings: DemoSettings, ctx: CliContext): P
   ctx.stdout.write(renderDemoFooter(rows, performance.now() - started, exampleCommand));
   if (interrupted) return EXIT.interrupted;
   return rows.every(isExpected) ? EXIT.ok : EXIT.failure;
-}
-
-async function startSpinner(ctx: CliContext, text: string): Promise<{ text: string; stop(): void } | null> {
-  const stream = ctx.stderr as NodeJS.WritableStream & { isTTY?: boolean };
-  if (stream.isTTY !== true) return null;
-  const { default: ora } = await import('ora');
-  return ora({ text, stream: stream as NodeJS.WriteStream }).start();
 }

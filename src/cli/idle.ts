@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
+import { startSpinner } from './spinner.js';
 import { UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { parseDuration } from '../duration.js';
@@ -81,7 +82,7 @@ check failed, 2 bad input, 130 interrupted.`,
       const abort = new AbortController();
       const onSigint = (): void => abort.abort();
       process.once('SIGINT', onSigint);
-      const spinner = await startSpinner(ctx);
+      const spinner = await startProgress(ctx);
       try {
         const run = await measureIdle(target, {
           maxMs,
@@ -139,12 +140,11 @@ interface Spinner {
 }
 
 /** Progress on stderr, only when it is a terminal (never mixed into stdout, so --json stays clean). */
-async function startSpinner(ctx: CliContext): Promise<Spinner | null> {
+async function startProgress(ctx: CliContext): Promise<Spinner | null> {
   const stream = ctx.stderr as NodeJS.WriteStream;
-  // a terminal that reports no width (some ptys) makes line-counting spinners redraw forever
-  if (!stream.isTTY || !stream.columns) return null;
-  const [{ default: ora }, { formatMs }] = await Promise.all([import('ora'), import('../duration.js')]);
-  const spinner = ora({ stream, text: 'opening connections…' }).start();
+  const spinner = await startSpinner(stream, 'opening connections…');
+  if (spinner === null) return null;
+  const { formatMs } = await import('../duration.js');
   const started = performance.now();
   let last: Progress | null = null;
   const render = (p: Progress): void => {

@@ -5,6 +5,7 @@
  */
 import { isIP } from 'node:net';
 import type { CliContext } from './context.js';
+import { startSpinner } from './spinner.js';
 import type { ProbeSettings } from './probe.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../errors.js';
@@ -42,7 +43,7 @@ export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext):
   };
   // `on`, not `once`: signal-exit (under ora) re-raises the signal when it finds itself the only listener
   process.on('SIGINT', onSigint);
-  const spinner = await startSpinner(ctx, targets, settings);
+  const spinner = await startSpinner(ctx.stderr, spinnerText(targets, settings));
   const perTarget: ProbeResult[][] = [];
   try {
     let done = 0;
@@ -103,11 +104,3 @@ function spinnerText(targets: Target[], settings: ProbeSettings): string {
   return `probing ${what}${settings.idleMs !== null ? ' (with an idle hold)' : ''}`;
 }
 
-async function startSpinner(ctx: CliContext, targets: Target[], settings: ProbeSettings): Promise<{ text: string; stop(): void } | null> {
-  const stream = ctx.stderr as NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
-  // a pseudo-terminal without a size reports 0 columns, and ora would then redraw forever
-  if (stream.isTTY !== true || !(Number(stream.columns) > 0)) return null;
-  const { default: ora } = await import('ora');
-  // discardStdin would put the terminal in raw mode and swallow Ctrl-C
-  return ora({ text: spinnerText(targets, settings), stream: stream as NodeJS.WriteStream, discardStdin: false }).start();
-}

@@ -363,25 +363,39 @@ const hasScript = ((): boolean => {
 })();
 
 describe('connreset check: progress', () => {
+  // `script` gives the CLI a pseudo-terminal (80 columns) on stderr; stdout goes to a file
+  function onTerminal(dir: string, env: NodeJS.ProcessEnv): Promise<string> {
+    const command = `stty cols 80; exec "${process.execPath}" "${BIN}" check "${join(dir, 'c.yml')}" --concurrency 3 > "${join(dir, 'out.txt')}"`;
+    return new Promise<string>((resolve, reject) => {
+      const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'inherit'], env });
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+      child.on('error', reject);
+      child.on('close', () => resolve(out));
+    });
+  }
+  // a CI runner sets CI; on a developer's terminal it is absent
+  const { CI: _ci, ...withoutCi } = process.env;
+
   it.skipIf(!hasScript)('shows done/total and failures so far on a terminal, and nothing when stderr is not one', async () => {
     const dir = tmp();
     writeFileSync(
       join(dir, 'c.yml'),
       `targets:\n  - ${target('refused')}\n  - ${target('refused')}\n  - target: ${target('never-reply')}\n    reply_timeout: 1500ms\n`,
     );
-    // `script` gives the CLI a pseudo-terminal (80 columns) on stderr; stdout goes to a file
-    const command = `stty cols 80; exec "${process.execPath}" "${BIN}" check "${join(dir, 'c.yml')}" --concurrency 3 > "${join(dir, 'out.txt')}"`;
-    const tty = await new Promise<string>((resolve, reject) => {
-      const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });
-      let out = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-      child.on('error', reject);
-      child.on('close', () => resolve(out));
-    });
+    const tty = await onTerminal(dir, { ...withoutCi, NO_COLOR: '1' });
     expect(tty).toContain('checking 2/3, 2 failed');
     expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toContain('3 targets: 0 passed, 3 failed');
     const piped = await runCli(['check', join(dir, 'c.yml'), '--concurrency', '3']);
     expect(piped.stderr).toBe('');
+  });
+
+  it.skipIf(!hasScript)('draws nothing on a terminal when CI is set (a CI log is no place for spinner frames)', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'c.yml'), `targets:\n  - ${target('refused')}\n`);
+    const tty = await onTerminal(dir, { ...withoutCi, NO_COLOR: '1', CI: 'true' });
+    expect(tty).toBe('');
+    expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toContain('1 target: 0 passed, 1 failed');
   });
 });
 
