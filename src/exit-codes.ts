@@ -11,6 +11,8 @@ export const EXIT = {
   usage: 2,
   /** a run interrupted by Ctrl-C (128 + SIGINT) */
   interrupted: 130,
+  /** a run stopped by SIGTERM (128 + 15): CI runners, timeout(1), systemd, Kubernetes */
+  terminated: 143,
   /** a bug in connreset itself */
   internal: 70,
 } as const;

@@ -26,7 +26,7 @@ import {
 import type { Expectation } from './expectation.js';
 import { runChecks, type ProbeEngine } from './run.js';
 import { ensureDir } from '../report/atomic-write.js';
-import { isFailure, runExitCode, type CheckRun } from './result.js';
+import { isFailure, runExitCode, SIGNAL_EXIT_CODES, STOP_SIGNALS, type CheckRun } from './result.js';
 
 const CONFIG_EXTENSION = /\.(ya?ml|json)$/i;
 const DEPS: ConfigDeps = { parseTarget, parseSend };
@@ -175,41 +175,58 @@ export async function runCheckCommand(settings: CheckSettings, ctx: CliContext):
   }
 
   const engine = await loadEngine();
-  const interrupt = new AbortController();
-  let sigints = 0;
-  const onSigint = (): void => {
-    sigints++;
-    if (sigints === 1) {
-      interrupt.abort();
-      return;
-    }
-    // a second Ctrl-C while reports are written: stop now (report files are renamed into place whole, never partial)
-    process.exit(EXIT.interrupted);
-  };
-  process.on('SIGINT', onSigint);
-  const progress = await startProgress(ctx, specs.length);
-  let done = 0;
-  let failed = 0;
-  let run: CheckRun;
+  const stop = handleStopSignals();
   try {
-    run = await runChecks(specs, engine, {
-      plan,
-      requestedConcurrency: requested,
-      deadlineMs: settings.deadlineMs,
-      failFast: settings.failFast,
-      signal: interrupt.signal,
-      source,
-      onResult: (r) => {
-        done++;
-        if (isFailure(r)) failed++;
-        progress.update(done, failed);
-      },
-    });
+    const progress = await startProgress(ctx, specs.length);
+    let done = 0;
+    let failed = 0;
+    let run: CheckRun;
+    try {
+      run = await runChecks(specs, engine, {
+        plan,
+        requestedConcurrency: requested,
+        deadlineMs: settings.deadlineMs,
+        failFast: settings.failFast,
+        signal: stop.signal,
+        source,
+        onResult: (r) => {
+          done++;
+          if (isFailure(r)) failed++;
+          progress.update(done, failed);
+        },
+      });
+    } finally {
+      progress.stop();
+    }
+    return await emitReports(run, settings, ctx);
   } finally {
-    progress.stop();
-    process.removeListener('SIGINT', onSigint);
+    stop.release();
   }
-  return emitReports(run, settings, ctx);
+}
+
+/**
+ * SIGINT (Ctrl-C) and SIGTERM (CI runners, timeout(1), systemd, Kubernetes) stop the run the same
+ * way: the probes in flight are aborted and the results so far are reported, files first. The
+ * handlers stay until the reports are written, so a second signal (the user means it) exits at once
+ * with 128 + its number; every report file is renamed into place whole, so none is left half-written.
+ */
+export function handleStopSignals(): { signal: AbortSignal; release(): void } {
+  const controller = new AbortController();
+  const handlers = STOP_SIGNALS.map((name) => {
+    const handler = (): void => {
+      if (!controller.signal.aborted) controller.abort(name);
+      else process.exit(SIGNAL_EXIT_CODES[name]);
+    };
+    // `on`, not `once`: signal-exit (under ora) re-raises a signal when it finds itself the only listener
+    process.on(name, handler);
+    return [name, handler] as const;
+  });
+  return {
+    signal: controller.signal,
+    release: () => {
+      for (const [name, handler] of handlers) process.removeListener(name, handler);
+    },
+  };
 }
 
 async function emitReports(run: CheckRun, settings: CheckSettings, ctx: CliContext): Promise<number> {

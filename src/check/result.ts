@@ -9,6 +9,7 @@ import type { Diagnosis } from '../diagnose/diagnosis.js';
 import type { Outcome } from '../diagnose/outcome.js';
 import type { CauseId } from '../knowledge/causes.js';
 import type { SourceRef } from './config.js';
+import { EXIT } from '../exit-codes.js';
 
 export const CHECK_SCHEMA = 'connreset.check/v1' as const;
 
@@ -56,6 +57,21 @@ export interface CheckResult {
 
 export type StopReason = 'completed' | 'deadline' | 'interrupted' | 'fail_fast';
 
+/**
+ * The signal behind an `interrupted` run. stoppedBy stays `interrupted` for every signal (readers of
+ * connreset.check/v1 already treat it as "partial results"); this says which one it was.
+ */
+export type StopSignal = 'SIGINT' | 'SIGTERM';
+
+/** 128 + the signal number, the shell's convention for a process stopped by a signal. */
+export const SIGNAL_EXIT_CODES = { SIGINT: EXIT.interrupted, SIGTERM: EXIT.terminated } as const satisfies Record<StopSignal, number>;
+
+export const STOP_SIGNALS = Object.keys(SIGNAL_EXIT_CODES) as StopSignal[];
+
+export function isStopSignal(value: unknown): value is StopSignal {
+  return typeof value === 'string' && value in SIGNAL_EXIT_CODES;
+}
+
 export interface ConcurrencyInfo {
   requested: number;
   used: number;
@@ -72,6 +88,8 @@ export interface CheckRun {
   durationMs: number;
   concurrency: ConcurrencyInfo;
   stoppedBy: StopReason;
+  /** with stoppedBy `interrupted`: the signal (Ctrl-C is SIGINT; CI runners, timeout(1), systemd and Kubernetes send SIGTERM); else null */
+  signal: StopSignal | null;
   results: CheckResult[];
 }
 
@@ -97,8 +115,8 @@ export function isFailure(r: CheckResult): boolean {
   return r.status === 'failed' || (r.status === 'not_run' && r.notRunReason === 'deadline');
 }
 
-/** The exit code of a run: 130 interrupted, 1 any failure, 0 every expectation held. */
-export function runExitCode(run: CheckRun): 0 | 1 | 130 {
-  if (run.stoppedBy === 'interrupted') return 130;
+/** The exit code of a run: 130 interrupted (SIGINT), 143 terminated (SIGTERM), 1 any failure, 0 every expectation held. */
+export function runExitCode(run: CheckRun): 0 | 1 | 130 | 143 {
+  if (run.stoppedBy === 'interrupted') return SIGNAL_EXIT_CODES[run.signal ?? 'SIGINT'];
   return run.results.some(isFailure) ? 1 : 0;
 }

@@ -9,7 +9,7 @@ import type { ProbeOptions, Target } from '../probe/types.js';
 import { runBounded, type ConcurrencyPlan } from '../probe/runner.js';
 import type { CheckSpec } from './config.js';
 import { describeExpectation, evaluate } from './expectation.js';
-import type { CheckResult, CheckRun, NotRunReason } from './result.js';
+import { isStopSignal, type CheckResult, type CheckRun, type NotRunReason } from './result.js';
 
 export interface ProbeEngine {
   probe(target: Target, options: ProbeOptions, signal?: AbortSignal): Promise<Observation>;
@@ -22,6 +22,7 @@ export interface RunCheckOptions {
   requestedConcurrency: number;
   deadlineMs: number | null;
   failFast: boolean;
+  /** aborting it stops the run (`interrupted`); abort with 'SIGTERM' as the reason to record that signal */
   signal?: AbortSignal;
   /** config file, `<stdin>`, or null */
   source: string | null;
@@ -63,6 +64,8 @@ export async function runChecks(specs: readonly CheckSpec[], engine: ProbeEngine
       cappedBy: opts.plan.capped ? 'fd_limit' : null,
     },
     stoppedBy: summary.stoppedBy,
+    // the command aborts with the signal's name as the reason; any other abort is an interrupt
+    signal: summary.stoppedBy !== 'interrupted' ? null : isStopSignal(opts.signal?.reason) ? opts.signal.reason : 'SIGINT',
     results: results.map((r, i) => r ?? notRun(specs[i]!, i, 'interrupted')),
   };
 }

@@ -91,7 +91,8 @@ Examples:
   $ cat targets.txt | connreset check - --json > result.json
 
 Exit codes: 0 every expectation held, 1 some did not (or the --deadline stopped the run),
-2 bad config or options (nothing was probed), 130 interrupted (Ctrl-C; reports hold the results so far).`,
+2 bad config or options (nothing was probed), 130 interrupted (Ctrl-C) or 143 stopped by SIGTERM
+(reports hold the results so far; a second signal exits at once).`,
     )
     .action(async (inputs: string[], opts: CheckCliOptions) => {
       const settings = checkSettings(inputs, opts);

@@ -80,8 +80,15 @@ check failed, 2 bad input, 130 interrupted.`,
         import('../report/idle-json.js'),
       ]);
       const abort = new AbortController();
+      // SIGTERM (timeout(1), CI runners, systemd) stops it like Ctrl-C, exit 143; `on`: see probe-run.ts
+      let stopCode: number = EXIT.interrupted;
       const onSigint = (): void => abort.abort();
-      process.once('SIGINT', onSigint);
+      const onSigterm = (): void => {
+        stopCode = EXIT.terminated;
+        abort.abort();
+      };
+      process.on('SIGINT', onSigint);
+      process.on('SIGTERM', onSigterm);
       const spinner = await startProgress(ctx);
       try {
         const run = await measureIdle(target, {
@@ -115,13 +122,14 @@ check failed, 2 bad input, 130 interrupted.`,
           ctx.stdout.write(renderIdleText(doc));
         }
         ctx.exitCode = run.interrupted
-          ? EXIT.interrupted
+          ? stopCode
           : doc.status === 'failed' || doc.status === 'inconsistent' || (doc.keepaliveCheck !== null && doc.keepaliveCheck.result !== 'alive')
             ? EXIT.failure
             : EXIT.ok;
       } finally {
         spinner?.stop();
         process.removeListener('SIGINT', onSigint);
+        process.removeListener('SIGTERM', onSigterm);
       }
     });
 }

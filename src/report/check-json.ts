@@ -6,6 +6,7 @@
  *   schema: "connreset.check/v1", connresetVersion, source, startedAt, durationMs,
  *   concurrency: { requested, used, fdLimit, cappedBy: "fd_limit" | null },
  *   stoppedBy: "completed" | "deadline" | "interrupted" | "fail_fast",
+ *   signal: "SIGINT" | "SIGTERM" | null   (which signal interrupted the run; added within v1),
  *   ok, exitCode, totals: { targets, passed, failed, notRun },
  *   results: [{ index, name, target, source: { file, line } | null, expected,
  *               status: "passed" | "failed" | "not_run", notRunReason, outcome, observed,
@@ -24,6 +25,7 @@ export interface CheckJsonDocument {
   durationMs: number;
   concurrency: CheckRun['concurrency'];
   stoppedBy: CheckRun['stoppedBy'];
+  signal: CheckRun['signal'];
   ok: boolean;
   exitCode: number;
   totals: Totals;
@@ -42,6 +44,7 @@ export function checkJsonDocument(run: CheckRun): CheckJsonDocument {
     durationMs: round3(run.durationMs),
     concurrency: run.concurrency,
     stoppedBy: run.stoppedBy,
+    signal: run.signal,
     ok: exitCode === 0,
     exitCode,
     totals: totals(run),

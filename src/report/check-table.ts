@@ -7,6 +7,7 @@ import chalk from 'chalk';
 import { formatMs } from '../duration.js';
 import { cutPreview } from '../probe/preview.js';
 import { SHOWN_PREVIEW_CHARS } from '../probe/defaults.js';
+import { describeBannerWait } from '../probe/banner-wait.js';
 import type { TimelineEvent } from '../diagnose/observation.js';
 import { totals, type CheckResult, type CheckRun } from '../check/result.js';
 
@@ -56,6 +57,8 @@ export function describeEvent(ev: TimelineEvent): string {
       return `idle hold for ${formatMs(ev.durationMs)}${ev.keepaliveMs !== null ? ` (keepalive every ${formatMs(ev.keepaliveMs)})` : ''}`;
     case 'idle_end':
       return 'idle hold over';
+    case 'banner_wait':
+      return describeBannerWait(ev);
     case 'expect_matched':
       return `reply matched /${ev.pattern}/`;
     case 'expect_failed':
@@ -132,13 +135,18 @@ export function totalsLine(run: CheckRun): string {
   const how = `in ${formatMs(run.durationMs)}, concurrency ${run.concurrency.used}`;
   const stop =
     run.stoppedBy === 'interrupted'
-      ? chalk.yellow(' — interrupted (Ctrl-C): results so far')
+      ? chalk.yellow(` — interrupted (${stopSignalText(run)}): results so far`)
       : run.stoppedBy === 'deadline'
         ? chalk.red(' — stopped at the --deadline')
         : run.stoppedBy === 'fail_fast'
           ? chalk.red(' — stopped at the first failure (--fail-fast)')
           : '';
   return `${parts[0]}: ${parts.slice(1).join(', ')} (${how})${stop}`;
+}
+
+/** "Ctrl-C" for SIGINT (what a person pressed), the signal's name otherwise (what a runner sent). */
+export function stopSignalText(run: CheckRun): string {
+  return run.signal === 'SIGTERM' ? 'SIGTERM' : 'Ctrl-C';
 }
 
 function failureDetail(r: CheckResult, n: number): string[] {

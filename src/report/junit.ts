@@ -2,12 +2,12 @@
  * JUnit XML for CI systems (GitLab, Jenkins, GitHub test reporters, Azure DevOps): one
  * <testsuite> per run, one <testcase> per target. A failure's message is "outcome: top cause" and
  * its body the expectation, the evidence and the timeline. Targets the run did not reach are
- * <skipped/> (interrupted, fail-fast) or failures (deadline). Written to a temporary file and
+ * <skipped/> (interrupted by SIGINT or SIGTERM, fail-fast) or failures (deadline). Written to a temporary file and
  * renamed, so an interrupted run never leaves half a document behind.
  */
 import junitModule, { type Builder } from 'junit-report-builder';
 import { formatMs } from '../duration.js';
-import { safeText, timelineLines } from './check-table.js';
+import { safeText, stopSignalText, timelineLines } from './check-table.js';
 import type { CheckResult, CheckRun } from '../check/result.js';
 import { writeFileAtomic } from './atomic-write.js';
 
@@ -68,6 +68,7 @@ export function renderJUnit(run: CheckRun): string {
     .timestamp(new Date(run.startedAt))
     .time(seconds(run.durationMs));
   suite.property('connreset.stoppedBy', run.stoppedBy);
+  if (run.signal) suite.property('connreset.signal', run.signal);
   suite.property('connreset.concurrency', String(run.concurrency.used));
 
   const seen = new Map<string, number>();
@@ -85,7 +86,7 @@ export function renderJUnit(run: CheckRun): string {
       tc.stacktrace(failureBody(r));
     } else if (r.status === 'not_run') {
       tc.skipped();
-      tc.standardOutput(r.notRunReason === 'fail_fast' ? 'skipped: an earlier target failed (--fail-fast)' : 'not run: interrupted (Ctrl-C)');
+      tc.standardOutput(r.notRunReason === 'fail_fast' ? 'skipped: an earlier target failed (--fail-fast)' : `not run: interrupted (${stopSignalText(run)})`);
     } else {
       tc.standardOutput(safeText(`expected ${r.expected}, observed ${r.observed ?? ''} in ${formatMs(r.durationMs ?? 0)}`));
     }

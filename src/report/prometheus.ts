@@ -9,7 +9,7 @@
  *   connreset_check_targets{status}                 targets by status (passed, failed, not_run)
  *   connreset_check_run_duration_seconds            duration of the whole run
  *   connreset_check_run_timestamp_seconds           when the run ended (alert on staleness)
- *   connreset_check_run_info{stopped_by,version}    1
+ *   connreset_check_run_info{stopped_by,signal,version}  1 (signal only when one stopped the run)
  *
  * Each metric family is written once with its HELP and TYPE; the file is written atomically
  * (temporary file + rename), as the collector's documentation asks.
@@ -84,7 +84,7 @@ export function renderPrometheus(run: CheckRun, now: Date = new Date()): string 
   const info: Family = {
     name: 'connreset_check_run_info',
     help: 'How the last check run ended, and the connreset version.',
-    samples: [`connreset_check_run_info${labels({ stopped_by: run.stoppedBy, version: VERSION })} 1`],
+    samples: [`connreset_check_run_info${labels({ stopped_by: run.stoppedBy, ...(run.signal ? { signal: run.signal } : {}), version: VERSION })} 1`],
   };
 
   const out: string[] = [];

@@ -317,7 +317,11 @@ describe('connreset check: run control', () => {
     expect(doc.totals).toEqual({ targets: 300, passed: 300, failed: 0, notRun: 0 });
   });
 
-  it('Ctrl-C: prints the results so far, exits 130, and leaves complete JUnit and JSON files', async () => {
+  // the same contract for a person's Ctrl-C and for the SIGTERM a CI runner, timeout(1), systemd or Kubernetes sends
+  it.each([
+    ['SIGINT', 130, 'Ctrl-C'],
+    ['SIGTERM', 143, 'SIGTERM'],
+  ] as const)('%s: prints the results so far, exits %i, and leaves complete JUnit, JSON and Prometheus files', async (signal, exitCode, shown) => {
     const silent = await silentServer();
     try {
       const dir = tmp();
@@ -325,32 +329,64 @@ describe('connreset check: run control', () => {
         join(dir, 'c.yml'),
         `targets:\n  - target: ${target('refused')}\n    expect: refused\n  - target: ${target('reset-on-request')}\n    expect: reset_after_send\n  - target: http://127.0.0.1:${silent.port}/\n    reply_timeout: 30s\n  - target: ${target('ok')}\n`,
       );
-      const child = spawn(process.execPath, [BIN, 'check', join(dir, 'c.yml'), '--concurrency', '1', '--junit', join(dir, 'j.xml'), '--json-file', join(dir, 'r.json')], {
-        env: { ...process.env, NO_COLOR: '1' },
-      });
+      const child = spawn(
+        process.execPath,
+        [BIN, 'check', join(dir, 'c.yml'), '--concurrency', '1', '--junit', join(dir, 'j.xml'), '--json-file', join(dir, 'r.json'), '--prometheus', join(dir, 'c.prom')],
+        { env: { ...process.env, NO_COLOR: '1' } },
+      );
       let stdout = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      const exited = once(child, 'close') as Promise<[number | null]>;
+      const exited = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
       // the third target is being probed once the silent server sees its connection
       await once(silent.server, 'connection');
-      child.kill('SIGINT');
-      const [code] = await exited;
-      expect(code).toBe(130);
+      child.kill(signal);
+      const [code, killedBy] = await exited;
+      expect(killedBy).toBeNull();
+      expect(code).toBe(exitCode);
       expect(stdout).toContain('4 targets: 2 passed, 0 failed, 2 not run');
-      expect(stdout).toContain('interrupted (Ctrl-C): results so far');
+      expect(stdout).toContain(`interrupted (${shown}): results so far`);
 
       const xml = readFileSync(join(dir, 'j.xml'), 'utf8');
       expect(XMLValidator.validate(xml)).toBe(true);
       const cases = testCases(xml);
       expect(cases.map((c) => ('failure' in c ? 'failure' : 'skipped' in c ? 'skipped' : 'pass'))).toEqual(['pass', 'pass', 'skipped', 'skipped']);
+      expect(cases[2]!['system-out']).toMatchObject({ '#cdata': `not run: interrupted (${shown})` });
       const doc = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as CheckJsonDocument;
-      expect(doc.stoppedBy).toBe('interrupted');
-      expect(doc.exitCode).toBe(130);
+      expect([doc.stoppedBy, doc.signal, doc.exitCode]).toEqual(['interrupted', signal, exitCode]);
       expect(doc.results.map((x) => x.notRunReason)).toEqual([null, null, 'interrupted', 'interrupted']);
+      const prom = parseExposition(readFileSync(join(dir, 'c.prom'), 'utf8'));
+      expect(prom.get('connreset_check_run_info')!.samples[0]!.labels).toMatchObject({ stopped_by: 'interrupted', signal });
+      expect(prom.get('connreset_check_success')!.samples).toHaveLength(2);
     } finally {
       await silent.close();
     }
   });
+
+  it('timeout --preserve-status -s TERM: a run that outlives its time limit still leaves its reports and exits 143', async () => {
+    const silent = await silentServer();
+    try {
+      const dir = tmp();
+      const r = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+        const child = spawn(
+          'timeout',
+          ['--preserve-status', '-s', 'TERM', '2', process.execPath, BIN, 'check', target('refused'), `http://127.0.0.1:${silent.port}/`, '--expect-outcome', 'refused,ok', '--junit', join(dir, 'j.xml')],
+          { env: { ...process.env, NO_COLOR: '1' } },
+        );
+        let stdout = '';
+        child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ code, stdout }));
+      });
+      // with --preserve-status timeout(1) passes on the command's exit status (else it exits 124)
+      expect(r.code).toBe(143);
+      expect(r.stdout).toContain('2 targets: 1 passed, 0 failed, 1 not run');
+      expect(r.stdout).toContain('interrupted (SIGTERM)');
+      expect(testCases(readFileSync(join(dir, 'j.xml'), 'utf8')).map((c) => ('skipped' in c ? 'skipped' : 'failure' in c ? 'failure' : 'pass'))).toEqual(['pass', 'skipped']);
+    } finally {
+      await silent.close();
+    }
+  });
+
 });
 
 const hasScript = ((): boolean => {

@@ -150,6 +150,7 @@ export function fixtureRun(overrides: Partial<CheckRun> = {}): CheckRun {
     durationMs: 1234.5,
     concurrency: { requested: 100, used: 5, fdLimit: 1024, cappedBy: null },
     stoppedBy: 'fail_fast',
+    signal: null,
     results,
     ...overrides,
   };

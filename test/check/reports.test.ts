@@ -192,7 +192,19 @@ describe('JSON report', () => {
   });
 
   it('says exit 130 for an interrupted run', () => {
-    expect(checkJsonDocument(fixtureRun({ stoppedBy: 'interrupted' })).exitCode).toBe(130);
+    expect(checkJsonDocument(fixtureRun({ stoppedBy: 'interrupted', signal: 'SIGINT' })).exitCode).toBe(130);
+  });
+
+  it('says exit 143 and which signal for a run stopped by SIGTERM; every report names it', () => {
+    const run = fixtureRun({ stoppedBy: 'interrupted', signal: 'SIGTERM' });
+    const doc = checkJsonDocument(run);
+    expect([doc.stoppedBy, doc.signal, doc.exitCode]).toEqual(['interrupted', 'SIGTERM', 143]);
+    expect(checkJsonDocument(fixtureRun()).signal).toBeNull();
+    expect(renderCheckTable(run)).toContain('— interrupted (SIGTERM): results so far');
+    const info = parseExposition(renderPrometheus(run)).get('connreset_check_run_info')!.samples[0]!;
+    expect(info.labels).toMatchObject({ stopped_by: 'interrupted', signal: 'SIGTERM' });
+    expect(parseExposition(renderPrometheus(fixtureRun())).get('connreset_check_run_info')!.samples[0]!.labels).not.toHaveProperty('signal');
+    expect(renderJUnit(run)).toContain('<property name="connreset.signal" value="SIGTERM"/>');
   });
 });
 
