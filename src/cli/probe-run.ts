@@ -32,6 +32,7 @@ export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext):
     servername: settings.servername,
     ...(settings.connectTimeoutMs !== null ? { connectTimeoutMs: settings.connectTimeoutMs } : {}),
     ...(settings.tlsTimeoutMs !== null ? { tlsTimeoutMs: settings.tlsTimeoutMs } : {}),
+    bannerTimeoutMs: settings.bannerTimeoutMs,
     ...(settings.replyTimeoutMs !== null ? { replyTimeoutMs: settings.replyTimeoutMs } : {}),
   });
 

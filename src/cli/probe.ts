@@ -10,6 +10,7 @@ export interface ProbeCliOptions {
   keepalive?: string;
   connectTimeout?: string;
   tlsTimeout?: string;
+  bannerTimeout?: string;
   replyTimeout?: string;
   servername?: string;
   ipv4?: boolean;
@@ -29,6 +30,8 @@ export interface ProbeSettings {
   keepaliveMs: number | null;
   connectTimeoutMs: number | null;
   tlsTimeoutMs: number | null;
+  /** null: the scheme's banner wait (see src/probe/banner-wait.ts) */
+  bannerTimeoutMs: number | null;
   replyTimeoutMs: number | null;
   servername: string | null;
   family: 4 | 6 | null;
@@ -81,6 +84,7 @@ export function probeSettings(targets: string[], opts: ProbeCliOptions): ProbeSe
     keepaliveMs,
     connectTimeoutMs: positiveDuration(opts.connectTimeout, '--connect-timeout'),
     tlsTimeoutMs: positiveDuration(opts.tlsTimeout, '--tls-timeout'),
+    bannerTimeoutMs: positiveDuration(opts.bannerTimeout, '--banner-timeout'),
     replyTimeoutMs: positiveDuration(opts.replyTimeout, '--reply-timeout'),
     servername: opts.servername ?? null,
     family: opts.ipv4 ? 4 : opts.ipv6 ? 6 : null,
@@ -104,12 +108,19 @@ export function defineProbe(program: Command, ctx: CliContext): void {
         'SSLRequest), mysql://, smtp://, ssh:// (the server speaks first).',
     )
     .argument('<targets...>', 'endpoints to probe')
-    .option('--send <payload>', 'what to send: none | http | text:STRING (\\r\\n escapes) | hex:BYTES | @FILE (default: what the scheme implies)')
+    .option(
+      '--send <payload>',
+      'what to send: none | http | text:STRING (\\r\\n escapes) | hex:BYTES | @FILE (up to 1 MiB) | zeros:SIZE (up to 256MiB, e.g. zeros:16MiB) (default: what the scheme implies)',
+    )
     .option('--expect <regex>', 'the reply (or banner) must match this regular expression')
     .option('--idle <duration>', 'after the reply, hold the connection silent this long, then send again (e.g. 90s)')
     .option('--keepalive <duration>', 'turn TCP keepalive on during the idle hold, first probe after this long')
     .option('--connect-timeout <duration>', 'give up connecting after this long (default 5s)')
     .option('--tls-timeout <duration>', 'give up on the TLS handshake after this long (default 5s)')
+    .option(
+      '--banner-timeout <duration>',
+      'wait up to this long for a banner before sending, whatever the scheme (default: 300ms for servers that speak first, smtp:// ssh:// mysql://; otherwise 3 × the connect time, at least 25ms)',
+    )
     .option('--reply-timeout <duration>', 'wait this long for the first byte of a reply (default 2s)')
     .option('--servername <name>', 'TLS server name (SNI) to send; default: the host, when it is a name')
     .option('-4, --ipv4', 'use IPv4 addresses only')
@@ -127,6 +138,7 @@ Examples:
   $ connreset probe https://example.internal --idle 90s --keepalive 30s
   $ connreset probe redis://cache.internal --repeat 20 --interval 5s
   $ connreset probe db.internal:5432 --send hex:0000000804d2162f
+  $ connreset probe upload.internal:8080 --send zeros:16MiB
   $ connreset probe api.internal:443 --all-addresses --json
 
 Exit codes: 0 every target healthy (and --expect held), 1 a failure was found, 2 bad input,

@@ -31,6 +31,7 @@ const PAYLOAD_NAMES: Readonly<Record<Observation['options']['send'], string | nu
   hex: 'payload',
   file: 'file payload',
   protocol: 'protocol greeting',
+  zeros: 'payload of zeros',
 };
 
 const IDLE_OUTCOMES: ReadonlySet<Outcome> = new Set<Outcome>([

@@ -36,6 +36,8 @@ interface EventBase {
   phase: Phase;
 }
 
+export type BannerWaitBasis = 'server_first' | 'settle' | 'option';
+
 /** One thing seen on the wire or in the socket API. A discriminated union on `kind`. */
 export type TimelineEvent =
   | (EventBase & { kind: 'resolved'; addresses: ResolvedAddress[] })
@@ -54,6 +56,12 @@ export type TimelineEvent =
   | (EventBase & { kind: 'reset'; code: string })
   /** another socket error: ECONNREFUSED, EHOSTUNREACH, ETIMEDOUT (kernel retransmission give-up), EPIPE... */
   | (EventBase & { kind: 'error'; code: string; message: string })
+  /**
+   * Before sending: how long the probe waits for a banner (or an early close) before it speaks.
+   * basis 'server_first': the scheme's server speaks first, the full banner wait; 'settle': a
+   * client-first scheme, a short wait scaled to the connect time; 'option': set by the user.
+   */
+  | (EventBase & { kind: 'banner_wait'; limitMs: number; basis: BannerWaitBasis })
   /** our own timer expired with no event from the peer in this phase */
   | (EventBase & { kind: 'timeout'; limitMs: number })
   | (EventBase & { kind: 'idle_start'; durationMs: number; keepaliveMs: number | null })
@@ -67,7 +75,7 @@ export type TimelineEventKind = TimelineEvent['kind'];
 
 /** The options the probe ran with, as they matter to diagnosis (all durations in ms). */
 export interface ObservedOptions {
-  send: 'none' | 'http' | 'text' | 'hex' | 'file' | 'protocol';
+  send: 'none' | 'http' | 'text' | 'hex' | 'file' | 'protocol' | 'zeros';
   sendBytes: number;
   connectTimeoutMs: number;
   replyTimeoutMs: number;

@@ -6,6 +6,7 @@
  */
 import { parseTarget } from '../probe/target.js';
 import { probeOptions } from '../probe/defaults.js';
+import { formatSize } from '../probe/payload.js';
 import type { ProbeOptions, Target } from '../probe/types.js';
 import type { RunningScenario } from './server.js';
 
@@ -32,15 +33,20 @@ export function labProbe(running: RunningScenario, idleAfterMs: number): LabProb
     options: probeOptions({
       ...LAB_PROBE_LIMITS,
       idleMs: idle ? idleHoldMs(idleAfterMs) : null,
-      payload: payloadBytes === null ? null : { kind: 'hex', bytes: new Uint8Array(payloadBytes) },
+      payload: payloadBytes === null ? null : { kind: 'zeros', size: payloadBytes },
     }),
   };
 }
 
-/** The CLI command that shows the scenario's fault (see Scenario.payloadBytes for never-read). */
+/**
+ * The CLI command that shows the scenario's fault: the same probe as labProbe(), so that it
+ * reproduces the demo's outcome (never-read needs its payload: --send zeros:8MiB).
+ */
 export function suggestedCommand(running: RunningScenario, idleAfterMs: number): string {
-  const idle = running.scenario.idle ? ` --idle ${seconds(idleHoldMs(idleAfterMs))}` : '';
-  return `connreset probe ${running.target}${idle}`;
+  const { idle, payloadBytes } = running.scenario;
+  const send = payloadBytes === null ? '' : ` --send zeros:${formatSize(payloadBytes)}`;
+  const hold = idle ? ` --idle ${seconds(idleHoldMs(idleAfterMs))}` : '';
+  return `connreset probe ${running.target}${send}${hold}`;
 }
 
 function seconds(ms: number): string {

@@ -7,11 +7,22 @@ import type { ProbeOptions } from './types.js';
 export const DEFAULTS = {
   connectTimeoutMs: 5_000,
   tlsTimeoutMs: 5_000,
-  /** servers that speak first (SMTP, SSH, MySQL) do so within a few ms; waiting also lets a reset-on-accept show before we send */
+  /**
+   * servers that speak first (SMTP, SSH, MySQL) do so within a few ms; waiting also lets a
+   * reset-on-accept show before we send. Client-first schemes wait only a settle time (below).
+   */
   bannerTimeoutMs: 300,
   replyTimeoutMs: 2_000,
 } as const;
 
+/**
+ * Client-first schemes wait this long before sending: SETTLE_CONNECT_MULTIPLE × the connect time
+ * (an accept-then-reset's RST comes about one round trip after our connect completes, plus the
+ * server's latency), at least SETTLE_MIN_MS (loopback, timer jitter, a busy server process), at
+ * most bannerTimeoutMs. See src/probe/banner-wait.ts.
+ */
+export const SETTLE_MIN_MS = 25;
+export const SETTLE_CONNECT_MULTIPLE = 3;
 /** After the first byte of a reply, reading ends at this much quiet (or the reply timeout, if shorter). */
 export const REPLY_QUIET_MS = 500;
 /** After a banner's first byte, the banner is complete at this much quiet. */
@@ -36,7 +47,7 @@ export function probeOptions(partial: Partial<ProbeOptions> = {}): ProbeOptions 
     payload: null,
     connectTimeoutMs: DEFAULTS.connectTimeoutMs,
     tlsTimeoutMs: DEFAULTS.tlsTimeoutMs,
-    bannerTimeoutMs: DEFAULTS.bannerTimeoutMs,
+    bannerTimeoutMs: null,
     replyTimeoutMs: DEFAULTS.replyTimeoutMs,
     idleMs: null,
     keepaliveMs: null,
@@ -57,7 +68,8 @@ export function probeBudgetMs(options: ProbeOptions): number {
     options.connectTimeoutMs /* resolve */ +
     options.connectTimeoutMs +
     options.tlsTimeoutMs +
-    Math.max(options.bannerTimeoutMs, 2 * options.replyTimeoutMs) +
+    // a banner wait: its first byte within the banner timeout, then at most that long again
+    Math.max(2 * (options.bannerTimeoutMs ?? DEFAULTS.bannerTimeoutMs), 2 * options.replyTimeoutMs) +
     exchange +
     resume +
     SLACK_MS

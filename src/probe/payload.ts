@@ -1,5 +1,6 @@
 /**
- * `--send none|http|text:…|hex:…|@file` and the bytes a payload puts on the wire for a target.
+ * `--send none|http|text:…|hex:…|@file|zeros:SIZE` and the bytes a payload puts on the wire for
+ * a target.
  */
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
@@ -10,7 +11,25 @@ import type { Payload, Target } from './types.js';
 /** Files bigger than this are a mistake (a probe payload, not an upload). */
 export const MAX_PAYLOAD_BYTES = 1024 * 1024;
 
-const SEND_FORMS = 'none, http, text:STRING, hex:BYTES or @FILE';
+/**
+ * zeros:SIZE is bounded: enough to fill any socket buffers (Linux allows a few MB per direction by
+ * default, tuned hosts tens of MB), far from what a probe should push down a production link.
+ */
+export const MAX_ZEROS_BYTES = 256 * 1024 * 1024;
+
+const SEND_FORMS = 'none, http, text:STRING, hex:BYTES, @FILE or zeros:SIZE';
+
+/** Units of a SIZE, lower-cased: binary (KiB, MiB, GiB) and decimal (kB, MB, GB), as people write them. */
+const SIZE_UNITS: Readonly<Record<string, number>> = {
+  '': 1,
+  b: 1,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+  kb: 1000,
+  mb: 1000 ** 2,
+  gb: 1000 ** 3,
+};
 
 export function parseSend(value: string): Payload {
   if (value === 'none') return { kind: 'none' };
@@ -22,6 +41,7 @@ export function parseSend(value: string): Payload {
   }
   if (value.startsWith('hex:')) return { kind: 'hex', bytes: parseHex(value) };
   if (value.startsWith('@')) return readPayloadFile(value);
+  if (value.startsWith('zeros:')) return { kind: 'zeros', size: parseZerosSize(value) };
   throw badSend(value, `unknown form`, `use ${SEND_FORMS}`);
 }
 
@@ -38,6 +58,8 @@ export function payloadBytes(payload: Payload, target: Target): Uint8Array {
     case 'file':
     case 'protocol':
       return payload.bytes;
+    case 'zeros':
+      return zeroBytes(payload.size);
   }
 }
 
@@ -56,7 +78,42 @@ export function describePayload(payload: Payload, target: Target): string {
       return `file ${payload.path}`;
     case 'protocol':
       return payload.name;
+    case 'zeros':
+      return `${formatSize(payload.size)} of zeros`;
   }
+}
+
+/** 8 MiB, 64 KiB, 1000000 bytes: the size as a person would write it back. */
+export function formatSize(bytes: number): string {
+  if (bytes >= 1024 ** 2 && bytes % 1024 ** 2 === 0) return `${bytes / 1024 ** 2}MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024}KiB`;
+  return `${bytes}B`;
+}
+
+/**
+ * Zero bytes for every zeros payload come from one shared, zero-filled buffer, allocated on first
+ * use and grown only when a larger size is asked for: a `check` of many targets with zeros:64MiB
+ * holds one 64 MiB buffer, not one per probe. Nothing writes into it (sockets only read what they
+ * are given). Large zeroed allocations are mapped lazily by the OS, so untouched pages cost
+ * nothing.
+ */
+let sharedZeros: Uint8Array = new Uint8Array(0);
+function zeroBytes(size: number): Uint8Array {
+  if (sharedZeros.length < size) sharedZeros = new Uint8Array(size);
+  return sharedZeros.subarray(0, size);
+}
+
+function parseZerosSize(value: string): number {
+  const text = value.slice('zeros:'.length).trim();
+  const example = 'e.g. zeros:8MiB, zeros:64KiB or zeros:1000000';
+  if (text === '') throw badSend(value, 'no size after zeros:', example);
+  const match = /^(\d+)\s*([A-Za-z]*)$/.exec(text);
+  const unit = match ? SIZE_UNITS[match[2]!.toLowerCase()] : undefined;
+  if (!match || unit === undefined) throw badSend(value, `"${text}" is not a size`, `a whole number of bytes, KiB, MiB, kB or MB; ${example}`);
+  const size = Number(match[1]) * unit;
+  if (size === 0) throw badSend(value, 'zero bytes', 'use --send none to send nothing');
+  if (size > MAX_ZEROS_BYTES) throw badSend(value, `${text} is more than the ${formatSize(MAX_ZEROS_BYTES)} limit`, 'a probe needs only enough to fill the socket buffers, e.g. zeros:16MiB');
+  return size;
 }
 
 function httpRequest(target: Target): string {

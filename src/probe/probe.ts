@@ -17,7 +17,9 @@ import {
   type TlsInfo,
 } from '../diagnose/observation.js';
 import { BANNER_QUIET_MS, KEPT_REPLY_BYTES, REPLY_QUIET_MS, probeBudgetMs } from './defaults.js';
+import { bannerWait, type BannerWait } from './banner-wait.js';
 import { payloadBytes } from './payload.js';
+import { SCHEMES } from './target.js';
 import { phaseTimer } from './phase-timer.js';
 import { Recorder, type EventBody } from './recorder.js';
 import type { LookupFn, Payload, ProbeOptions, Target } from './types.js';
@@ -161,6 +163,9 @@ class ProbeRun {
   private address: ResolvedAddress | null = null;
   /** When the last payload went out: a reply's timeout counts from there. */
   private sentAt = 0;
+  /** When the SYN went out, and how long the TCP connect took (the round trip the banner wait scales with). */
+  private connectingAt = 0;
+  private connectMs = 0;
 
   constructor(
     private readonly target: Target,
@@ -254,7 +259,13 @@ class ProbeRun {
       const hasPayload = this.bytes.length > 0;
 
       this.phase(watch, 'banner');
-      await this.readPhase(watch, hasPayload ? 'banner' : 'reply-as-banner');
+      if (hasPayload) {
+        const wait = bannerWait(SCHEMES[this.target.scheme].speaksFirst, this.options.bannerTimeoutMs, this.connectMs);
+        this.rec.add('banner', { kind: 'banner_wait', limitMs: wait.limitMs, basis: wait.basis });
+        await this.readPhase(watch, wait);
+      } else {
+        await this.readPhase(watch, 'reply-as-banner');
+      }
       if (this.alive(watch) && hasPayload && (await this.send(watch, 'send'))) {
         this.phase(watch, 'reply');
         await this.readPhase(watch, 'reply', this.sentAt);
@@ -292,7 +303,9 @@ class ProbeRun {
         resolve(ok);
       };
       const onConnect = (): void => {
-        this.rec.add('connect', { kind: 'connected', localAddress: raw.localAddress ?? '', localPort: raw.localPort ?? 0 });
+        const t = this.rec.now();
+        this.connectMs = t - this.connectingAt;
+        this.rec.add('connect', { kind: 'connected', localAddress: raw.localAddress ?? '', localPort: raw.localPort ?? 0 }, t);
         finish(true);
       };
       const onError = (error: NodeJS.ErrnoException): void => {
@@ -309,7 +322,10 @@ class ProbeRun {
       raw.connect({ host: address.address, port: this.target.port, family: address.family });
       // Node sends the SYN from a nextTick queued inside connect(); this tick runs right after it
       const connecting = { kind: 'connecting', address: address.address, port: this.target.port, family: address.family } as const;
-      process.nextTick(() => this.rec.add('connect', connecting));
+      process.nextTick(() => {
+        this.connectingAt = this.rec.now();
+        this.rec.add('connect', connecting, this.connectingAt);
+      });
     });
   }
 
@@ -372,25 +388,24 @@ class ProbeRun {
   }
 
   /**
-   * Reads until the phase is over. 'banner': up to the banner timeout, or BANNER_QUIET_MS after
-   * the banner's last byte. 'reply' (and a banner that is the whole reply, when there is nothing
-   * to send): up to the reply timeout for the first byte (else a timeout event), then until
-   * REPLY_QUIET_MS of quiet, and never longer than the reply timeout after the first byte.
+   * Reads until the phase is over. A banner (a BannerWait): up to its limit for the first byte,
+   * then until BANNER_QUIET_MS after the banner's last byte, at most its bannerMs after the first.
+   * 'reply' (and a banner that is the whole reply, when there is nothing to send): up to the
+   * reply timeout for the first byte (else a timeout event), then until REPLY_QUIET_MS of quiet,
+   * and never longer than the reply timeout after the first byte.
    */
-  private async readPhase(
-    watch: StreamWatch,
-    mode: 'banner' | 'reply' | 'reply-as-banner',
-    start: number = this.rec.now(),
-  ): Promise<void> {
-    const limit = mode === 'banner' ? this.options.bannerTimeoutMs : this.options.replyTimeoutMs;
-    const quiet = mode === 'banner' ? BANNER_QUIET_MS : Math.min(REPLY_QUIET_MS, this.options.replyTimeoutMs);
+  private async readPhase(watch: StreamWatch, mode: BannerWait | 'reply' | 'reply-as-banner', start: number = this.rec.now()): Promise<void> {
+    const banner = typeof mode === 'object' ? mode : null;
+    const firstLimit = banner ? banner.limitMs : this.options.replyTimeoutMs;
+    const limit = banner ? banner.bannerMs : this.options.replyTimeoutMs;
+    const quiet = banner ? BANNER_QUIET_MS : Math.min(REPLY_QUIET_MS, this.options.replyTimeoutMs);
     let firstByteAt: number | null = null;
     for (;;) {
       if (!this.alive(watch)) return;
       const now = this.rec.now();
       const last = watch.lastDataAt !== null && watch.lastDataAt >= start ? watch.lastDataAt : null;
       if (last !== null && firstByteAt === null) firstByteAt = last;
-      const deadline = firstByteAt === null ? start + limit : Math.min(last! + quiet, firstByteAt + limit);
+      const deadline = firstByteAt === null ? start + firstLimit : Math.min(last! + quiet, firstByteAt + limit);
       if (now >= deadline) {
         // no reply at all, or a reply still flowing when its time was up (a flood, a slow trickle)
         const cutShort = firstByteAt !== null && firstByteAt + limit < last! + quiet;

@@ -13,6 +13,14 @@ interface SchemeSpec {
   tls: boolean;
   /** the payload the scheme implies when --send is not given */
   payload: Payload;
+  /**
+   * Who talks first on this protocol. 'server': the probe waits for the banner before it sends
+   * (sending first would put our bytes ahead of the greeting, and some servers, e.g. Postfix's
+   * postscreen, drop clients that do). 'client': the server says nothing until asked, so the
+   * probe only settles briefly before sending (src/probe/banner-wait.ts). tcp:// and tls:// send
+   * nothing by default; given a --send, the user chose to speak first.
+   */
+  speaksFirst: 'server' | 'client';
 }
 
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -22,16 +30,16 @@ const POSTGRES_SSL_REQUEST = Uint8Array.from([0x00, 0x00, 0x00, 0x08, 0x04, 0xd2
 
 /** Adding a protocol is adding a row. Banner-first protocols (SMTP, SSH, MySQL) send nothing. */
 export const SCHEMES: Readonly<Record<Scheme, SchemeSpec>> = {
-  tcp: { port: null, tls: false, payload: { kind: 'none' } },
-  tls: { port: 443, tls: true, payload: { kind: 'none' } },
-  http: { port: 80, tls: false, payload: { kind: 'http' } },
-  https: { port: 443, tls: true, payload: { kind: 'http' } },
-  redis: { port: 6379, tls: false, payload: { kind: 'protocol', name: 'redis PING', bytes: ascii('PING\r\n') } },
-  rediss: { port: 6379, tls: true, payload: { kind: 'protocol', name: 'redis PING', bytes: ascii('PING\r\n') } },
-  postgres: { port: 5432, tls: false, payload: { kind: 'protocol', name: 'postgres SSLRequest', bytes: POSTGRES_SSL_REQUEST } },
-  mysql: { port: 3306, tls: false, payload: { kind: 'none' } },
-  smtp: { port: 25, tls: false, payload: { kind: 'none' } },
-  ssh: { port: 22, tls: false, payload: { kind: 'none' } },
+  tcp: { port: null, tls: false, payload: { kind: 'none' }, speaksFirst: 'client' },
+  tls: { port: 443, tls: true, payload: { kind: 'none' }, speaksFirst: 'client' },
+  http: { port: 80, tls: false, payload: { kind: 'http' }, speaksFirst: 'client' },
+  https: { port: 443, tls: true, payload: { kind: 'http' }, speaksFirst: 'client' },
+  redis: { port: 6379, tls: false, payload: { kind: 'protocol', name: 'redis PING', bytes: ascii('PING\r\n') }, speaksFirst: 'client' },
+  rediss: { port: 6379, tls: true, payload: { kind: 'protocol', name: 'redis PING', bytes: ascii('PING\r\n') }, speaksFirst: 'client' },
+  postgres: { port: 5432, tls: false, payload: { kind: 'protocol', name: 'postgres SSLRequest', bytes: POSTGRES_SSL_REQUEST }, speaksFirst: 'client' },
+  mysql: { port: 3306, tls: false, payload: { kind: 'none' }, speaksFirst: 'server' },
+  smtp: { port: 25, tls: false, payload: { kind: 'none' }, speaksFirst: 'server' },
+  ssh: { port: 22, tls: false, payload: { kind: 'none' }, speaksFirst: 'server' },
 };
 
 const ALIASES: Readonly<Record<string, Scheme>> = { postgresql: 'postgres', ssl: 'tls' };

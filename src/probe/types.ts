@@ -8,7 +8,9 @@ export type Payload =
   | { kind: 'hex'; bytes: Uint8Array }
   | { kind: 'file'; path: string; bytes: Uint8Array }
   /** a scheme's own greeting, e.g. redis:// sends PING */
-  | { kind: 'protocol'; name: string; bytes: Uint8Array };
+  | { kind: 'protocol'; name: string; bytes: Uint8Array }
+  /** `--send zeros:SIZE`: SIZE zero bytes, generated (more than a file may hold: fills socket buffers) */
+  | { kind: 'zeros'; size: number };
 
 export type Scheme = 'tcp' | 'tls' | 'http' | 'https' | 'redis' | 'rediss' | 'postgres' | 'mysql' | 'smtp' | 'ssh';
 
@@ -32,8 +34,14 @@ export interface ProbeOptions {
   payload: Payload | null;
   connectTimeoutMs: number;
   tlsTimeoutMs: number;
-  /** how long to wait for a banner before sending (servers that speak first) */
-  bannerTimeoutMs: number;
+  /**
+   * How long to wait for a banner before sending. null: the scheme decides (src/probe/banner-wait.ts):
+   * a server-first scheme (smtp, ssh, mysql) waits DEFAULTS.bannerTimeoutMs for its banner; a
+   * client-first one (http, redis, postgres, tcp/tls with a payload…) only settles briefly, scaled
+   * to the connect time, so that an accept-then-reset still shows before we send. A number (the
+   * user's --banner-timeout, check's banner_timeout) waits up to that long on any scheme.
+   */
+  bannerTimeoutMs: number | null;
   /** read until this long of quiet after the last byte, or close */
   replyTimeoutMs: number;
   /** hold the connection open and silent this long, then resume; null = no idle hold */

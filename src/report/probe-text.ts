@@ -11,6 +11,7 @@ import { OUTCOME_INFO, type Severity } from '../knowledge/outcomes.js';
 import { formatMs } from '../duration.js';
 import { cutPreview } from '../probe/preview.js';
 import { SHOWN_PREVIEW_CHARS } from '../probe/defaults.js';
+import { describeBannerWait } from '../probe/banner-wait.js';
 import type { RunSummary } from './probe-summary.js';
 
 export interface TextOptions {
@@ -123,6 +124,8 @@ function describe(e: TimelineEvent, obs: Observation): { text: string; tone: Ton
       };
     case 'idle_end':
       return { text: 'idle hold over', tone: 'plain' };
+    case 'banner_wait':
+      return { text: describeBannerWait(e), tone: 'plain' };
     case 'expect_matched':
       return { text: `reply matches /${safe(e.pattern)}/`, tone: 'good' };
     case 'expect_failed':
@@ -139,6 +142,7 @@ const PAYLOAD_NAME: Readonly<Record<Observation['options']['send'], string>> = {
   hex: ' (hex payload)',
   file: ' (file payload)',
   protocol: ` (the scheme's greeting)`,
+  zeros: ' (zeros)',
 };
 
 const TIMEOUT_TEXT: Readonly<Record<TimelineEvent['phase'], string>> = {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { expectUsageError, runCli } from '../helpers/cli.js';
 import { closedAfterEachTest } from './servers.js';
+import { startLab } from '../../src/lab/server.js';
+import { suggestedCommand } from '../../src/lab/probe-plan.js';
 
 const { serve } = closedAfterEachTest();
 
@@ -24,6 +26,12 @@ const badInputs: [args: string[], message: RegExp][] = [
   [['127.0.0.1:9', '-4', '-6'], /-4 and -6 exclude each other/],
   [['127.0.0.1:9', '-6'], /127\.0\.0\.1 is an IPv4 address but -6 was given/],
   [['127.0.0.1:9', '--connect-timeout', '-1s'], /bad duration "-1s"/],
+  [['127.0.0.1:9', '--send', 'zeros:1TB'], /bad --send "zeros:1TB": "1TB" is not a size/],
+  [['127.0.0.1:9', '--send', 'zeros:512MiB'], /bad --send "zeros:512MiB": 512MiB is more than the 256MiB limit/],
+  [['127.0.0.1:9', '--send', 'zeros:0'], /bad --send "zeros:0": zero bytes/],
+  [['127.0.0.1:9', '--send', 'zeros:lots'], /bad --send "zeros:lots": "lots" is not a size/],
+  [['127.0.0.1:9', '--banner-timeout', '0'], /bad --banner-timeout "0"/],
+  [['127.0.0.1:9', '--banner-timeout', 'later'], /bad duration "later" for --banner-timeout/],
 ];
 
 describe('connreset probe: bad input', () => {
@@ -94,6 +102,42 @@ describe('connreset probe: real runs on loopback', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/2 of 4 runs failed: reset_after_send ×2 \(.*after our send\); ok ×2/);
     expect(r.stdout).toMatch(/^run 2:$/m);
+  });
+});
+
+describe('connreset probe: banner wait and generated payloads', () => {
+  it('a client-first scheme settles briefly before sending; --banner-timeout waits the full time', async () => {
+    const port = await serve((s) => s.on('data', () => s.write('HTTP/1.1 204 No Content\r\n\r\n')));
+    const settle = await runCli(['probe', `http://127.0.0.1:${port}/`, '--reply-timeout', '300ms']);
+    expect(settle.code).toBe(0);
+    expect(settle.stdout).toMatch(/banner\s+waiting up to \d+ ms for a banner or an early close before sending \(the client speaks first/);
+    const full = await runCli(['probe', `http://127.0.0.1:${port}/`, '--reply-timeout', '300ms', '--banner-timeout', '300ms']);
+    expect(full.code).toBe(0);
+    expect(full.stdout).toMatch(/waiting up to 300 ms for a banner or an early close before sending \(banner timeout set\)/);
+  });
+
+  it("the lab's never-read scenario: the suggested command (--send zeros:SIZE) shows send_stalled", async () => {
+    const lab = await startLab({ basePort: 0, only: ['never-read'] });
+    try {
+      const running = lab.scenarios[0]!;
+      const command = suggestedCommand(running, lab.idleAfterMs);
+      expect(command).toMatch(/ --send zeros:\d+MiB$/);
+      const r = await runCli([...command.split(' ').slice(1), '--json'], { timeoutMs: 30_000 });
+      const doc = JSON.parse(r.stdout) as { results: { observation: { options: { send: string; sendBytes: number } }; diagnosis: { outcome: string } }[] };
+      expect(doc.results[0]!.diagnosis.outcome).toBe('send_stalled');
+      expect(doc.results[0]!.observation.options).toMatchObject({ send: 'zeros', sendBytes: running.scenario.payloadBytes });
+      expect(r.code).toBe(1);
+    } finally {
+      await lab.close();
+    }
+  });
+
+  it('zeros:16MiB from the command line stalls on a peer that never reads', async () => {
+    const port = await serve((s) => s.pause());
+    const r = await runCli(['probe', `127.0.0.1:${port}`, '--send', 'zeros:16MiB', '--reply-timeout', '500ms']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/could not send: the peer is not reading/);
+    expect(r.stdout).toMatch(/outcome\s+send_stalled/);
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseSend, payloadBytes } from '../../src/probe/payload.js';
+import { MAX_ZEROS_BYTES, formatSize, parseSend, payloadBytes } from '../../src/probe/payload.js';
 import { parseTarget } from '../../src/probe/target.js';
 import { UsageError } from '../../src/errors.js';
 
@@ -41,7 +41,46 @@ describe('parseSend', () => {
     expect([...payloadBytes(payload, target)]).toEqual([1, 2, 3]);
   });
 
+  const sizes: [value: string, bytes: number][] = [
+    ['zeros:64KiB', 64 * 1024],
+    ['zeros:8MiB', 8 * 1024 * 1024],
+    ['zeros:16mib', 16 * 1024 * 1024],
+    ['zeros:1000000', 1_000_000],
+    ['zeros:1500B', 1500],
+    ['zeros:2kB', 2000],
+    ['zeros:3MB', 3_000_000],
+    ['zeros:256MiB', MAX_ZEROS_BYTES],
+  ];
+  it.each(sizes)('%s is that many zero bytes', (value, size) => {
+    expect(parseSend(value)).toEqual({ kind: 'zeros', size });
+  });
+
+  it('zeros are zeros on the wire, whatever size was generated before', () => {
+    const big = payloadBytes(parseSend('zeros:1MiB'), target);
+    const small = payloadBytes(parseSend('zeros:100'), target);
+    expect(big.length).toBe(1024 * 1024);
+    expect(small.length).toBe(100);
+    expect(big.every((b) => b === 0)).toBe(true);
+    expect(small.every((b) => b === 0)).toBe(true);
+  });
+
+  it('formatSize writes a size back as it is typed', () => {
+    expect(formatSize(8 * 1024 * 1024)).toBe('8MiB');
+    expect(formatSize(64 * 1024)).toBe('64KiB');
+    expect(formatSize(1_000_000)).toBe('1000000B');
+    for (const size of [1500, 64 * 1024, 8 * 1024 * 1024]) expect(parseSend(`zeros:${formatSize(size)}`)).toEqual({ kind: 'zeros', size });
+  });
+
   const bad: [value: string, reason: RegExp][] = [
+    ['zeros:', /no size after zeros:/],
+    ['zeros:0', /zero bytes.*--send none|zero bytes/],
+    ['zeros:1.5MiB', /"1\.5MiB" is not a size/],
+    ['zeros:-1', /is not a size/],
+    ['zeros:8XB', /"8XB" is not a size/],
+    ['zeros:MiB', /is not a size/],
+    ['zeros:257MiB', /more than the 256MiB limit/],
+    ['zeros:1GiB', /more than the 256MiB limit/],
+    ['zeros:99999999999999999999999', /more than the 256MiB limit/],
     ['', /unknown form/],
     ['get', /unknown form/],
     ['text:', /empty text/],

@@ -52,7 +52,7 @@ describe('probe against loopback fault servers', () => {
     const options = fast();
     const obs = await probe(http(port), options);
     wellFormed(obs, options);
-    expect(steps(obs)).toEqual(['resolve/resolved', 'connect/connecting', 'connect/connected', 'banner/fin', 'banner/closed_by_us']);
+    expect(steps(obs)).toEqual(['resolve/resolved', 'connect/connecting', 'connect/connected', 'banner/banner_wait', 'banner/fin', 'banner/closed_by_us']);
   });
 
   it('sees an RST after the request', async () => {
@@ -60,7 +60,7 @@ describe('probe against loopback fault servers', () => {
     const options = fast();
     const obs = await probe(http(port), options);
     wellFormed(obs, options);
-    expect(steps(obs)).toEqual(['resolve/resolved', 'connect/connecting', 'connect/connected', 'send/sent', 'reply/reset']);
+    expect(steps(obs)).toEqual(['resolve/resolved', 'connect/connecting', 'connect/connected', 'banner/banner_wait', 'send/sent', 'reply/reset']);
     expect(only(obs, 'sent').bytes).toBe(obs.options.sendBytes);
   });
 
@@ -70,7 +70,7 @@ describe('probe against loopback fault servers', () => {
     const obs = await probe(http(port), options);
     wellFormed(obs, options);
     expect(steps(obs)).toEqual([
-      'resolve/resolved', 'connect/connecting', 'connect/connected', 'send/sent', 'reply/received', 'reply/fin', 'reply/closed_by_us',
+      'resolve/resolved', 'connect/connecting', 'connect/connected', 'banner/banner_wait', 'send/sent', 'reply/received', 'reply/fin', 'reply/closed_by_us',
     ]);
     expect(only(obs, 'received').preview).toBe('HTTP/1.1 200 OK\\r\\n\\r\\n\\x1b[31mred\\x07');
   });
@@ -80,7 +80,7 @@ describe('probe against loopback fault servers', () => {
     const options = fast();
     const obs = await probe(parseTarget(`redis://127.0.0.1:${port}`), options);
     wellFormed(obs, options);
-    expect(steps(obs).slice(3)).toEqual(['send/sent', 'reply/received', 'reply/reset']);
+    expect(steps(obs).slice(3)).toEqual(['banner/banner_wait', 'send/sent', 'reply/received', 'reply/reset']);
     expect(only(obs, 'sent').bytes).toBe('PING\r\n'.length);
   });
 
@@ -92,7 +92,7 @@ describe('probe against loopback fault servers', () => {
     const options = fast({ payload: { kind: 'text', text: 'QUIT\r\n' } });
     const obs = await probe(parseTarget(`smtp://127.0.0.1:${port}`), options);
     wellFormed(obs, options);
-    expect(steps(obs).slice(2)).toEqual(['connect/connected', 'banner/received', 'send/sent', 'reply/received', 'reply/closed_by_us']);
+    expect(steps(obs).slice(2)).toEqual(['connect/connected', 'banner/banner_wait', 'banner/received', 'send/sent', 'reply/received', 'reply/closed_by_us']);
   });
 
   it('times out on a server that never replies, at the reply timeout', async () => {
@@ -100,7 +100,7 @@ describe('probe against loopback fault servers', () => {
     const options = fast();
     const obs = await probe(http(port), options);
     wellFormed(obs, options);
-    expect(steps(obs).slice(3)).toEqual(['send/sent', 'reply/timeout', 'reply/closed_by_us']);
+    expect(steps(obs).slice(3)).toEqual(['banner/banner_wait', 'send/sent', 'reply/timeout', 'reply/closed_by_us']);
     expect(only(obs, 'timeout').limitMs).toBe(options.replyTimeoutMs);
   });
 
@@ -129,7 +129,7 @@ describe('probe against loopback fault servers', () => {
     const options = fast({ payload: { kind: 'hex', bytes: new Uint8Array(64 * 1024 * 1024) } });
     const obs = await probe(parseTarget(`127.0.0.1:${port}`), options);
     wellFormed(obs, options);
-    expect(steps(obs).slice(2)).toEqual(['connect/connected', 'send/timeout', 'send/closed_by_us']);
+    expect(steps(obs).slice(2)).toEqual(['connect/connected', 'banner/banner_wait', 'send/timeout', 'send/closed_by_us']);
   });
 
   it('reports a refused connection as ECONNREFUSED', async () => {
@@ -176,7 +176,7 @@ describe('idle hold and resume', () => {
     const obs = await probe(http(port), options);
     wellFormed(obs, options);
     expect(steps(obs).slice(3)).toEqual([
-      'send/sent', 'reply/received', 'idle/idle_start', 'idle/fin', 'idle/idle_end', 'resume/sent', 'resume/reset',
+      'banner/banner_wait', 'send/sent', 'reply/received', 'idle/idle_start', 'idle/fin', 'idle/idle_end', 'resume/sent', 'resume/reset',
     ]);
     expect(only(obs, 'reset').code).toBe('EPIPE');
     expect(only(obs, 'idle_end').t - only(obs, 'idle_start').t).toBeLessThan(10_000);
@@ -190,7 +190,7 @@ describe('idle hold and resume', () => {
     const options = fast({ replyTimeoutMs: 200, idleMs: 10_000 });
     const obs = await probe(http(port), options);
     wellFormed(obs, options);
-    expect(steps(obs).slice(3)).toEqual(['send/sent', 'reply/received', 'idle/idle_start', 'idle/reset', 'idle/idle_end']);
+    expect(steps(obs).slice(3)).toEqual(['banner/banner_wait', 'send/sent', 'reply/received', 'idle/idle_start', 'idle/reset', 'idle/idle_end']);
   });
 
   it('connection survives the hold (with keepalive): resume gets a reply', async () => {
@@ -199,7 +199,7 @@ describe('idle hold and resume', () => {
     const obs = await probe(http(port), options);
     wellFormed(obs, options);
     expect(steps(obs).slice(3)).toEqual([
-      'send/sent', 'reply/received', 'idle/idle_start', 'idle/idle_end', 'resume/sent', 'resume/received', 'resume/closed_by_us',
+      'banner/banner_wait', 'send/sent', 'reply/received', 'idle/idle_start', 'idle/idle_end', 'resume/sent', 'resume/received', 'resume/closed_by_us',
     ]);
     expect(only(obs, 'idle_start')).toMatchObject({ durationMs: 300, keepaliveMs: 1000 });
   });
@@ -232,7 +232,7 @@ describe('TLS', () => {
     const options = fast();
     const obs = await probe(parseTarget(`https://127.0.0.1:${server.port}/`), options);
     wellFormed(obs, options);
-    expect(steps(obs).slice(2, 5)).toEqual(['connect/connected', 'tls/tls_established', 'send/sent']);
+    expect(steps(obs).slice(2, 6)).toEqual(['connect/connected', 'tls/tls_established', 'banner/banner_wait', 'send/sent']);
     const { tls } = only(obs, 'tls_established');
     expect(tls.protocol).toMatch(/^TLSv1\.[23]$/);
     expect(tls.subject).toContain('CN=connreset.test');
