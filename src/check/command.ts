@@ -88,10 +88,13 @@ async function gatherSpecs(settings: CheckSettings): Promise<Gathered> {
   }
   if (files.length === 0 && targets.length === 0 && !stdin) files.push(DEFAULT_CONFIG_FILE);
   for (const file of files) collect(() => loadConfigFile(file, DEPS));
-  if (targets.length > 0) collect(() => specsFromArgs(targets, DEPS, argExpectation));
+  // --all-addresses is for targets from arguments and stdin; a config file says it with `all_addresses:`
+  const argOptions = (list: CheckSpec[]): CheckSpec[] =>
+    settings.allAddresses ? list.map((spec) => ({ ...spec, options: { ...spec.options, allAddresses: true } })) : list;
+  if (targets.length > 0) collect(() => argOptions(specsFromArgs(targets, DEPS, argExpectation)));
   if (stdin) {
     const text = await readStdin();
-    collect(() => parseTargetLines(text, '<stdin>', DEPS, argExpectation));
+    collect(() => argOptions(parseTargetLines(text, '<stdin>', DEPS, argExpectation)));
   }
   for (const [option, path] of [
     ['--junit', settings.junit],
@@ -123,12 +126,12 @@ function unwritable(path: string): string | null {
 }
 
 async function loadEngine(): Promise<ProbeEngine> {
-  const [{ probe }, { probeOptions }, { diagnose }] = await Promise.all([
+  const [{ probe, probeAll }, { probeOptions }, { diagnose }] = await Promise.all([
     import('../probe/probe.js'),
     import('../probe/defaults.js'),
     import('../diagnose/diagnose.js'),
   ]);
-  return { probe, probeOptions, diagnose };
+  return { probe, probeAll, probeOptions, diagnose };
 }
 
 /** Progress on stderr: an ora spinner on a TTY (done / total, failures so far); nothing otherwise. */
@@ -189,9 +192,9 @@ export async function runCheckCommand(settings: CheckSettings, ctx: CliContext):
         failFast: settings.failFast,
         signal: stop.signal,
         source,
-        onResult: (r) => {
+        onTarget: (rows) => {
           done++;
-          if (isFailure(r)) failed++;
+          if (rows.some(isFailure)) failed++;
           progress.update(done, failed);
         },
       });

@@ -63,6 +63,7 @@ const SETTING_KEYS = [
   'idle',
   'keepalive',
   'family',
+  'all_addresses',
   'servername',
   'repeat',
   'interval',
@@ -288,6 +289,14 @@ class ConfigReader {
       if (v === 4 || v === 6) out.options.family = v;
       else {
         this.problem(family.node, `${field}.family`, 'expected 4 or 6');
+        ok = false;
+      }
+    }
+    const all = fields.get('all_addresses');
+    if (all) {
+      if (isScalar(all.node) && typeof all.node.value === 'boolean') out.options.allAddresses = all.node.value;
+      else {
+        this.problem(all.node, `${field}.all_addresses`, `expected true or false, not ${JSON.stringify(isScalar(all.node) ? all.node.value : toText(all.node))}`);
         ok = false;
       }
     }

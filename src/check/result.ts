@@ -30,6 +30,11 @@ export interface CheckResult {
   name: string;
   /** the target as written (credentials redacted by the target parser) */
   target: string;
+  /**
+   * with all_addresses (a name that resolves to several addresses): the address this row probed,
+   * one row per address; null otherwise (and when the name did not resolve)
+   */
+  address: string | null;
   source: SourceRef | null;
   /** describeExpectation() of the expectation */
   expected: string;
@@ -53,6 +58,11 @@ export interface CheckResult {
   /** kept for failures only */
   observation: Observation | null;
   diagnosis: Diagnosis | null;
+}
+
+/** How people see a row: its name, and with all_addresses the address it probed: `api.internal:443 (10.0.0.7)`. */
+export function displayName(r: Pick<CheckResult, 'name' | 'address'>): string {
+  return r.address === null ? r.name : `${r.name} (${r.address})`;
 }
 
 export type StopReason = 'completed' | 'deadline' | 'interrupted' | 'fail_fast';

@@ -3,16 +3,19 @@
  * evaluates the expectation, and streams one compact CheckResult per target to the caller. The
  * probe engine is passed in so the run logic does not pin the socket code.
  */
+import { isIP } from 'node:net';
 import type { Observation } from '../diagnose/observation.js';
 import type { Diagnosis } from '../diagnose/diagnosis.js';
 import type { ProbeOptions, Target } from '../probe/types.js';
 import { runBounded, type ConcurrencyPlan } from '../probe/runner.js';
 import type { CheckSpec } from './config.js';
-import { describeExpectation, evaluate } from './expectation.js';
+import { describeExpectation, evaluate, type Verdict } from './expectation.js';
 import { isStopSignal, type CheckResult, type CheckRun, type NotRunReason } from './result.js';
 
 export interface ProbeEngine {
   probe(target: Target, options: ProbeOptions, signal?: AbortSignal): Promise<Observation>;
+  /** one observation per address the target's name resolves to (all_addresses); resolves once */
+  probeAll(target: Target, options: ProbeOptions, signal?: AbortSignal): Promise<Observation[]>;
   probeOptions(partial: Partial<ProbeOptions>): ProbeOptions;
   diagnose(obs: Observation): Diagnosis;
 }
@@ -26,31 +29,32 @@ export interface RunCheckOptions {
   signal?: AbortSignal;
   /** config file, `<stdin>`, or null */
   source: string | null;
-  onResult?: (result: CheckResult) => void;
+  /** the rows of one finished target: one, or one per address with all_addresses */
+  onTarget?: (rows: readonly CheckResult[]) => void;
 }
 
 export async function runChecks(specs: readonly CheckSpec[], engine: ProbeEngine, opts: RunCheckOptions): Promise<CheckRun> {
   const started = Date.now();
   const t0 = performance.now();
-  const results: (CheckResult | undefined)[] = new Array(specs.length);
+  const rows: (CheckResult[] | undefined)[] = new Array(specs.length);
   const jobs = specs.map((spec, index) => ({ spec, index }));
   const summary = await runBounded(
     jobs,
     ({ spec, index }, signal) => checkOne(spec, index, engine, signal),
     {
-      onResult: (result) => {
-        results[result.index] = result;
-        opts.onResult?.(result);
+      onResult: (result, { index }) => {
+        rows[index] = result;
+        opts.onTarget?.(result);
       },
       onUnfinished: ({ spec, index }, reason) => {
-        results[index] = notRun(spec, index, reason);
+        rows[index] = [notRun(spec, index, reason)];
       },
     },
     {
       concurrency: Math.min(opts.plan.concurrency, Math.max(1, specs.length)),
       deadlineMs: opts.deadlineMs,
       ...(opts.signal ? { signal: opts.signal } : {}),
-      ...(opts.failFast ? { stopWhen: (r: CheckResult) => r.status === 'failed' } : {}),
+      ...(opts.failFast ? { stopWhen: (r: CheckResult[]) => r.some((x) => x.status === 'failed') } : {}),
     },
   );
   return {
@@ -66,45 +70,73 @@ export async function runChecks(specs: readonly CheckSpec[], engine: ProbeEngine
     stoppedBy: summary.stoppedBy,
     // the command aborts with the signal's name as the reason; any other abort is an interrupt
     signal: summary.stoppedBy !== 'interrupted' ? null : isStopSignal(opts.signal?.reason) ? opts.signal.reason : 'SIGINT',
-    results: results.map((r, i) => r ?? notRun(specs[i]!, i, 'interrupted')),
+    results: rows.flatMap((r, i) => r ?? [notRun(specs[i]!, i, 'interrupted')]),
   };
 }
 
-/** Probes one target `repeat` times; the first failing attempt decides, else the last. */
-export async function checkOne(spec: CheckSpec, index: number, engine: ProbeEngine, signal: AbortSignal): Promise<CheckResult> {
+interface Attempt {
+  obs: Observation;
+  diagnosis: Diagnosis;
+  verdict: Verdict;
+}
+
+/** The attempts at one address (or at the target, without all_addresses): the first failure decides, else the latest pass. */
+class Tally {
+  attempts = 0;
+  failed = 0;
+  totalMs = 0;
+  deciding: Attempt | null = null;
+
+  add(attempt: Attempt): void {
+    this.attempts++;
+    this.totalMs += attempt.obs.durationMs;
+    if (!attempt.verdict.pass) this.failed++;
+    if (!attempt.verdict.pass ? this.failed === 1 : this.failed === 0) this.deciding = attempt;
+  }
+}
+
+/**
+ * Probes one target `repeat` times; the first failing attempt decides, else the last. With
+ * all_addresses and a name (not an IP literal), every resolved address is probed and becomes its
+ * own row with the target's expectation, so one bad address behind a round-robin name fails the run.
+ */
+export async function checkOne(spec: CheckSpec, index: number, engine: ProbeEngine, signal: AbortSignal): Promise<CheckResult[]> {
   const options = engine.probeOptions(spec.options);
-  let failed = 0;
-  let deciding: { obs: Observation; diagnosis: Diagnosis; verdict: ReturnType<typeof evaluate> } | null = null;
-  let totalMs = 0;
-  let attempts = 0;
+  const perAddress = options.allAddresses && isIP(spec.target.host.split('%')[0] ?? '') === 0;
+  // insertion order is resolution order: rows come out in the order the resolver gave the addresses
+  const tallies = new Map<string | null, Tally>();
   for (let i = 0; i < spec.repeat; i++) {
     if (i > 0 && spec.intervalMs > 0) await delay(spec.intervalMs, signal);
     if (signal.aborted) break;
-    const obs = await engine.probe(spec.target, options, signal);
-    attempts++;
-    totalMs += obs.durationMs;
-    const diagnosis = engine.diagnose(obs);
-    const verdict = evaluate(spec.expectation, obs, diagnosis);
-    if (!verdict.pass) failed++;
-    // keep the first failure (what went wrong), else the latest pass
-    if (!verdict.pass ? failed === 1 : failed === 0) deciding = { obs, diagnosis, verdict };
+    const observations = perAddress ? await engine.probeAll(spec.target, options, signal) : [await engine.probe(spec.target, options, signal)];
+    for (const obs of observations) {
+      const key = perAddress ? obs.address : null;
+      let tally = tallies.get(key);
+      if (!tally) tallies.set(key, (tally = new Tally()));
+      const diagnosis = engine.diagnose(obs);
+      tally.add({ obs, diagnosis, verdict: evaluate(spec.expectation, obs, diagnosis) });
+    }
   }
-  if (!deciding) return notRun(spec, index, 'interrupted');
+  const rows = [...tallies].flatMap(([address, tally]) => (tally.deciding ? [resultOf(spec, index, address, tally, tally.deciding)] : []));
+  return rows.length > 0 ? rows : [notRun(spec, index, 'interrupted')];
+}
+
+function resultOf(spec: CheckSpec, index: number, address: string | null, tally: Tally, deciding: Attempt): CheckResult {
   const { obs, diagnosis, verdict } = deciding;
-  const pass = failed === 0;
+  const pass = tally.failed === 0;
   const top = diagnosis.causes[0];
-  const observed = spec.repeat > 1 ? `${verdict.observed} (${pass ? attempts : failed} of ${attempts})` : verdict.observed;
+  const observed = spec.repeat > 1 ? `${verdict.observed} (${pass ? tally.attempts : tally.failed} of ${tally.attempts})` : verdict.observed;
   return {
-    ...identity(spec, index),
+    ...identity(spec, index, address),
     status: pass ? 'passed' : 'failed',
     notRunReason: null,
     outcome: diagnosis.outcome,
     observed,
-    durationMs: spec.repeat > 1 ? totalMs : obs.durationMs,
+    durationMs: spec.repeat > 1 ? tally.totalMs : obs.durationMs,
     connectMs: connectTime(obs),
     startedAt: obs.startedAt,
-    attempts,
-    failedAttempts: failed,
+    attempts: tally.attempts,
+    failedAttempts: tally.failed,
     reasons: pass ? [] : verdict.reasons,
     topCause: top ? { id: top.id, title: top.title, confidence: top.confidence } : null,
     summary: diagnosis.summary,
@@ -116,7 +148,7 @@ export async function checkOne(spec: CheckSpec, index: number, engine: ProbeEngi
 
 export function notRun(spec: CheckSpec, index: number, reason: NotRunReason): CheckResult {
   return {
-    ...identity(spec, index),
+    ...identity(spec, index, null),
     status: 'not_run',
     notRunReason: reason,
     outcome: null,
@@ -135,10 +167,9 @@ export function notRun(spec: CheckSpec, index: number, reason: NotRunReason): Ch
 }
 
 /** What names a result, whatever its status: the fields that tie it to its check in the config. */
-function identity(spec: CheckSpec, index: number): Pick<CheckResult, 'index' | 'name' | 'target' | 'source' | 'expected'> {
-  return { index, name: spec.name, target: spec.target.input, source: spec.source, expected: describeExpectation(spec.expectation) };
+function identity(spec: CheckSpec, index: number, address: string | null): Pick<CheckResult, 'index' | 'name' | 'target' | 'address' | 'source' | 'expected'> {
+  return { index, name: spec.name, target: spec.target.input, address, source: spec.source, expected: describeExpectation(spec.expectation) };
 }
-
 function connectTime(obs: Observation): number | null {
   const connected = obs.events.find((ev) => ev.kind === 'connected');
   return connected ? connected.t : null;

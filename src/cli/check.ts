@@ -14,6 +14,7 @@ export interface CheckCliOptions {
   failFast?: boolean;
   expectOutcome?: string;
   onlyFailures?: boolean;
+  allAddresses?: boolean;
 }
 
 /** Parsed, validated command-line options (everything a user can type is checked here). */
@@ -29,6 +30,8 @@ export interface CheckSettings {
   failFast: boolean;
   expectOutcome: string;
   onlyFailures: boolean;
+  /** probe every address of each target from arguments or stdin (config files: `all_addresses:`) */
+  allAddresses: boolean;
 }
 
 const MAX_CONCURRENCY = 100_000;
@@ -56,6 +59,7 @@ export function checkSettings(inputs: string[], opts: CheckCliOptions): CheckSet
     failFast: opts.failFast === true,
     expectOutcome: opts.expectOutcome ?? 'ok',
     onlyFailures: opts.onlyFailures === true,
+    allAddresses: opts.allAddresses === true,
   };
 }
 
@@ -80,6 +84,7 @@ export function defineCheck(program: Command, ctx: CliContext): void {
     .option('--fail-fast', 'stop at the first target whose expectation does not hold')
     .option('--expect-outcome <list>', 'expected outcome(s) for targets from arguments or stdin, comma-separated', 'ok')
     .option('--only-failures', 'list only failing targets in the table (large fleets)')
+    .option('--all-addresses', 'probe every address each target from arguments or stdin resolves to, one row each (config: all_addresses)')
     .addHelpText(
       'after',
       `
@@ -89,6 +94,7 @@ Examples:
   $ connreset check 127.0.0.1:5432 db.internal:6379 --concurrency 20
   $ connreset check 127.0.0.1:9 --expect-outcome refused
   $ cat targets.txt | connreset check - --json > result.json
+  $ connreset check api.internal:443 --all-addresses   # one row per address of a round-robin name
 
 Exit codes: 0 every expectation held, 1 some did not (or the --deadline stopped the run),
 2 bad config or options (nothing was probed), 130 interrupted (Ctrl-C) or 143 stopped by SIGTERM

@@ -8,7 +8,7 @@
  *   stoppedBy: "completed" | "deadline" | "interrupted" | "fail_fast",
  *   signal: "SIGINT" | "SIGTERM" | null   (which signal interrupted the run; added within v1),
  *   ok, exitCode, totals: { targets, passed, failed, notRun },
- *   results: [{ index, name, target, source: { file, line } | null, expected,
+ *   results: [{ index, name, target, address (all_addresses rows; else null), source: { file, line } | null, expected,
  *               status: "passed" | "failed" | "not_run", notRunReason, outcome, observed,
  *               durationMs, startedAt, attempts, failedAttempts, reasons, topCause,
  *               summary, observation (failures only), diagnosis (failures only) }]

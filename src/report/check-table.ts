@@ -9,7 +9,7 @@ import { cutPreview } from '../probe/preview.js';
 import { SHOWN_PREVIEW_CHARS } from '../probe/defaults.js';
 import { describeBannerWait } from '../probe/banner-wait.js';
 import type { TimelineEvent } from '../diagnose/observation.js';
-import { totals, type CheckResult, type CheckRun } from '../check/result.js';
+import { displayName, totals, type CheckResult, type CheckRun } from '../check/result.js';
 
 /** Replaces control characters (ESC, BEL, CR, …) with visible escapes; keeps printable Unicode. */
 export function safeText(text: string): string {
@@ -98,7 +98,7 @@ export function renderCheckTable(run: CheckRun, options: TableOptions = {}): str
     .map((r) => ({
       r,
       cells: [
-        truncate(safeText(r.name), MAX_WIDTH.target),
+        truncate(safeText(displayName(r)), MAX_WIDTH.target),
         truncate(safeText(r.expected), MAX_WIDTH.expected),
         truncate(safeText(observedText(r)), MAX_WIDTH.observed),
         r.durationMs === null ? '—' : formatMs(r.durationMs),
@@ -152,7 +152,7 @@ export function stopSignalText(run: CheckRun): string {
 function failureDetail(r: CheckResult, n: number): string[] {
   const lines: string[] = [];
   const where = r.source ? chalk.dim(` (${safeText(r.source.file)}:${r.source.line})`) : '';
-  const title = r.name === r.target ? safeText(r.name) : `${safeText(r.name)} ${chalk.dim(safeText(r.target))}`;
+  const title = r.name === r.target ? safeText(displayName(r)) : `${safeText(displayName(r))} ${chalk.dim(safeText(r.target))}`;
   lines.push(`${chalk.bold(`${n}) ${title}`)}${where}`);
   for (const reason of r.reasons) lines.push(`   ${chalk.red(safeText(reason))}`);
   if (r.attempts > 1) lines.push(`   ${r.failedAttempts} of ${r.attempts} attempts failed`);

@@ -6,7 +6,7 @@
  */
 import { isAbsolute, relative } from 'node:path';
 import { safeText } from './check-table.js';
-import { isFailure, type CheckResult, type CheckRun } from '../check/result.js';
+import { displayName, isFailure, type CheckResult, type CheckRun } from '../check/result.js';
 
 export function escapeData(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -35,10 +35,10 @@ function annotation(r: CheckResult, workspace: string | undefined): string {
     props.push(`file=${escapeProperty(annotationPath(r.source.file, workspace))}`);
     props.push(`line=${r.source.line}`);
   }
-  props.push(`title=${escapeProperty(safeText(`connreset check: ${r.name}`))}`);
+  props.push(`title=${escapeProperty(safeText(`connreset check: ${displayName(r)}`))}`);
   const lines: string[] = [];
   const [first, ...more] = r.reasons.length > 0 ? r.reasons : [`expected ${r.expected}, observed ${r.observed ?? 'nothing'}`];
-  lines.push(`${r.target}: ${first}`, ...more);
+  lines.push(`${r.address === null ? r.target : `${r.target} (${r.address})`}: ${first}`, ...more);
   if (r.topCause) lines.push(`Top cause: ${r.topCause.title} (${Math.round(r.topCause.confidence * 100)}%)`);
   if (r.summary) lines.push(r.summary);
   // the message may span lines (encoded); each line is made terminal-safe first

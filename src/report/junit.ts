@@ -26,8 +26,10 @@ function cdataSafe(text: string): string {
   return text.replace(/]]>/g, ']] >');
 }
 
+/** `web (http://10.0.0.7/)`; with all_addresses `api:443 (10.0.0.7)` or `api (api:443, 10.0.0.7)` */
 function testName(r: CheckResult, duplicate: boolean): string {
-  const base = r.name === r.target ? r.target : `${r.name} (${r.target})`;
+  const at = r.address === null ? '' : r.name === r.target ? ` (${r.address})` : `, ${r.address}`;
+  const base = r.name === r.target ? `${r.target}${at}` : `${r.name} (${r.target}${at})`;
   return safeText(duplicate ? `${base} [#${r.index + 1}]` : base);
 }
 
@@ -40,6 +42,7 @@ export function failureMessage(r: CheckResult): string {
 function failureBody(r: CheckResult): string {
   const lines: string[] = [];
   lines.push(`target: ${r.target}`);
+  if (r.address !== null) lines.push(`address: ${r.address}`);
   if (r.source) lines.push(`config: ${r.source.file}:${r.source.line}`);
   lines.push(`expected: ${r.expected}`);
   lines.push(`observed: ${r.observed ?? '(not finished)'}`);
@@ -72,13 +75,15 @@ export function renderJUnit(run: CheckRun): string {
   suite.property('connreset.concurrency', String(run.concurrency.used));
 
   const seen = new Map<string, number>();
-  for (const r of run.results) seen.set(r.name, (seen.get(r.name) ?? 0) + 1);
+  // a target listed twice is told apart by its position; the rows of one all_addresses target by their address
+  const sameName = (r: CheckResult): string => `${r.name}\u0000${r.address ?? ''}`;
+  for (const r of run.results) seen.set(sameName(r), (seen.get(sameName(r)) ?? 0) + 1);
 
   for (const r of run.results) {
     const tc = suite
       .testCase()
       .className(JUNIT_CLASSNAME)
-      .name(testName(r, (seen.get(r.name) ?? 0) > 1))
+      .name(testName(r, (seen.get(sameName(r)) ?? 0) > 1))
       .time(seconds(r.durationMs ?? 0));
     if (r.source) tc.file(safeText(r.source.file));
     if (r.status === 'failed' || (r.status === 'not_run' && r.notRunReason === 'deadline')) {

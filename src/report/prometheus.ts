@@ -2,7 +2,8 @@
  * `--prometheus FILE`: the node_exporter textfile-collector format (Prometheus text exposition
  * 0.0.4), so that a cron run of `connreset check` feeds existing monitoring and alerting:
  *
- *   connreset_check_success{name,target}            1 when the expectation held, else 0
+ *   connreset_check_success{name,target[,address]}  1 when the expectation held, else 0
+ *     (address: one series per resolved address for targets checked with all_addresses)
  *   connreset_probe_outcome{name,target,outcome}    1 for the observed outcome
  *   connreset_probe_duration_seconds{name,target}   duration of the probe
  *   connreset_probe_connect_seconds{name,target}    time to the TCP connection (when connected)
@@ -49,13 +50,18 @@ export function renderPrometheus(run: CheckRun, now: Date = new Date()): string 
 
   // a series must be unique: the same target listed twice gets its position in the name label
   const count = new Map<string, number>();
-  const key = (r: CheckResult): string => `${r.name}\u0000${r.target}`;
+  const key = (r: CheckResult): string => `${r.name}\u0000${r.target}\u0000${r.address ?? ''}`;
   for (const r of run.results) count.set(key(r), (count.get(key(r)) ?? 0) + 1);
 
   for (const r of run.results) {
     // a target that an interrupt or fail-fast kept us from probing has no fresh value
     if (r.status === 'not_run' && r.notRunReason !== 'deadline') continue;
-    const base = { name: (count.get(key(r)) ?? 0) > 1 ? `${r.name} [#${r.index + 1}]` : r.name, target: r.target };
+    const base = {
+      name: (count.get(key(r)) ?? 0) > 1 ? `${r.name} [#${r.index + 1}]` : r.name,
+      target: r.target,
+      // only rows of an all_addresses target carry it: other series keep the labels they always had
+      ...(r.address !== null ? { address: r.address } : {}),
+    };
     success.samples.push(`${success.name}${labels(base)} ${r.status === 'passed' ? 1 : 0}`);
     if (r.outcome) outcome.samples.push(`${outcome.name}${labels({ ...base, outcome: r.outcome })} 1`);
     if (r.durationMs !== null) duration.samples.push(`${duration.name}${labels(base)} ${num(r.durationMs / 1000)}`);

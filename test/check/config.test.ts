@@ -62,6 +62,9 @@ const CASES: ErrorCase[] = [
   { name: 'expect mapping with nothing in it', text: 'targets:\n  - target: 127.0.0.1:80\n    expect: {}\n', line: 3, field: 'targets[0].expect', message: 'give `outcome:` or `reply:`' },
   { name: 'repeat zero', text: 'targets:\n  - target: 127.0.0.1:80\n    repeat: 0\n', line: 3, field: 'targets[0].repeat', message: 'whole number' },
   { name: 'family 5', text: 'targets:\n  - target: 127.0.0.1:80\n    family: 5\n', line: 3, field: 'targets[0].family', message: 'expected 4 or 6' },
+  { name: 'all_addresses yes', text: 'targets:\n  - target: localhost:80\n    all_addresses: yes\n', line: 3, field: 'targets[0].all_addresses', message: 'expected true or false, not "yes"' },
+  { name: 'all_addresses in defaults as a number', text: 'defaults:\n  all_addresses: 1\ntargets:\n  - localhost:80\n', line: 2, field: 'defaults.all_addresses', message: 'expected true or false, not 1' },
+  { name: 'misspelt all_addresses', text: 'targets:\n  - target: localhost:80\n    all_adresses: true\n', line: 3, field: 'targets[0].all_adresses', message: 'did you mean all_addresses?' },
   { name: 'bad send form', text: 'targets:\n  - target: 127.0.0.1:80\n    send: "base64:aGk="\n', line: 3, field: 'targets[0].send', message: 'bad --send' },
   { name: 'unsupported version', text: 'version: 2\ntargets:\n  - 127.0.0.1:80\n', line: 1, field: 'version', message: 'unsupported config version' },
   { name: 'YAML syntax error', text: 'targets:\n  - target: 127.0.0.1:80\n   expect: ok\n', line: 3, message: '' },
@@ -112,6 +115,12 @@ describe('check config: each schema error names file, line and field', () => {
 });
 
 describe('check config: valid files', () => {
+  it('all_addresses: set in defaults, switched off per target, absent means the probe default (one address)', () => {
+    const specs = parseConfig('defaults:\n  all_addresses: true\ntargets:\n  - localhost:80\n  - target: localhost:81\n    all_addresses: false\n  - "[::1]:82"\n', 'c.yml', deps, {});
+    expect(specs.map((s) => s.options.allAddresses)).toEqual([true, false, true]);
+    expect(parseConfig('targets:\n  - localhost:80\n', 'c.yml', deps, {})[0]!.options).not.toHaveProperty('allAddresses');
+  });
+
   it('applies defaults, lets a target override them, and reads every expectation form', () => {
     const specs = parseConfig(
       `version: 1

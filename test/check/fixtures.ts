@@ -81,6 +81,7 @@ function base(index: number, name: string, target: string): Omit<CheckResult, 's
     index,
     name,
     target,
+    address: null,
     source: { file: 'checks/connreset.yml', line: 4 + index * 3 },
     expected: 'ok',
     notRunReason: null,
