@@ -2,7 +2,9 @@
 // Start-up benchmark for `connreset explain`: runs `node bin/connreset.js explain 10054` and
 // `node -e 0` alternately (so both see the same machine load), N times each, and prints the
 // medians and their ratio. The target is a ratio of at most 1.3. Usage: node bench/startup.mjs [N]
+// (`npm run bench:startup` builds first, so the explain bundle is current)
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const runs = Math.min(Math.max(Number(process.argv[2] ?? 40) || 40, 5), 500);
@@ -30,9 +32,13 @@ for (const c of Object.values(cases)) timeOnce(c);
 const times = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
 for (let i = 0; i < runs; i++) for (const [name, c] of Object.entries(cases)) times[name].push(timeOnce(c));
 
+// which fast path ran: the bundle (npm run build) or, without one, the separate tsc modules
+const bundle = fileURLToPath(new URL('../dist/explain.bundle.js', import.meta.url));
+const fastPath = existsSync(bundle) ? 'dist/explain.bundle.js (one bundled module)' : 'dist/cli/explain-fast.js (no bundle: run npm run build)';
+
 const base = median(times['node -e 0']);
 const cli = median(times['connreset explain 10054']);
-console.log(`runs per command: ${runs} (alternating)`);
+console.log(`runs per command: ${runs} (alternating); explain fast path: ${fastPath}`);
 for (const [name, xs] of Object.entries(times)) {
   console.log(`${name.padEnd(26)} median ${median(xs).toFixed(1)} ms  min ${Math.min(...xs).toFixed(1)} ms  max ${Math.max(...xs).toFixed(1)} ms`);
 }

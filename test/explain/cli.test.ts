@@ -3,11 +3,11 @@
  * errors, stdin, --json, --lang, --list, --platform, and what explain must not load at start-up.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runCli, BIN } from '../helpers/cli.js';
 import { ERRORS } from '../../src/knowledge/errors.js';
 import { EXPLANATION_SCHEMA } from '../../src/diagnose/explain/types.js';
@@ -153,6 +153,10 @@ describe('connreset explain (CLI)', { timeout: 30_000 }, () => {
 
 describe('what explain loads', { timeout: 30_000 }, () => {
   const hook = fileURLToPath(new URL('./fixtures/record-imports.mjs', import.meta.url));
+  const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+  const BUNDLE = join(ROOT, 'dist', 'explain.bundle.js');
+  const readMeta = (): { inputs: Record<string, { imports: { path: string }[] }> } =>
+    JSON.parse(readFileSync(join(ROOT, 'dist', 'explain.bundle.meta.json'), 'utf8')) as { inputs: Record<string, { imports: { path: string }[] }> };
 
   function importsOf(args: string[], input = ''): Promise<string[]> {
     const dir = mkdtempSync(join(tmpdir(), 'connreset-imports-'));
@@ -179,21 +183,66 @@ describe('what explain loads', { timeout: 30_000 }, () => {
     });
   }
 
+  // a module the fast path must not hold: sockets, TLS, DNS, the spinner, commander, chalk, probe or lab code
+  const FORBIDDEN_BUILTINS = ['net', 'tls', 'http', 'https', 'dgram', 'dns'].flatMap((m) => [m, `node:${m}`]);
+  const FORBIDDEN_PATH = /(?:^|\/)node_modules\/(ora|commander|chalk)\/|(?:^|\/)dist\/(probe|lab)\/|(?:^|\/)dist\/cli\/main\.js$/;
+
   it.each([
     [['explain', '10054']],
     [['explain', 'read tcp 10.0.0.1:5->10.0.0.2:443: read: connection reset by peer', '--json']],
     [['explain', 'ECONNRESET', '--lang', 'node']],
     [['explain', '-']],
-  ])('%j loads no socket, TLS, spinner or other command code', async (args) => {
+  ])('%j runs from the bundle and loads no socket, TLS, spinner or other command code', async (args) => {
     const urls = await importsOf(args, 'Error: write EPIPE');
-    // the hook saw the explain modules: the check below is looking at the real graph
-    expect(urls.some((u) => u.endsWith('/dist/cli/explain-fast.js'))).toBe(true);
-    const forbidden = urls.filter(
-      (u) =>
-        ['node:net', 'node:tls', 'node:http', 'node:https', 'node:dgram', 'node:dns'].includes(u) ||
-        /\/node_modules\/(ora|commander|chalk)\//.test(u) ||
-        /\/dist\/(probe|lab)\//.test(u),
-    );
+    // the CLI loaded the bundle (the fast path users get), not the separate modules
+    expect(urls.filter((u) => u.includes('/dist/'))).toEqual([pathToFileURL(BUNDLE).href]);
+    const forbidden = urls.filter((u) => FORBIDDEN_BUILTINS.includes(u) || FORBIDDEN_PATH.test(u));
     expect(forbidden).toEqual([]);
+  });
+
+  // A bundle hides its modules from the import hook above: esbuild's metafile lists them instead,
+  // with every import each one makes, static or dynamic (a lazy `await import('node:net')` too).
+  it('the bundle holds the explain modules and none of the forbidden ones', () => {
+    const meta = readMeta();
+    const inputs = Object.keys(meta.inputs);
+    expect(inputs).toContain('dist/cli/explain-fast.js');
+    expect(inputs).toContain('dist/diagnose/explain/message.js'); // the lazily loaded resolver is inside too
+    expect(inputs.filter((i) => FORBIDDEN_PATH.test(i))).toEqual([]);
+    const imported = Object.values(meta.inputs).flatMap((i) => i.imports.map((x) => x.path));
+    expect(imported.filter((i) => FORBIDDEN_BUILTINS.includes(i) || FORBIDDEN_PATH.test(i))).toEqual([]);
+  });
+
+  // bin/connreset.js does not check this at run time (it would cost start-up time), so the tests do:
+  // a bundle older than the tsc output it was made from would run yesterday's code.
+  it('the bundle is not older than the compiled modules it was made from (else run `npm run build`)', () => {
+    const bundleTime = statSync(BUNDLE).mtimeMs;
+    const newer = Object.keys(readMeta().inputs).filter((i) => statSync(join(ROOT, i)).mtimeMs > bundleTime);
+    expect(newer, 'compiled after the bundle was made: run `npm run build`').toEqual([]);
+  });
+
+  it('without a bundle (only tsc was run) explain runs from the separate modules', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'connreset-nobundle-'));
+    try {
+      cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
+      cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true, filter: (src) => !src.includes('explain.bundle') });
+      symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+      const bin = join(dir, 'bin', 'connreset.js');
+      const out = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+        const child = spawn(process.execPath, [bin, 'explain', '10054'], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+        let stdout = '';
+        const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+        child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+        child.on('error', reject);
+        child.on('close', (code) => {
+          clearTimeout(timer);
+          resolve({ code, stdout });
+        });
+      });
+      expect(out.code).toBe(0);
+      expect(out.stdout).toMatch(/^ECONNRESET — Connection reset by peer/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
