@@ -4,11 +4,13 @@
  * The first *decisive* event wins: a reset, a close, a socket error, a failed handshake, or a
  * timer that expired where the peer owed us something. What came before it (did we send? did a
  * reply arrive?) and the phase it happened in pick the label. Timers that merely end a phase
- * normally (no banner, the quiet after a complete reply) are not decisive.
+ * normally (no banner, the quiet after a complete reply) are not decisive. A wire that behaved
+ * but carried an HTTP 5xx is then refined to `http_5xx`.
  */
 import type { Observation, Phase, TimelineEvent } from './observation.js';
 import type { Outcome } from './outcome.js';
 import { CONNECT_ERROR_OUTCOMES, RESET_LIKE_CODES } from '../knowledge/outcomes.js';
+import { firstServerError, replyChunks } from './http-reply.js';
 
 export interface Classification {
   outcome: Outcome;
@@ -32,6 +34,30 @@ export function classify(obs: Observation): Outcome {
 }
 
 export function classifyDetailed(obs: Observation): Classification {
+  return refineHttp(obs, classifyWire(obs));
+}
+
+/**
+ * Outcomes that say the wire behaved: the reply came whole and the connection closed gracefully
+ * or stayed open. Only these are refined by what the reply said; a reset, a timeout or a stall
+ * keeps its wire label (its evidence still names the HTTP status).
+ */
+const REFINABLE: ReadonlySet<Outcome> = new Set<Outcome>(['ok', 'reply_then_close']);
+
+/**
+ * An HTTP 5xx over a healthy connection is what a user behind a proxy meets as "connection reset
+ * by peer" one hop further: nginx answering 502 because its upstream reset. The reply itself
+ * shows the peer speaks HTTP, whatever the scheme or payload. An --expect that matched is the
+ * user's own verdict on the reply (a check may expect a maintenance 503), so it is left alone.
+ */
+function refineHttp(obs: Observation, wire: Classification): Classification {
+  if (!REFINABLE.has(wire.outcome)) return wire;
+  if (obs.events.some((e) => e.kind === 'expect_matched')) return wire;
+  const failed = firstServerError(replyChunks(obs));
+  return failed ? { outcome: 'http_5xx', decisive: failed.first } : wire;
+}
+
+function classifyWire(obs: Observation): Classification {
   const p: Progress = { connected: false, sent: false, replyBytes: 0, lastReceivedT: null, resumed: false };
   let replyOpen = false;
   for (const event of obs.events) {

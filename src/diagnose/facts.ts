@@ -7,6 +7,8 @@ import { formatMs } from '../duration.js';
 import type { Observation, TimelineEvent } from './observation.js';
 import type { Outcome } from './outcome.js';
 import { matchKnownIdleTimeout, type IdleTimeoutMatch } from '../knowledge/known-idle-timeouts.js';
+import { httpFailureOf, type HttpFailure } from './http-reply.js';
+import { proxyById } from '../knowledge/http-replies.js';
 
 export type Vars = Readonly<Record<string, string | null>>;
 
@@ -22,6 +24,8 @@ export interface Facts {
   /** escaped text received before our first send (a banner) */
   bannerText: string;
   tlsFailure: Extract<TimelineEvent, { kind: 'tls_failed' }> | null;
+  /** the first HTTP 5xx reply (else 4xx) of the timeline, with what it points to */
+  http: HttpFailure | null;
 }
 
 const PAYLOAD_NAMES: Readonly<Record<Observation['options']['send'], string | null>> = {
@@ -79,6 +83,7 @@ export function computeFacts(obs: Observation, outcome: Outcome, decisive: Timel
   const bannerText = banner.map((e) => e.preview).join('');
   const bannerBytes = banner.reduce((total, e) => total + e.bytes, 0);
   const resumeAnswer = resumeAnswerText(events, resumeSent);
+  const http = httpFailureOf(obs);
 
   const vars: Record<string, string | null> = {
     host: obs.host,
@@ -113,8 +118,9 @@ export function computeFacts(obs: Observation, outcome: Outcome, decisive: Timel
     expect: obs.options.expect,
     keepalive: obs.options.keepaliveMs === null ? null : formatMs(obs.options.keepaliveMs),
     knownIdle: knownIdle?.who ?? null,
+    ...httpVars(events, http),
   };
-  return { vars, silenceMs, dropSeen, knownIdle, replyText, bannerText, tlsFailure };
+  return { vars, silenceMs, dropSeen, knownIdle, replyText, bannerText, tlsFailure, http };
 }
 
 type Kind = TimelineEvent['kind'];
@@ -158,6 +164,41 @@ function replyPreviewText(events: readonly TimelineEvent[], firstSent: TimelineE
     if (e.kind === 'received') out.push(e.preview);
   }
   return out.join('');
+}
+
+/**
+ * The words an HTTP error reply gives the evidence: its status, how soon it came, who sent it,
+ * what that proxy logs for it, and what became of the connection. 5xx facts stay null for a 4xx.
+ */
+function httpVars(events: readonly TimelineEvent[], http: HttpFailure | null): Record<string, string | null> {
+  const serverError = http !== null && http.reply.status >= 500;
+  const unknown = proxyById('unknown');
+  const who = http?.proxy ?? null;
+  const answerer = who ? who.name : http?.row.gateway ? 'the proxy' : 'the server';
+  const fate = http ? connectionFate(events, http.chunk.first) : null;
+  return {
+    httpStatus: http ? `"${http.reply.statusText}"` : null,
+    httpCode: http ? String(http.reply.status) : null,
+    httpAfter: http ? span(http.chunk.sent.t, http.chunk.first.t) : null,
+    httpAnswerer: serverError ? answerer : null,
+    httpAnsweredBy: serverError ? (http.proxyHeader ? `${answerer} (${http.proxyHeader})` : answerer) : null,
+    httpMeaning: serverError ? http.row.meaning : null,
+    httpPage: serverError && http.pageWords ? `"${http.pageWords}"` : null,
+    proxyLog: serverError ? (who?.says[http.cause] ?? unknown.says[http.cause] ?? null) : null,
+    proxyKeepalive: serverError ? (who?.upstreamKeepalive ?? unknown.upstreamKeepalive) : null,
+    retryAfter: http?.reply.headers.get('retry-after') ?? null,
+    connectionFate: fate,
+    // "the connection itself is fine" holds only when the peer did not reset it
+    connectionKept: fate !== null && !fate.includes('reset') ? fate : null,
+  };
+}
+
+/** What the peer did with the connection after the reply: a client cares that it was fine. */
+function connectionFate(events: readonly TimelineEvent[], reply: TimelineEvent): string {
+  const end = events.slice(events.indexOf(reply) + 1).find((e) => e.kind === 'fin' || e.kind === 'reset');
+  if (!end) return 'it kept the connection open';
+  if (end.kind === 'reset') return `it then reset the connection ${formatMs(end.t - reply.t)} later`;
+  return `it then closed the connection gracefully (FIN) ${formatMs(end.t - reply.t)} later`;
 }
 
 /** When the silence began: the last thing either side said before the drop. */

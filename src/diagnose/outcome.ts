@@ -18,6 +18,8 @@ export const OUTCOMES = [
   'send_stalled',
   'reply_then_reset',
   'reply_then_close',
+  /** a refinement of ok / reply_then_close: the wire was fine, the reply was an HTTP 5xx (src/diagnose/http-refine.ts) */
+  'http_5xx',
   'slow_reply',
   'expect_failed',
   'reset_while_idle',

@@ -6,6 +6,7 @@ import type { Observation } from './observation.js';
 import type { Outcome } from './outcome.js';
 import { isIdleOutcome, type Facts } from './facts.js';
 import type { Signal } from '../knowledge/outcome-causes.js';
+import type { HttpFailureCause } from '../knowledge/http-replies.js';
 
 /** A TLS record header (handshake 0x16 or alert 0x15, version 3.x) as the escaped preview shows it. */
 const TLS_RECORD = /^\\x1[56]\\x03\\x0[0-4]/;
@@ -13,7 +14,8 @@ const TLS_RECORD = /^\\x1[56]\\x03\\x0[0-4]/;
 const HTTPS_PORT_WORDS = /HTTP request to an HTTPS server|plain HTTP request was sent to HTTPS port|requires? (TLS|SSL)/i;
 /** OpenSSL's words for a peer that answered our ClientHello with something that is not TLS. */
 const NOT_TLS_ERRORS = /WRONG_VERSION_NUMBER|wrong version number|PACKET_LENGTH_TOO_LONG|packet length too long|HTTP_REQUEST|http request|UNKNOWN_PROTOCOL|unknown protocol/;
-const HTTP_ERROR_STATUS = /^HTTP\/\d(\.\d)? [45]\d\d/;
+/** 4xx: the client's business; a 5xx has signals of its own (the cause its status points to). */
+const HTTP_CLIENT_ERROR_STATUS = /^HTTP\/\d(\.\d)? 4\d\d/;
 /** What servers at a connection limit say (MySQL, PostgreSQL "too many clients", Redis "max number of clients reached"). */
 const LIMIT_WORDS = /too many (connections|clients)|max(imum)?[ _-]?connections|max(imum)? number of (clients|connections)|server (is )?busy|overloaded|try again later/i;
 
@@ -30,12 +32,21 @@ const CHECKS: Readonly<Record<Signal, Check>> = {
   idle_round_seconds: (_obs, _o, f) => f.dropSeen && f.silenceMs !== null && f.silenceMs >= 1000 && isRoundSeconds(f.silenceMs),
   silent_client_timed_out: (obs, outcome) =>
     (outcome === 'closed_on_connect' || outcome === 'reset_on_connect') && isRoundSeconds(connectedToEndMs(obs) ?? 0) && (connectedToEndMs(obs) ?? 0) >= 1000,
-  reply_is_http_error: (_obs, _o, f) => HTTP_ERROR_STATUS.test(f.replyText),
+  reply_is_http_error: (_obs, _o, f) => HTTP_CLIENT_ERROR_STATUS.test(f.replyText),
+  http_upstream_reset: (_obs, _o, f) => serverErrorCause(f) === 'upstream_reset',
+  http_upstream_unavailable: (_obs, _o, f) => serverErrorCause(f) === 'upstream_unavailable',
+  http_upstream_timeout: (_obs, _o, f) => serverErrorCause(f) === 'upstream_timeout',
+  http_app_error: (_obs, _o, f) => serverErrorCause(f) === 'app_server_error',
   reply_mentions_limit: (_obs, _o, f) => LIMIT_WORDS.test(`${f.bannerText} ${f.replyText}`),
   keepalive_was_on: (obs, outcome) => obs.options.keepaliveMs !== null && isIdleOutcome(outcome),
   host_unreachable_at_once: (obs, outcome) => outcome === 'unreachable' && (hostUnreachableAfterMs(obs) ?? Infinity) < ARP_GIVE_UP_MS / 3,
   host_unreachable_after_arp: (obs, outcome) => outcome === 'unreachable' && (hostUnreachableAfterMs(obs) ?? 0) >= ARP_GIVE_UP_MS * 0.8,
 };
+
+/** The cause a 5xx reply points to (src/knowledge/http-replies.ts), or null without one. */
+function serverErrorCause(f: Facts): HttpFailureCause | null {
+  return f.http !== null && f.http.reply.status >= 500 ? f.http.cause : null;
+}
 
 /** Linux gives up resolving a neighbour after 3 probes 1 s apart (mcast_solicit 3, retrans_time 1 s). */
 const ARP_GIVE_UP_MS = 3000;

@@ -22,6 +22,11 @@ export const CAUSE_IDS = [
   'server_slow_or_overloaded',
   'local_software_abort',
   'server_closes_after_reply',
+  'upstream_reset',
+  'upstream_unavailable',
+  'upstream_timeout',
+  'upstream_keepalive_mismatch',
+  'app_server_error',
 ] as const;
 
 export type CauseId = (typeof CAUSE_IDS)[number];
@@ -296,6 +301,83 @@ export const CAUSES: Readonly<Record<CauseId, Cause>> = {
     remediation: [
       'Make the client honour `Connection: close` and not pool these connections, or enable keep-alive on the server.',
       'Retry idempotent requests once when a reused connection fails with EPIPE/ECONNRESET.',
+    ],
+  },
+  // The HTTP face of a connection problem one hop further: a proxy or load balancer answers the
+  // client with a 5xx because its own connection to the upstream failed (src/knowledge/http-replies.ts).
+  upstream_reset: {
+    id: 'upstream_reset',
+    title: "The proxy's upstream reset, refused or closed the connection (502 Bad Gateway)",
+    summary:
+      'A reverse proxy or load balancer (nginx, Envoy, an AWS ALB, Cloudflare) answered 502 because its connection to the upstream server failed: the upstream reset it ("connection reset by peer"), refused it (nothing listening), or closed it before sending a complete reply. The client\'s own connection to the proxy is fine.',
+    howToTell: [
+      'The reply is `502 Bad Gateway` (Cloudflare: 520, 521) and the proxy\'s error log has a line for the request, e.g. nginx `recv() failed (104: Connection reset by peer) while reading response header from upstream` or `upstream prematurely closed connection`.',
+      'Every request failing means the upstream is down or refusing; only some failing, mostly after quiet periods, means the upstream closes pooled keep-alive connections the proxy still reuses.',
+    ],
+    remediation: [
+      'Probe the upstream directly, from the proxy\'s host: `connreset probe http://UPSTREAM:PORT/path` shows whether it refuses, resets or closes, and when.',
+      'Find the proxy\'s error-log line for this request and paste it into `connreset explain -`: it names the upstream and what its socket reported.',
+      'If the 502s are sporadic, compare keep-alive timeouts: the upstream\'s idle timeout must be longer than the time the proxy keeps idle upstream connections (nginx `keepalive_timeout` in the `upstream {}` block, 60 s; an AWS ALB\'s idle timeout, 60 s, against Node\'s `server.keepAliveTimeout`, 5 s by default: set it to 65 s and `headersTimeout` above it).',
+      'If every request fails, bring the upstream back (it crashed, is restarting, or listens on another port or address), and fix the proxy\'s upstream address if it is wrong.',
+    ],
+  },
+  upstream_unavailable: {
+    id: 'upstream_unavailable',
+    title: 'The proxy has no healthy upstream, or the service is overloaded (503 Service Unavailable)',
+    summary:
+      'A 503 says the service cannot take the request now: the proxy has no healthy upstream (every backend failed its health check, none registered, a circuit breaker open), a rate limit rejected the request, or the application itself reports that it is overloaded, starting, shutting down or missing a dependency.',
+    howToTell: [
+      'The reply is `503 Service Unavailable`; Envoy\'s page says `no healthy upstream`, HAProxy\'s `No server is available to handle this request`.',
+      'The load balancer\'s target health (ALB target group, `kubectl get endpoints`, Envoy\'s /clusters admin page) shows no healthy backend.',
+      'A `Retry-After` header says how long the server wants clients to wait.',
+    ],
+    remediation: [
+      'Check the health of the upstreams behind the proxy (target group health, `kubectl get endpoints SERVICE`, Envoy admin /clusters) and why they fail their health checks.',
+      'Probe an upstream directly: `connreset probe http://UPSTREAM:PORT/health`.',
+      'If a rate limit or circuit breaker rejected the request (nginx limit_req/limit_conn, Envoy overflow), raise it or add capacity; make clients retry 503s with backoff and honour Retry-After.',
+    ],
+  },
+  upstream_timeout: {
+    id: 'upstream_timeout',
+    title: 'The proxy timed out waiting for its upstream (504 Gateway Timeout)',
+    summary:
+      'A proxy or load balancer answered 504 because its upstream accepted the request but did not reply within the proxy\'s timeout (nginx proxy_read_timeout 60 s, an AWS ALB\'s idle timeout 60 s, Envoy\'s route timeout 15 s, Cloudflare 120 s), or the connection to the upstream timed out.',
+    howToTell: [
+      'The reply is `504 Gateway Timeout` (Cloudflare: 522, 524), and it comes after about the proxy\'s timeout.',
+      'The proxy\'s error log says so, e.g. nginx `upstream timed out (110: Connection timed out) while reading response header from upstream`.',
+    ],
+    remediation: [
+      'Probe the upstream directly with a long reply timeout: `connreset probe http://UPSTREAM:PORT/path --reply-timeout 2m` shows how long it really takes.',
+      'Find what makes the upstream slow (its own dependencies, locks, load) or move long work out of the request.',
+      'Align the timeouts along the path: the proxy\'s timeout above the upstream\'s real latency, the client\'s above the proxy\'s.',
+    ],
+  },
+  upstream_keepalive_mismatch: {
+    id: 'upstream_keepalive_mismatch',
+    title: 'The upstream closes idle keep-alive connections the proxy still reuses (sporadic 502s)',
+    summary:
+      'A proxy keeps idle connections to its upstream open for reuse. When the upstream\'s idle timeout is shorter than the proxy\'s, the upstream closes a connection just as the proxy sends the next request on it: the proxy gets a reset or an EOF and answers 502. It happens now and then, on the first request after a quiet spell: the classic cause of sporadic 502s behind nginx, an ALB or Envoy.',
+    howToTell: [
+      '502s are rare, cluster after quiet periods and vanish under steady load; the proxy\'s log says `upstream prematurely closed connection` or `Connection reset by peer` for them.',
+      'Measure the upstream\'s idle timeout: `connreset idle http://UPSTREAM:PORT/` or `connreset probe http://UPSTREAM:PORT/ --idle 2m`, and compare it with the proxy\'s upstream keep-alive.',
+    ],
+    remediation: [
+      'Make the upstream\'s idle (keep-alive) timeout longer than the proxy\'s: Node behind an AWS ALB (60 s): `server.keepAliveTimeout = 65000; server.headersTimeout = 66000`; gunicorn `--keep-alive 75`; nginx as the upstream `keepalive_timeout 75s`.',
+      'Or make the proxy drop idle upstream connections sooner: nginx `keepalive_timeout` in the `upstream {}` block, Envoy\'s cluster `idle_timeout`, HAProxy `timeout http-keep-alive`.',
+      'Let the proxy retry idempotent requests on another connection (nginx `proxy_next_upstream error`, Envoy retry_on `reset`).',
+    ],
+  },
+  app_server_error: {
+    id: 'app_server_error',
+    title: 'The application failed the request (HTTP 500 or another 5xx)',
+    summary:
+      'The connection worked and the server answered, but with a server error: the application hit an exception or a failed dependency while handling the request. The cause is in the application, not in the network.',
+    howToTell: [
+      'The reply is `500 Internal Server Error` (or another 5xx that no proxy explains) and the application\'s log has an error or a stack trace for the request.',
+    ],
+    remediation: [
+      'Read the application\'s log for this request (its time, path, request id) and fix the error it shows.',
+      'If a dependency failed (database, another service), probe that dependency: `connreset probe DEPENDENCY:PORT`.',
     ],
   },
 };

@@ -129,7 +129,12 @@ export const OUTCOME_CAUSES: Readonly<Record<Outcome, readonly CandidateCause[]>
     {
       cause: 'app_error_close',
       weight: 0.6,
-      evidence: ['the peer sent {reply} and then reset the connection {afterReply} later instead of closing it: it closes sockets with unread data, or aborts them (SO_LINGER 0)'],
+      evidence: [
+        [
+          'the peer sent {reply} ({httpStatus}) and then reset the connection {afterReply} later instead of closing it: it closes sockets with unread data, or aborts them (SO_LINGER 0)',
+          'the peer sent {reply} and then reset the connection {afterReply} later instead of closing it: it closes sockets with unread data, or aborts them (SO_LINGER 0)',
+        ],
+      ],
     },
     { cause: 'server_crash_restart', weight: 0.25, evidence: ['a worker that crashes right after answering resets its connections'] },
     { cause: 'firewall_intervention', weight: 0.15, evidence: ['a proxy or IPS that dislikes the reply can inject the RST'] },
@@ -138,10 +143,24 @@ export const OUTCOME_CAUSES: Readonly<Record<Outcome, readonly CandidateCause[]>
     {
       cause: 'server_closes_after_reply',
       weight: 0.6,
-      evidence: ['the peer sent {reply} and closed the connection gracefully {afterReply} later: it does not keep connections alive, so a pooled client must not reuse this one'],
+      evidence: [
+        [
+          'the peer sent {reply} ({httpStatus}) and closed the connection gracefully {afterReply} later: it does not keep connections alive, so a pooled client must not reuse this one',
+          'the peer sent {reply} and closed the connection gracefully {afterReply} later: it does not keep connections alive, so a pooled client must not reuse this one',
+        ],
+      ],
     },
     { cause: 'app_error_close', weight: 0.15, evidence: ['an application that closes after an error reply looks the same: read the reply ({replyPreview})'] },
     { cause: 'protocol_mismatch', weight: 0.1, evidence: ['a service answering in another protocol closes after its error: try {altTarget}'] },
+  ],
+  // the wire was fine; which cause leads comes from the status (the http_* signals below)
+  http_5xx: [
+    {
+      cause: 'app_server_error',
+      weight: 0.3,
+      // its status sentence comes with the http_app_error signal; for 502/503/504 another cause leads
+      evidence: [],
+    },
   ],
   slow_reply: [
     {
@@ -231,6 +250,10 @@ export const SIGNALS = [
   'idle_round_seconds',
   'silent_client_timed_out',
   'reply_is_http_error',
+  'http_upstream_reset',
+  'http_upstream_unavailable',
+  'http_upstream_timeout',
+  'http_app_error',
   'reply_mentions_limit',
   'keepalive_was_on',
   'host_unreachable_at_once',
@@ -313,7 +336,49 @@ export const SIGNAL_RULES: readonly SignalRule[] = [
     signal: 'reply_is_http_error',
     cause: 'app_error_close',
     delta: 0.25,
-    evidence: 'the reply was an HTTP error ({replyPreview}): the application rejected the request before closing',
+    evidence: [
+      'the reply was an HTTP client error ({httpStatus}): the application rejected the request before closing',
+      'the reply was an HTTP error ({replyPreview}): the application rejected the request before closing',
+    ],
+  },
+  // An HTTP 5xx: the status (or the proxy's own error page) names the cause, the proxy's headers
+  // name the proxy, and the sentences say where that proxy logs the reason. The status sentence
+  // leads; the others follow in this order.
+  ...upstreamRules('http_upstream_reset', 'upstream_reset', 0.85),
+  {
+    signal: 'http_upstream_reset',
+    cause: 'upstream_keepalive_mismatch',
+    delta: 0.35,
+    evidence: 'if these errors come and go, mostly on the first request after a quiet spell, the upstream is closing idle connections that the proxy still reuses: {proxyKeepalive}',
+  },
+  { signal: 'http_upstream_reset', cause: 'app_server_error', delta: -0.3, evidence: null },
+  ...upstreamRules('http_upstream_unavailable', 'upstream_unavailable', 0.75),
+  {
+    signal: 'http_upstream_unavailable',
+    cause: 'upstream_unavailable',
+    delta: 0,
+    evidence: 'the reply says when to come back: Retry-After: {retryAfter}',
+  },
+  {
+    signal: 'http_upstream_unavailable',
+    cause: 'app_server_error',
+    delta: -0.1,
+    evidence: 'an application answers 503 itself while it starts, shuts down or misses a dependency (a health endpoint reports a failed check this way), and a proxy passes it on unchanged: read the application\'s log too',
+  },
+  ...upstreamRules('http_upstream_timeout', 'upstream_timeout', 0.8),
+  {
+    signal: 'http_upstream_timeout',
+    cause: 'server_slow_or_overloaded',
+    delta: 0.3,
+    evidence: 'the answer took {httpAfter}: about how long the proxy waits for its upstream before giving up, so the upstream is slow or stuck; probe it directly with a long --reply-timeout to see how long it takes',
+  },
+  { signal: 'http_upstream_timeout', cause: 'app_server_error', delta: -0.3, evidence: null },
+  { signal: 'http_app_error', cause: 'app_server_error', delta: 0.5, evidence: '{httpAnsweredBy} answered {httpStatus} {httpAfter} after {sent}: {httpMeaning}' },
+  {
+    signal: 'http_app_error',
+    cause: 'app_server_error',
+    delta: 0,
+    evidence: 'the TCP connection to {remote} itself is fine ({connectionKept}): the failure is in the application; {proxyLog}',
   },
   {
     signal: 'reply_mentions_limit',
@@ -343,3 +408,18 @@ export const SIGNAL_RULES: readonly SignalRule[] = [
     evidence: 'the ICMP host unreachable came {connectAnswer} after our SYN, about the 3 s a router spends resolving a neighbour (ARP) before giving up: the host is down, or nothing uses that address on its network',
   },
 ];
+
+/** The sentences every upstream failure carries: the status and its meaning, the proxy's own page, the healthy hop, the log line to find. */
+function upstreamRules(signal: Signal, cause: CauseId, delta: number): SignalRule[] {
+  return [
+    { signal, cause, delta, evidence: '{httpAnsweredBy} answered {httpStatus} {httpAfter} after {sent}: {httpMeaning}' },
+    { signal, cause, delta: 0, evidence: 'its error page says {httpPage}' },
+    {
+      signal,
+      cause,
+      delta: 0,
+      evidence: 'the TCP connection to {remote} itself is fine ({connectionKept}): what failed is behind it, between the proxy and its upstream',
+    },
+    { signal, cause, delta: 0, evidence: '{proxyLog}; paste that line into `connreset explain -`' },
+  ];
+}

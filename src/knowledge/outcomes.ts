@@ -21,6 +21,7 @@ export interface OutcomeInfo {
 export const OUTCOME_INFO: Readonly<Record<Outcome, OutcomeInfo>> = {
   ok: {
     story: [
+      'Connected to {remote} and got {reply} ({httpStatus}) to {sent}; the connection stayed usable.',
       'Connected to {remote} and got {reply} to {sent}; the connection stayed usable.',
       'Connected to {remote} and got a {bannerBytes}-byte banner; the connection stayed usable.',
       'Connected to {remote}; the connection stayed usable.',
@@ -114,6 +115,15 @@ export const OUTCOME_INFO: Readonly<Record<Outcome, OutcomeInfo>> = {
     story: ['The peer sent {reply} to {sent}, then closed the connection {afterReply} later.'],
     wire: 'The peer replied, then closed the connection (FIN): fine for one request, but the connection cannot be reused.',
     severity: 'warning',
+    clientError: null,
+  },
+  http_5xx: {
+    story: [
+      'The TCP connection to {remote} is fine, but the request failed: {httpAnswerer} answered {httpStatus} {httpAfter} after {sent}, and {connectionFate}.',
+      'The TCP connection to {remote} is fine, but the request failed: the answer to {sent} was {httpStatus}.',
+    ],
+    wire: 'The connection behaved (the reply came whole; the peer closed gracefully or kept the connection open), but the reply was an HTTP 5xx: the server, or the upstream behind a proxy (502, 503, 504), failed the request.',
+    severity: 'failure',
     clientError: null,
   },
   slow_reply: {
