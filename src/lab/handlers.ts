@@ -111,6 +111,23 @@ const GO_HTTPS_PORT_REPLY = 'HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP
 const TLS_ALERT_UNEXPECTED_MESSAGE = Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x0a]);
 const TLS_HANDSHAKE_RECORD = 0x16;
 
+/** nginx 1.22's own 502 page (its error log would say why: "recv() failed (104: Connection reset by peer) …"). */
+const NGINX_502_PAGE =
+  '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+const NGINX_502_REPLY = rawResponse('502 Bad Gateway', { Server: 'nginx', 'Content-Type': 'text/html', Connection: 'close' }, NGINX_502_PAGE);
+/** What Envoy answers when a cluster has no healthy host. */
+const ENVOY_503_REPLY = rawResponse(
+  '503 Service Unavailable',
+  { 'content-type': 'text/plain', 'retry-after': '5', server: 'envoy', connection: 'keep-alive' },
+  'no healthy upstream',
+);
+
+/** A response with exactly these headers (and Content-Length), as a proxy writes it. */
+function rawResponse(status: string, headers: Readonly<Record<string, string>>, body: string): string {
+  const lines = [`HTTP/1.1 ${status}`, ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`), `Content-Length: ${Buffer.byteLength(body)}`];
+  return `${lines.join('\r\n')}\r\n\r\n${body}`;
+}
+
 export const HANDLERS: Readonly<Record<Exclude<HandlerKind, 'nothing-listening'>, Handler>> = {
   'http-keepalive': (stream, env) => serveKeepAlive(stream, env, null),
 
@@ -228,6 +245,19 @@ export const HANDLERS: Readonly<Record<Exclude<HandlerKind, 'nothing-listening'>
       }
       // what Node's own http server answers to bytes that are not HTTP (a TLS ClientHello here)
       stream.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    }),
+
+  'bad-gateway': (stream) =>
+    onRequests(stream, (request) => {
+      if (request === 'too-large') return tooLarge(stream);
+      stream.end(NGINX_502_REPLY);
+    }),
+
+  'no-healthy-upstream': (stream) =>
+    onRequests(stream, (request) => {
+      if (stream.destroyed) return;
+      if (request === 'too-large') return tooLarge(stream);
+      stream.write(ENVOY_503_REPLY);
     }),
 
   'smtp-banner': (stream, env) => {

@@ -26,6 +26,8 @@ export const HANDLER_KINDS = [
   'http-strict',
   'smtp-banner',
   'nothing-listening',
+  'bad-gateway',
+  'no-healthy-upstream',
 ] as const;
 
 export type HandlerKind = (typeof HANDLER_KINDS)[number];
@@ -334,6 +336,33 @@ export const SCENARIOS: readonly Scenario[] = [
     payloadBytes: null,
     expectedOutcome: 'refused',
     expectedTopCause: 'nothing_listening',
+  },
+  // a reverse proxy whose upstream failed: the client's connection is fine, its request is not
+  {
+    name: 'http-502',
+    description: 'A reverse proxy whose upstream reset the connection: answers every request with nginx\'s own "502 Bad Gateway" page (Server: nginx, Connection: close), then closes (FIN).',
+    clientShould: 'treat a 502 as a failed request, retry idempotent ones with backoff, and look behind the proxy (its error log, the upstream itself) rather than at its own connection.',
+    offset: 21,
+    handler: 'bad-gateway',
+    transport: 'tcp',
+    scheme: 'http',
+    idle: false,
+    payloadBytes: null,
+    expectedOutcome: 'http_5xx',
+    expectedTopCause: 'upstream_reset',
+  },
+  {
+    name: 'http-503',
+    description: 'A proxy with no healthy upstream, like Envoy: answers every request with "503 Service Unavailable", "no healthy upstream" and Retry-After, and keeps the connection open.',
+    clientShould: 'retry 503s with backoff, honour Retry-After, and not mistake a kept-alive connection for a healthy service.',
+    offset: 22,
+    handler: 'no-healthy-upstream',
+    transport: 'tcp',
+    scheme: 'http',
+    idle: false,
+    payloadBytes: null,
+    expectedOutcome: 'http_5xx',
+    expectedTopCause: 'upstream_unavailable',
   },
 ];
 

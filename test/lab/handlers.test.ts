@@ -132,6 +132,27 @@ describe('lab servers, seen by a plain client', () => {
     expect(error.code).toBe('ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION');
   });
 
+  it("http-502 sends nginx's whole 502 page, then a FIN; http-503 answers every request with a 503 on one kept connection", async () => {
+    const bad = await untilEnd(portOf('http-502'), REQUEST);
+    expect(bad.how).toBe('fin');
+    expect(bad.data).toMatch(/^HTTP\/1\.1 502 Bad Gateway\r\nServer: nginx\r\n[\s\S]*\r\n\r\n<html>[\s\S]*<title>502 Bad Gateway<\/title>[\s\S]*<\/html>\r\n$/);
+    const length = Number(/Content-Length: (\d+)/.exec(bad.data)?.[1]);
+    expect(Buffer.byteLength(bad.data.slice(bad.data.indexOf('\r\n\r\n') + 4))).toBe(length);
+
+    const socket = connect({ port: portOf('http-503'), host: '127.0.0.1' });
+    await once(socket, 'connect');
+    socket.write(REQUEST + REQUEST);
+    let data = '';
+    socket.setEncoding('latin1');
+    for await (const chunk of socket) {
+      data += chunk as string;
+      if ((data.match(/no healthy upstream/g) ?? []).length >= 2) break;
+    }
+    socket.destroy();
+    expect(data.match(/HTTP\/1\.1 503 Service Unavailable\r\n/g)).toHaveLength(2);
+    expect(data).toContain('retry-after: 5');
+  });
+
   it('refused has nothing listening', async () => {
     expect(await untilEnd(portOf('refused'), null)).toMatchObject({ how: 'error', code: 'ECONNREFUSED' });
   });

@@ -33,6 +33,8 @@ const EXPECTED: Readonly<Record<string, readonly [string, string | null]>> = {
   'tls-reset': ['tls_failure', 'tls_problem'],
   banner: ['ok', null],
   refused: ['refused', 'nothing_listening'],
+  'http-502': ['http_5xx', 'upstream_reset'],
+  'http-503': ['http_5xx', 'upstream_unavailable'],
 };
 
 const IDLE_AFTER_MS = 1000;
@@ -73,6 +75,17 @@ describe('the lab, probed', () => {
       if (topCause !== null) expect(d?.causes[0]?.evidence.length).toBeGreaterThan(0);
     });
   }
+
+  it("a proxy's 502 and 503 say the connection is fine, name the proxy, and fail the probe", () => {
+    const bad = results.get('http-502');
+    expect(bad?.healthy).toBe(false);
+    expect(bad?.summary).toMatch(/^The TCP connection to 127\.0\.0\.1:\d+ is fine, but the request failed: nginx answered "502 Bad Gateway" [\d.]+ ms after our \d+-byte HTTP request, and it then closed the connection gracefully \(FIN\) [\d.]+ ms later\.$/);
+    expect(bad?.causes[0]?.evidence.join('\n')).toContain("nginx's error log has the reason for this request");
+    const unavailable = results.get('http-503');
+    expect(unavailable?.summary).toContain('Envoy answered "503 Service Unavailable"');
+    expect(unavailable?.summary).toContain('it kept the connection open');
+    expect(unavailable?.causes[0]?.evidence.join('\n')).toContain('its error page says "no healthy upstream"');
+  });
 
   it('an idle close names the idle timeout it measured (the lab\'s is 1 s) and when to reconnect', () => {
     const evidence = results.get('idle-close')?.causes[0]?.evidence[0] ?? '';
