@@ -13,6 +13,8 @@ export const EXIT = {
   interrupted: 130,
   /** a run stopped by SIGTERM (128 + 15): CI runners, timeout(1), systemd, Kubernetes */
   terminated: 143,
+  /** a check run stopped by SIGHUP (128 + 1): the terminal or SSH session that started it went away */
+  hangup: 129,
   /** a bug in connreset itself */
   internal: 70,
 } as const;

@@ -208,8 +208,9 @@ export async function runCheckCommand(settings: CheckSettings, ctx: CliContext):
 }
 
 /**
- * SIGINT (Ctrl-C) and SIGTERM (CI runners, timeout(1), systemd, Kubernetes) stop the run the same
- * way: the probes in flight are aborted and the results so far are reported, files first. The
+ * SIGINT (Ctrl-C), SIGTERM (timeout(1), systemd, Kubernetes) and SIGHUP (the terminal or SSH
+ * session went away; a run started with `&` and its output in a file still writes its reports) stop
+ * the run the same way: the probes in flight are aborted and the results so far are reported, files first. The
  * handlers stay until the reports are written, so a second signal (the user means it) exits at once
  * with 128 + its number; every report file is renamed into place whole, so none is left half-written.
  */

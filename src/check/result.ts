@@ -71,10 +71,10 @@ export type StopReason = 'completed' | 'deadline' | 'interrupted' | 'fail_fast';
  * The signal behind an `interrupted` run. stoppedBy stays `interrupted` for every signal (readers of
  * connreset.check/v1 already treat it as "partial results"); this says which one it was.
  */
-export type StopSignal = 'SIGINT' | 'SIGTERM';
+export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
 /** 128 + the signal number, the shell's convention for a process stopped by a signal. */
-export const SIGNAL_EXIT_CODES = { SIGINT: EXIT.interrupted, SIGTERM: EXIT.terminated } as const satisfies Record<StopSignal, number>;
+export const SIGNAL_EXIT_CODES = { SIGINT: EXIT.interrupted, SIGTERM: EXIT.terminated, SIGHUP: EXIT.hangup } as const satisfies Record<StopSignal, number>;
 
 export const STOP_SIGNALS = Object.keys(SIGNAL_EXIT_CODES) as StopSignal[];
 
@@ -98,7 +98,7 @@ export interface CheckRun {
   durationMs: number;
   concurrency: ConcurrencyInfo;
   stoppedBy: StopReason;
-  /** with stoppedBy `interrupted`: the signal (Ctrl-C is SIGINT; CI runners, timeout(1), systemd and Kubernetes send SIGTERM); else null */
+  /** with stoppedBy `interrupted`: the signal (Ctrl-C is SIGINT; timeout(1), systemd and Kubernetes send SIGTERM; a closed terminal SIGHUP); else null */
   signal: StopSignal | null;
   results: CheckResult[];
 }
@@ -125,8 +125,8 @@ export function isFailure(r: CheckResult): boolean {
   return r.status === 'failed' || (r.status === 'not_run' && r.notRunReason === 'deadline');
 }
 
-/** The exit code of a run: 130 interrupted (SIGINT), 143 terminated (SIGTERM), 1 any failure, 0 every expectation held. */
-export function runExitCode(run: CheckRun): 0 | 1 | 130 | 143 {
+/** The exit code of a run: 130 interrupted (SIGINT), 143 terminated (SIGTERM), 129 hung up (SIGHUP), 1 any failure, 0 every expectation held. */
+export function runExitCode(run: CheckRun): 0 | 1 | 129 | 130 | 143 {
   if (run.stoppedBy === 'interrupted') return SIGNAL_EXIT_CODES[run.signal ?? 'SIGINT'];
   return run.results.some(isFailure) ? 1 : 0;
 }

@@ -97,8 +97,8 @@ Examples:
   $ connreset check api.internal:443 --all-addresses   # one row per address of a round-robin name
 
 Exit codes: 0 every expectation held, 1 some did not (or the --deadline stopped the run),
-2 bad config or options (nothing was probed), 130 interrupted (Ctrl-C) or 143 stopped by SIGTERM
-(reports hold the results so far; a second signal exits at once).`,
+2 bad config or options (nothing was probed), 130 interrupted (Ctrl-C), 143 stopped by SIGTERM,
+129 by SIGHUP (reports hold the results so far; a second signal exits at once).`,
     )
     .action(async (inputs: string[], opts: CheckCliOptions) => {
       const settings = checkSettings(inputs, opts);

@@ -6,7 +6,7 @@
  *   schema: "connreset.check/v1", connresetVersion, source, startedAt, durationMs,
  *   concurrency: { requested, used, fdLimit, cappedBy: "fd_limit" | null },
  *   stoppedBy: "completed" | "deadline" | "interrupted" | "fail_fast",
- *   signal: "SIGINT" | "SIGTERM" | null   (which signal interrupted the run; added within v1),
+ *   signal: "SIGINT" | "SIGTERM" | "SIGHUP" | null   (which signal interrupted the run; added within v1),
  *   ok, exitCode, totals: { targets, passed, failed, notRun },
  *   results: [{ index, name, target, address (all_addresses rows; else null), source: { file, line } | null, expected,
  *               status: "passed" | "failed" | "not_run", notRunReason, outcome, observed,

@@ -144,9 +144,9 @@ export function totalsLine(run: CheckRun): string {
   return `${parts[0]}: ${parts.slice(1).join(', ')} (${how})${stop}`;
 }
 
-/** "Ctrl-C" for SIGINT (what a person pressed), the signal's name otherwise (what a runner sent). */
+/** "Ctrl-C" for SIGINT (what a person pressed), the signal's name otherwise (what a runner or the system sent). */
 export function stopSignalText(run: CheckRun): string {
-  return run.signal === 'SIGTERM' ? 'SIGTERM' : 'Ctrl-C';
+  return run.signal === null || run.signal === 'SIGINT' ? 'Ctrl-C' : run.signal;
 }
 
 function failureDetail(r: CheckResult, n: number): string[] {

@@ -321,6 +321,7 @@ describe('connreset check: run control', () => {
   it.each([
     ['SIGINT', 130, 'Ctrl-C'],
     ['SIGTERM', 143, 'SIGTERM'],
+    ['SIGHUP', 129, 'SIGHUP'],
   ] as const)('%s: prints the results so far, exits %i, and leaves complete JUnit, JSON and Prometheus files', async (signal, exitCode, shown) => {
     const silent = await silentServer();
     try {

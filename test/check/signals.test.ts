@@ -16,9 +16,10 @@ describe('stop signals of a check run', () => {
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
+    ['SIGHUP', 129],
   ] as const)('the first %s stops the run and records the signal; a second one exits at once with %i', (signal, code) => {
     const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
-    const before = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
+    const before = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM'), SIGHUP: process.listeners('SIGHUP') };
     const stop = handleStopSignals();
     try {
       const handler = addedListener(signal, before[signal]);
@@ -33,6 +34,7 @@ describe('stop signals of a check run', () => {
     }
     expect(process.listeners('SIGINT')).toEqual(before.SIGINT);
     expect(process.listeners('SIGTERM')).toEqual(before.SIGTERM);
+    expect(process.listeners('SIGHUP')).toEqual(before.SIGHUP);
   });
 
   it('a SIGTERM after a Ctrl-C exits at once with 143 (the code of the signal that ended it)', () => {
