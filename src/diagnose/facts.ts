@@ -181,24 +181,28 @@ function httpVars(events: readonly TimelineEvent[], http: HttpFailure | null): R
     httpCode: http ? String(http.reply.status) : null,
     httpAfter: http ? span(http.chunk.sent.t, http.chunk.first.t) : null,
     httpAnswerer: serverError ? answerer : null,
-    httpAnsweredBy: serverError ? (http.proxyHeader ? `${answerer} (${http.proxyHeader})` : answerer) : null,
+    httpAnsweredBy: serverError ? answeredBy(answerer, http.proxyHeader) : null,
     httpMeaning: serverError ? http.row.meaning : null,
     httpPage: serverError && http.pageWords ? `"${http.pageWords}"` : null,
     proxyLog: serverError ? (who?.says[http.cause] ?? unknown.says[http.cause] ?? null) : null,
     proxyKeepalive: serverError ? (who?.upstreamKeepalive ?? unknown.upstreamKeepalive) : null,
     retryAfter: http?.reply.headers.get('retry-after') ?? null,
-    connectionFate: fate,
+    connectionFate: fate === null ? null : fate.reset ? `reset the connection ${fate.after} later` : fate.after === null ? 'kept the connection open' : `closed the connection gracefully ${fate.after} later`,
     // "the connection itself is fine" holds only when the peer did not reset it
-    connectionKept: fate !== null && !fate.includes('reset') ? fate : null,
+    connectionKept: fate === null || fate.reset ? null : fate.after === null ? 'the peer kept it open' : `the peer closed it gracefully ${fate.after} later`,
   };
 }
 
-/** What the peer did with the connection after the reply: a client cares that it was fine. */
-function connectionFate(events: readonly TimelineEvent[], reply: TimelineEvent): string {
+/** What the peer did with the connection after the reply (a client cares that it was fine): ended it how and when, or kept it. */
+function connectionFate(events: readonly TimelineEvent[], reply: TimelineEvent): { reset: boolean; after: string | null } {
   const end = events.slice(events.indexOf(reply) + 1).find((e) => e.kind === 'fin' || e.kind === 'reset');
-  if (!end) return 'it kept the connection open';
-  if (end.kind === 'reset') return `it then reset the connection ${formatMs(end.t - reply.t)} later`;
-  return `it then closed the connection gracefully (FIN) ${formatMs(end.t - reply.t)} later`;
+  return end ? { reset: end.kind === 'reset', after: formatMs(end.t - reply.t) } : { reset: false, after: null };
+}
+
+/** "nginx (Server: nginx/1.22.1)"; the header is left out when it says no more than the name. */
+function answeredBy(name: string, header: string | null): string {
+  if (header === null || header.toLowerCase() === `server: ${name.toLowerCase()}`) return name;
+  return `${name} (${header})`;
 }
 
 /** When the silence began: the last thing either side said before the drop. */

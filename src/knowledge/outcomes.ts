@@ -119,7 +119,7 @@ export const OUTCOME_INFO: Readonly<Record<Outcome, OutcomeInfo>> = {
   },
   http_5xx: {
     story: [
-      'The TCP connection to {remote} is fine, but the request failed: {httpAnswerer} answered {httpStatus} {httpAfter} after {sent}, and {connectionFate}.',
+      'The TCP connection to {remote} is fine, but the request failed: {httpAnswerer} answered {httpStatus} {httpAfter} after {sent} and {connectionFate}.',
       'The TCP connection to {remote} is fine, but the request failed: the answer to {sent} was {httpStatus}.',
     ],
     wire: 'The connection behaved (the reply came whole; the peer closed gracefully or kept the connection open), but the reply was an HTTP 5xx: the server, or the upstream behind a proxy (502, 503, 504), failed the request.',
