@@ -2,7 +2,9 @@
  * HTTP error replies as data: what a 5xx status means when a proxy or load balancer sends it,
  * which cause it points to, how to recognise the proxy from its headers or its error page, and
  * where that proxy writes down why the request failed. The diagnosis (src/diagnose/http-reply.ts)
- * only looks rows up; adding a status, a proxy or an error page is adding a row.
+ * only looks rows up; adding a status, a proxy or an error page is adding a row. A `says` sentence
+ * ends with the advice to paste the log line into `connreset explain -` where the line is an
+ * error message explain can read (a socket error), not a flag in an access log.
  *
  * A 5xx from a proxy is the HTTP face of a connection problem one hop further: nginx answers
  * "502 Bad Gateway" when its upstream reset ("recv() failed (104: Connection reset by peer)"),
@@ -144,11 +146,11 @@ export const HTTP_PROXIES: readonly HttpProxy[] = [
     via: null,
     says: {
       upstream_reset:
-        "nginx's error log has the reason for this request: `recv() failed (104: Connection reset by peer) while reading response header from upstream` (the upstream reset), `upstream prematurely closed connection while reading response header from upstream` (it closed), `connect() failed (111: Connection refused) while connecting to upstream` (nothing listens) or `no live upstreams` (every server marked failed)",
+        "nginx's error log has the reason for this request: `recv() failed (104: Connection reset by peer) while reading response header from upstream` (the upstream reset), `upstream prematurely closed connection while reading response header from upstream` (it closed), `connect() failed (111: Connection refused) while connecting to upstream` (nothing listens) or `no live upstreams` (every server marked failed); paste that line into `connreset explain -`",
       upstream_unavailable:
         "nginx answers 503 itself when a limit_req or limit_conn zone rejects the request (its error log says `limiting requests` or `limiting connections`); otherwise the 503 came from the upstream and its own logs say why",
       upstream_timeout:
-        "nginx's error log says `upstream timed out (110: Connection timed out) while reading response header from upstream` (proxy_read_timeout, 60 s by default) or `while connecting to upstream` (proxy_connect_timeout)",
+        "nginx's error log says `upstream timed out (110: Connection timed out) while reading response header from upstream` (proxy_read_timeout, 60 s by default) or `while connecting to upstream` (proxy_connect_timeout); paste that line into `connreset explain -`",
       app_server_error: "nginx passes the upstream's 500 through unchanged: the application's own log has the error",
     },
     upstreamKeepalive: "nginx keeps upstream connections for `keepalive_timeout` in its `upstream {}` block (60 s by default); the upstream's own idle timeout must be longer",
@@ -209,8 +211,8 @@ export const HTTP_PROXIES: readonly HttpProxy[] = [
     server: /^Apache\b/i,
     via: null,
     says: {
-      upstream_reset: "Apache's error log has mod_proxy's reason, e.g. `(104)Connection reset by peer: AH01102: error reading status line from remote server` or `AH00957: … attempt to connect to … failed`",
-      upstream_timeout: "Apache's error log says `(70007)The timeout specified has expired: AH01102: error reading status line from remote server` (ProxyTimeout)",
+      upstream_reset: "Apache's error log has mod_proxy's reason, e.g. `(104)Connection reset by peer: AH01102: error reading status line from remote server` or `AH00957: … attempt to connect to … failed`; paste that line into `connreset explain -`",
+      upstream_timeout: "Apache's error log says `(70007)The timeout specified has expired: AH01102: error reading status line from remote server` (ProxyTimeout); paste that line into `connreset explain -`",
     },
     upstreamKeepalive: "mod_proxy reuses backend connections: set `ttl=` on the ProxyPass worker below the backend's keep-alive timeout",
   },
@@ -220,7 +222,7 @@ export const HTTP_PROXIES: readonly HttpProxy[] = [
     server: /^Caddy\b/i,
     via: null,
     says: {
-      upstream_reset: "Caddy's error log (logger http.log.error) has reverse_proxy's reason, e.g. `read: connection reset by peer` or `connect: connection refused`",
+      upstream_reset: "Caddy's error log (logger http.log.error) has reverse_proxy's reason, e.g. `read: connection reset by peer` or `connect: connection refused`; paste that line into `connreset explain -`",
       upstream_timeout: "Caddy's error log (logger http.log.error) has reverse_proxy's timeout for this request",
     },
     upstreamKeepalive: "Caddy's reverse_proxy keeps upstream connections for `keepalive` (2 min by default): the upstream's idle timeout must be longer, or Caddy's shorter",
@@ -289,9 +291,9 @@ export const HTTP_PROXIES: readonly HttpProxy[] = [
     via: null,
     says: {
       upstream_reset:
-        "the proxy's error log has the reason for this request (nginx: `recv() failed (104: Connection reset by peer) while reading response header from upstream` or `upstream prematurely closed connection`; Envoy: response flag UC or UF; HAProxy: termination state SH or SC)",
+        "the proxy's error log has the reason for this request (nginx: `recv() failed (104: Connection reset by peer) while reading response header from upstream` or `upstream prematurely closed connection`; Envoy: response flag UC or UF; HAProxy: termination state SH or SC); paste that line into `connreset explain -`",
       upstream_unavailable: "the proxy's log says why it had no upstream for this request (Envoy: response flag UH; HAProxy: `<NOSRV>`; an AWS ALB: no registered targets), or the application's log shows it answering 503 itself",
-      upstream_timeout: "the proxy's error log names the upstream that timed out (nginx: `upstream timed out (110: Connection timed out)`; Envoy: response flag UT; HAProxy: termination state sH)",
+      upstream_timeout: "the proxy's error log names the upstream that timed out (nginx: `upstream timed out (110: Connection timed out)`; Envoy: response flag UT; HAProxy: termination state sH); paste that line into `connreset explain -`",
       app_server_error: "the application's log has the error (a stack trace) for this request",
     },
     upstreamKeepalive:

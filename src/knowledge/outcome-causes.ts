@@ -420,6 +420,6 @@ function upstreamRules(signal: Signal, cause: CauseId, delta: number): SignalRul
       delta: 0,
       evidence: 'the TCP connection to {remote} itself is fine ({connectionKept}): what failed is behind it, between the proxy and its upstream',
     },
-    { signal, cause, delta: 0, evidence: '{proxyLog}; paste that line into `connreset explain -`' },
+    { signal, cause, delta: 0, evidence: '{proxyLog}' },
   ];
 }
