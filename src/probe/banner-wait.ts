@@ -48,12 +48,12 @@ export function settleMs(connectMs: number): number {
 }
 
 const BASIS_TEXT: Readonly<Record<BannerWaitBasis, string>> = {
-  server_first: 'the server speaks first on this scheme',
-  settle: `the client speaks first: ${SETTLE_CONNECT_MULTIPLE} × the connect time, at least ${SETTLE_MIN_MS} ms`,
+  server_first: 'the server speaks first',
+  settle: `client speaks first: ${SETTLE_CONNECT_MULTIPLE} × connect time, at least ${SETTLE_MIN_MS} ms`,
   option: 'banner timeout set',
 };
 
 /** The timeline line of a banner_wait event, shared by the probe report and check's timelines. */
 export function describeBannerWait(event: { limitMs: number; basis: BannerWaitBasis }): string {
-  return `waiting up to ${formatMs(event.limitMs)} for a banner or an early close before sending (${BASIS_TEXT[event.basis]})`;
+  return `waiting up to ${formatMs(event.limitMs)} for a banner or an early close (${BASIS_TEXT[event.basis]})`;
 }
