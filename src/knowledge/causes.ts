@@ -27,6 +27,7 @@ export const CAUSE_IDS = [
   'upstream_timeout',
   'upstream_keepalive_mismatch',
   'app_server_error',
+  'client_slow_or_gone',
 ] as const;
 
 export type CauseId = (typeof CAUSE_IDS)[number];
@@ -378,6 +379,25 @@ export const CAUSES: Readonly<Record<CauseId, Cause>> = {
     remediation: [
       'Read the application\'s log for this request (its time, path, request id) and fix the error it shows.',
       'If a dependency failed (database, another service), probe that dependency: `connreset probe DEPENDENCY:PORT`.',
+    ],
+  },
+  // explain: a server's own log about the client that connected to it (nginx's "client timed out")
+  client_slow_or_gone: {
+    id: 'client_slow_or_gone',
+    title: 'The client is slow, idle or gave up (this is the server\'s log)',
+    summary:
+      'The line was written by the server (nginx here) about its client, the program that connected to it: a browser, an app, a load balancer or proxy in front. The client sent its request or read the reply more slowly than the server\'s timer allows, held a connection open without sending anything (browser preconnects, idle keep-alive or pooled connections, health checks, slowloris), or closed before the reply came. The server itself was not slow.',
+    howToTell: [
+      'The line names the client (`client: ADDRESS`) and what the server was doing: `while waiting for request` (connected and sent nothing: nginx client_header_timeout), `while reading client request headers` (client_header_timeout), `while reading client request body` (client_body_timeout), `while sending to client` (send_timeout: the client stopped reading); each defaults to 60 s.',
+      'At nginx\'s [info] level, an occasional client timeout is routine: browsers and balancers open connections they never use.',
+      'Many such lines from one address (a load balancer or proxy): its idle timeout is longer than the server\'s, or it opens connections ahead of need.',
+      'The client closed first (`client prematurely closed connection`, status 499 in nginx\'s access log): compare the request time in the access log with the client\'s own timeout.',
+    ],
+    remediation: [
+      'Nothing to fix for an occasional [info] line: the server closed a connection nobody was using.',
+      'Slow legitimate clients (large uploads, mobile networks): raise client_body_timeout / send_timeout for those locations.',
+      'A load balancer or proxy in front: make the server\'s keepalive_timeout longer than the balancer\'s idle timeout, so the balancer closes idle connections first.',
+      'Clients giving up before the reply (499): make the response faster or raise the client\'s timeout; nginx `proxy_ignore_client_abort on` lets the upstream finish anyway.',
     ],
   },
 };

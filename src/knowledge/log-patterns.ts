@@ -67,6 +67,8 @@ export const ERROR_TEXT_PATTERNS: readonly ErrorTextPattern[] = [
   { source: 'go', re: /\bi\/o timeout\b|context deadline exceeded|Client\.Timeout exceeded/, error: 'ETIMEDOUT', weight: WEIGHT.standardText },
   { source: 'curl', re: /Operation timed out after|Connection timed out after|Timed out\b/, error: 'ETIMEDOUT', weight: WEIGHT.standardText },
   { source: 'nginx', re: /upstream timed out/, error: 'ETIMEDOUT', weight: WEIGHT.standardText },
+  // nginx's timer for its own client (client_header_timeout, client_body_timeout, send_timeout): see explain-log-perspectives.ts
+  { source: 'nginx', re: /\bclient timed out\b/, error: 'ETIMEDOUT', weight: WEIGHT.standardText },
   { source: 'grpc', re: /DEADLINE_EXCEEDED|code = DeadlineExceeded|Deadline Exceeded/, error: 'ETIMEDOUT', weight: WEIGHT.contextDefault },
   { source: 'generic', re: /\btimed out\b|\btimeout\b/i, error: 'ETIMEDOUT', weight: WEIGHT.hint },
   // broken pipe
@@ -113,6 +115,8 @@ export const ERROR_TEXT_PATTERNS: readonly ErrorTextPattern[] = [
   // fetch (undici): the peer closed (FIN) before the response was complete
   { source: 'node', re: /other side closed|UND_ERR_SOCKET/, error: 'EOF', weight: WEIGHT.specificText, operation: 'read' },
   { source: 'nginx', re: /upstream prematurely closed connection/, error: 'EOF', weight: WEIGHT.specificText, operation: 'read' },
+  // nginx's client closed first (499): a FIN from the client, seen by nginx
+  { source: 'nginx', re: /\bclient prematurely closed connection\b|\bclient closed (?:keepalive )?connection\b/, error: 'EOF', weight: WEIGHT.specificText, operation: 'read' },
   { source: 'go', re: /server closed idle connection|: EOF\b|unexpected EOF/, error: 'EOF', weight: WEIGHT.cleanClose, operation: 'read' },
   { source: 'java', re: /NoHttpResponseException|failed to respond|java\.io\.EOFException|unexpected end of stream/, error: 'EOF', weight: WEIGHT.cleanClose, operation: 'read' },
   { source: 'redis', re: /Connection closed by server|Server closed the connection/i, error: 'EOF', weight: WEIGHT.cleanClose, operation: 'read' },
@@ -182,7 +186,7 @@ export const OPERATION_PATTERNS: readonly { operation: Operation; re: RegExp }[]
   { operation: 'bind', re: /\blisten E[A-Z]+|\bbind\(\)|BindException|\bbind: |Address already in use|Address in use/ },
   { operation: 'accept', re: /\baccept\(\)|\baccept4\(\)|\baccept: |\baccept E[A-Z]+/ },
   { operation: 'connect', re: /\bdial tcp|\bconnect\(\)|connectex|\bconnect: |\bconnect E[A-Z]+|ConnectException|Failed to connect|failed to establish a new connection|could not connect|Can't connect|connect timed out|while connecting|connection to server at|connect failed|No connection could be made|NewConnectionError|Connection refused|ECONNREFUSED|Error while dialing/i },
-  { operation: 'write', re: /\bwrite tcp|\bwrite: |\bwrite E[A-Z]+|\bsend\(\)|\bsendmsg\(\)|writev\(\)|wsasend|send failure|SSL_write|while writing|socket write error|could not send|writing to socket|sendto failed|Unable to write data|Error while sending|\bsend: |SocketOutputStream\.socketWrite|Socket\.Send\b|\bsend of \d+ bytes|Write failed/ },
+  { operation: 'write', re: /\bwrite tcp|\bwrite: |\bwrite E[A-Z]+|\bsend\(\)|\bsendmsg\(\)|writev\(\)|wsasend|send failure|SSL_write|while writing|socket write error|while sending to client|could not send|writing to socket|sendto failed|Unable to write data|Error while sending|\bsend: |SocketOutputStream\.socketWrite|Socket\.Send\b|\bsend of \d+ bytes|Write failed/ },
   { operation: 'read', re: /\bread tcp|\bread: |\bread E[A-Z]+|\brecv\(\)|\brecvmsg\(\)|\breadv\(\)|wsarecv|recv failure|SSL_read|while reading|Read timed out|could not receive|reading from socket|Unable to read data|\brecv: |recvfrom failed|SocketInputStream\.read|Socket\.Receive\b|\brecv_into\b|Error while reading/i },
 ];
 

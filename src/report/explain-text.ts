@@ -29,6 +29,11 @@ export function colorEnabled(stream: { isTTY?: boolean }, argv: readonly string[
 
 const CONTEXT_LABEL = { curl: 'curl exit code', grpc: 'gRPC status', mysql: 'MySQL client error', hresult: 'HRESULT' } as const;
 
+const PEER_LABEL = {
+  client: 'the client that connected to the server which wrote this log, not a server (see the note)',
+  upstream: 'the upstream (backend) server of the proxy which wrote this log',
+} as const;
+
 const WIRE_LABEL = { rst: 'RST', fin: 'FIN', icmp: 'ICMP', silence: 'silence', local: 'nothing (local)', dns: 'DNS', tls: 'TLS' } as const;
 
 /** Control characters from pasted input are shown escaped, never sent raw to the terminal. */
@@ -59,6 +64,7 @@ export function renderExplanationText(x: Explanation, chalk: Style = createStyle
     out.push(`  ${chalk.bold('Context:')} ${CONTEXT_LABEL[c.system]} ${code} ${c.name} — ${c.meaning} (not an errno)`);
   }
   if (x.alsoSeen.length > 0) out.push(`  ${chalk.bold('Also in the message:')} ${x.alsoSeen.join(', ')}`);
+  if (x.peer) out.push(`  ${chalk.bold('Other end:')} ${PEER_LABEL[x.peer]}`);
   if (x.probeCommand) out.push(`  ${chalk.bold('Test the endpoint:')} ${escapeControl(x.probeCommand)}`);
 
   if (x.readings.length > 0) {
@@ -94,7 +100,8 @@ export function renderExplanationText(x: Explanation, chalk: Style = createStyle
     c.remediation.forEach((s, j) => out.push(`       ${j + 1}) ${s}`));
   });
 
-  if (!x.probeCommand && x.error.category !== 'dns' && x.error.wire.signal !== 'local') {
+  // a server's line about its client: there is no server on the other end to probe
+  if (!x.probeCommand && x.peer !== 'client' && x.error.category !== 'dns' && x.error.wire.signal !== 'local') {
     out.push('', `${heading('Test the endpoint:')} connreset probe HOST:PORT`);
   }
   for (const n of x.notes) out.push('', `${chalk.dim('Note:')} ${n}`);

@@ -10,7 +10,8 @@ import { explain } from '../../src/diagnose/explain/explain.js';
 interface CorpusCase {
   source: string;
   line: string;
-  expect: { error: string; operation?: string; probe?: string };
+  /** probe null: the line names no server to probe (a server's line about its client); peer and cause: whose side the line is from, and the first cause */
+  expect: { error: string; operation?: string; probe?: string | null; peer?: 'client' | 'upstream'; cause?: string };
 }
 
 const corpus = JSON.parse(readFileSync(new URL('../data/explain-corpus.json', import.meta.url), 'utf8')) as { cases: CorpusCase[] };
@@ -23,7 +24,7 @@ describe('the corpus', () => {
 
   it('covers every log family the issue names', () => {
     const all = corpus.cases.map((c) => c.line).join('\n');
-    for (const marker of ['Error: read ECONNRESET', 'java.net.SocketException', 'read tcp', 'WinError 10054', 'SocketException (', 'curl: (56)', 'curl: (52)', 'curl: (35)', 'curl: (7)', 'curl: (28)', 'unexpected eof while reading', 'recv() failed', 'server closed the connection unexpectedly', 'Lost connection to MySQL', 'Redis', 'UNAVAILABLE']) {
+    for (const marker of ['Error: read ECONNRESET', 'java.net.SocketException', 'read tcp', 'WinError 10054', 'SocketException (', 'curl: (56)', 'curl: (52)', 'curl: (35)', 'curl: (7)', 'curl: (28)', 'unexpected eof while reading', 'recv() failed', 'server closed the connection unexpectedly', 'Lost connection to MySQL', 'Redis', 'UNAVAILABLE', 'client timed out', 'upstream timed out', 'client prematurely closed connection']) {
       expect(all, marker).toContain(marker);
     }
   });
@@ -36,6 +37,8 @@ describe.each(corpus.cases)('$source', (c) => {
     if (!r.ok) return;
     expect(r.explanation.error.id).toBe(c.expect.error);
     if (c.expect.operation !== undefined) expect(r.explanation.operation).toBe(c.expect.operation);
-    if (c.expect.probe !== undefined) expect(r.explanation.probeCommand).toBe(`connreset probe ${c.expect.probe}`);
+    if (c.expect.probe !== undefined) expect(r.explanation.probeCommand).toBe(c.expect.probe === null ? null : `connreset probe ${c.expect.probe}`);
+    if (c.expect.peer !== undefined) expect(r.explanation.peer).toBe(c.expect.peer);
+    if (c.expect.cause !== undefined) expect(r.explanation.causes[0]?.id).toBe(c.expect.cause);
   });
 });

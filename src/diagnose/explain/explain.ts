@@ -8,6 +8,7 @@
 import { causeById, type CauseId } from '../../knowledge/causes.js';
 import { errorById, type ErrorEntry, type Operation, type Platform } from '../../knowledge/errors.js';
 import { CONTEXT_CODES } from '../../knowledge/explain-context-codes.js';
+import type { LogPerspective } from '../../knowledge/explain-log-perspectives.js';
 import type { MessageFinding } from './message.js';
 import { parseNumberText, readingsOf } from './numbers.js';
 import { errorIdForSymbol, nonNetworkErrno, suggestSymbol } from './symbols.js';
@@ -122,6 +123,7 @@ function explainFinding(input: string, finding: MessageFinding, options: Explain
         alsoSeen: finding.alsoSeen,
         endpoint: finding.endpoint,
         probeTarget: finding.probeTarget,
+        perspective: finding.perspective,
       },
       options,
     ),
@@ -137,9 +139,15 @@ interface BuildInput {
   alsoSeen?: string[];
   endpoint?: Endpoint | null;
   probeTarget?: string | null;
+  perspective?: LogPerspective | null;
 }
 
-export function rankCauses(entry: ErrorEntry, operation: Operation | null): CauseId[] {
+/**
+ * The error's causes, the ones that fit the operation first. A line whose perspective ranks its own
+ * causes (nginx about its client) replaces the list: the error's usual causes are about the other side.
+ */
+export function rankCauses(entry: ErrorEntry, operation: Operation | null, perspective?: LogPerspective | null): CauseId[] {
+  if (perspective?.causes) return [...perspective.causes];
   const preferred = (operation && entry.causesByOperation?.[operation]) || [];
   return [...new Set([...preferred, ...entry.causes])];
 }
@@ -149,7 +157,8 @@ function build(entry: ErrorEntry, b: BuildInput, options: ExplainOptions): Expla
   // the cause table speaks of HOST:PORT; a message that names the endpoint fills it in
   const fill = (s: string): string =>
     endpoint ? s.replaceAll('HOST:PORT', formatTarget(endpoint)).replace(/\bPORT\b/g, String(endpoint.port)) : s;
-  const causes: ExplainedCause[] = rankCauses(entry, b.operation).map((id) => {
+  const perspective = b.perspective ?? null;
+  const causes: ExplainedCause[] = rankCauses(entry, b.operation, perspective).map((id) => {
     const c = causeById(id);
     return { id, title: c.title, summary: c.summary, howToTell: c.howToTell.map(fill), remediation: c.remediation.map(fill) };
   });
@@ -165,8 +174,9 @@ function build(entry: ErrorEntry, b: BuildInput, options: ExplainOptions): Expla
     alsoSeen: b.alsoSeen ?? [],
     endpoint,
     probeCommand: b.probeTarget ? `connreset probe ${b.probeTarget}` : null,
+    peer: perspective?.peer ?? null,
     causes,
-    notes: entry.notes ?? [],
+    notes: [...(perspective ? [perspective.note] : []), ...(entry.notes ?? [])],
     snippet: options.snippet ? options.snippet(entry.id) : null,
   };
 }

@@ -17,6 +17,7 @@ import {
   URL_DEFAULT_PORTS,
   WEIGHT,
 } from '../../knowledge/log-patterns.js';
+import { perspectiveOf, type LogPerspective } from '../../knowledge/explain-log-perspectives.js';
 import { parseNumberText, readingsOf } from './numbers.js';
 import { symbolIndex } from './symbols.js';
 import type { ContextNote, Endpoint, NumberReading, NumberSystem } from './types.js';
@@ -33,6 +34,8 @@ export interface MessageFinding {
   endpoint: Endpoint | null;
   /** what to give `connreset probe` for that endpoint */
   probeTarget: string | null;
+  /** whose side the line is written from (nginx about its client or its upstream), when the line says */
+  perspective: LogPerspective | null;
 }
 
 interface Score {
@@ -177,9 +180,11 @@ export function resolveMessage(raw: string, platform?: Platform): MessageFinding
     .sort((a, b) => b[1].total - a[1].total)
     .map(([id]) => id);
   const dns = operation === 'dns' || error === 'ENOTFOUND' || error === 'EAI_AGAIN';
-  const endpoint = dns ? null : findEndpoint(text);
+  const perspective = perspectiveOf(text);
+  // a server's line about its client names no server to probe
+  const endpoint = dns || perspective?.probeEndpoint === false ? null : findEndpoint(text);
   const tls = error === 'TLS_UNEXPECTED_EOF' || operation === 'tls_handshake';
-  return { error, operation, readings, context, alsoSeen, endpoint, probeTarget: endpoint ? probeTarget(endpoint, tls) : null };
+  return { error, operation, readings, context, alsoSeen, endpoint, probeTarget: endpoint ? probeTarget(endpoint, tls) : null, perspective };
 }
 
 /** The probe target: the message's URL scheme when it had one, tls:// for a TLS failure on a TLS port. */

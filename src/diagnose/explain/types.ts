@@ -6,6 +6,7 @@
 import type { ErrorCategory, LibuvCodes, NamedCode, Operation, Platform, WireSignal } from '../../knowledge/errors.js';
 import type { ContextCode } from '../../knowledge/log-patterns.js';
 import type { CauseId } from '../../knowledge/causes.js';
+import type { LogPeer } from '../../knowledge/explain-log-perspectives.js';
 
 export const EXPLANATION_SCHEMA = 'connreset.explanation/v1' as const;
 
@@ -91,6 +92,12 @@ export interface Explanation {
   endpoint: Endpoint | null;
   /** a `connreset probe` command that tests the endpoint, when the message names one */
   probeCommand: string | null;
+  /**
+   * who the other end of the connection is, when the log line says: 'client' for a server's line
+   * about the client that connected to it (nginx `client timed out`), 'upstream' for a proxy's line
+   * about its backend (nginx `upstream timed out`); null when the line does not say
+   */
+  peer: LogPeer | null;
   causes: ExplainedCause[];
   notes: string[];
   snippet: { language: string; code: string } | null;
