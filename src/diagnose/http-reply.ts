@@ -94,7 +94,8 @@ export function httpFailureOf(obs: Observation): HttpFailure | null {
   const row = statusRow(reply.status);
   const named = proxyFromHeaders(reply.headers);
   const page = reply.status >= 500 ? ERROR_PAGE_ROWS.find((r) => r.pattern.test(reply.body)) : undefined;
-  const pageMatch = page ? page.pattern.exec(reply.body)?.[0] ?? null : null;
+  // words that only sign the page name the proxy; they are not worth quoting
+  const pageMatch = page?.cause ? (page.pattern.exec(reply.body)?.[0] ?? null) : null;
   return {
     reply,
     chunk,

@@ -84,13 +84,15 @@ export function statusRow(status: number): HttpStatusRow {
 /**
  * Words of proxies' own error pages that say more than their status: Envoy answers 503 for an
  * upstream reset as well as for no healthy host, and says which in the body. First match wins,
- * so the more specific rows come first.
+ * so the more specific rows come first. Rows without a cause only name the proxy (nginx with its
+ * Server header hidden still signs its pages).
  */
 export interface ErrorPageRow {
   pattern: RegExp;
   /** the proxy whose page this is, when the headers do not name one */
   proxy: ProxyId;
-  cause: HttpFailureCause;
+  /** the cause the words point to; null when they only name the proxy and the status decides */
+  cause: HttpFailureCause | null;
 }
 
 export const ERROR_PAGE_ROWS: readonly ErrorPageRow[] = [
@@ -103,6 +105,8 @@ export const ERROR_PAGE_ROWS: readonly ErrorPageRow[] = [
   { pattern: /The server didn't respond in time/i, proxy: 'haproxy', cause: 'upstream_timeout' },
   { pattern: /received an invalid\s+response from an upstream server/i, proxy: 'apache', cause: 'upstream_reset' },
   { pattern: /Backend fetch failed/i, proxy: 'varnish', cause: 'upstream_reset' },
+  { pattern: /<hr><center>(nginx|openresty)\b/i, proxy: 'nginx', cause: null },
+  { pattern: /<center>cloudflare<\/center>|Cloudflare Ray ID/i, proxy: 'cloudflare', cause: null },
 ];
 
 export const PROXY_IDS = [

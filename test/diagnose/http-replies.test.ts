@@ -80,6 +80,18 @@ describe('a 5xx from a proxy, over a connection that behaved', () => {
     expect(d.causes[0]?.evidence.join('\n')).toContain("the proxy's error log has the reason for this request (nginx:");
   });
 
+  it("a page signed by nginx names nginx even with its Server header hidden; Envoy's circuit-breaker overflow is unavailability", () => {
+    const page = '<html>\\r\\n<head><title>502 Bad Gateway</title></head>\\r\\n<body>\\r\\n<center><h1>502 Bad Gateway</h1></center>\\r\\n<hr><center>nginx</center>\\r\\n</body>\\r\\n</html>\\r\\n';
+    const hidden = diagnose(withReply('real-nginx-502-upstream-reset', `HTTP/1.1 502 Bad Gateway\\r\\nContent-Type: text/html\\r\\n\\r\\n${page}`));
+    expect(hidden.causes[0]?.evidence[0]).toMatch(/^nginx answered "502 Bad Gateway"/);
+    expect(hidden.causes[0]?.evidence.join('\n')).not.toContain('its error page says');
+
+    const overflow = diagnose(
+      withReply('real-nginx-502-upstream-reset', 'HTTP/1.1 503 Service Unavailable\\r\\nserver: envoy\\r\\n\\r\\nupstream connect error or disconnect/reset before headers. reset reason: overflow'),
+    );
+    expect(overflow.causes[0]?.id).toBe('upstream_unavailable');
+  });
+
   it("Cloudflare's own codes: 522 is a timeout to the origin, 521 a refusal", () => {
     const cf = (status: string): string | undefined =>
       diagnose(withReply('real-nginx-502-upstream-reset', `HTTP/1.1 ${status}\\r\\nServer: cloudflare\\r\\nContent-Length: 0\\r\\n\\r\\n`)).causes[0]?.id;

@@ -4,6 +4,7 @@ import { OUTCOME_CAUSES, SIGNAL_RULES } from '../../src/knowledge/outcome-causes
 import { OUTCOME_INFO } from '../../src/knowledge/outcomes.js';
 import { CLIENT_ERRORS } from '../../src/knowledge/client-errors.js';
 import { matchKnownIdleTimeout } from '../../src/knowledge/known-idle-timeouts.js';
+import { ERROR_PAGE_ROWS, HTTP_STATUS_ROWS, proxyById } from '../../src/knowledge/http-replies.js';
 import { fixture } from './fixtures.js';
 
 /** Every {placeholder} a table uses must be a fact the diagnosis computes, or the sentence never prints. */
@@ -27,6 +28,12 @@ describe('knowledge tables', () => {
       if (info.severity === 'ok') expect(candidates, outcome).toEqual([]);
       if (info.severity === 'failure' && outcome !== 'error') expect(candidates.length, outcome).toBeGreaterThan(0);
     }
+  });
+
+  it('map only 5xx statuses, and have log advice for every cause a 5xx can point to, even from an unknown proxy', () => {
+    for (const row of HTTP_STATUS_ROWS) for (const code of row.codes) expect(code >= 500 && code <= 599, String(code)).toBe(true);
+    const causes = new Set([...HTTP_STATUS_ROWS.map((r) => r.cause), ...ERROR_PAGE_ROWS.flatMap((r) => (r.cause ? [r.cause] : []))]);
+    for (const cause of causes) expect(proxyById('unknown').says[cause], cause).toBeTruthy();
   });
 
   it('name a known idle timeout only near it, never well before it', () => {
