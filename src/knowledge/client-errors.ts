@@ -129,18 +129,46 @@ export const CLIENT_ERRORS: Readonly<Record<ClientErrorFamily, ClientErrorView>>
  */
 type SchemeClientErrors = Partial<Record<ClientErrorFamily, Partial<ClientErrorView>>>;
 
+// Each text checked against the library's source (repo and path in the comment on its line):
+// node-redis raises SocketClosedUnexpectedlyError when its socket closes without an error and
+// passes a socket error (Node's `read ECONNRESET`) through; both arrive on the client's 'error'
+// event, then it reconnects. Jedis wraps an IOException in JedisConnectionException (the message is
+// the cause's toString) and says "Unexpected end of stream." when read() returns -1. go-redis
+// returns io.EOF or the *net.OpError as is, but first retries both on a new connection (shouldRetry;
+// MaxRetries 3 by default) and drops pooled connections the server closed before reusing them
+// (connCheck on Linux and macOS). redis-py turns an EOF into "Connection closed by server." and an
+// OSError into ConnectionError "Error while reading from HOST:PORT : (errno, text)".
 const REDIS_CLIENTS: SchemeClientErrors = {
+  reset: {
+    // redis/node-redis packages/client/lib/client/socket.ts: the socket's own error is emitted
+    node: "node-redis: Error: read ECONNRESET on the client's 'error' event, then a reconnect (ioredis reconnects too)",
+    // redis/redis-py redis/connection.py (read_response: except OSError)
+    python: "redis-py: redis.exceptions.ConnectionError: Error while reading from {remote} : (104, 'Connection reset by peer')",
+    // redis/jedis src/main/java/redis/clients/jedis/util/RedisInputStream.java (ensureFill wraps the IOException)
+    java: 'Jedis: redis.clients.jedis.exceptions.JedisConnectionException: java.net.SocketException: Connection reset',
+    // redis/go-redis error.go (shouldRetry: a non-timeout network error is retried, MaxRetries 3 by default)
+    go: 'go-redis: read tcp …->{remote}: read: connection reset by peer (only once its retries on new connections, MaxRetries 3 by default, have failed too)',
+  },
   eof: {
-    node: 'node-redis: Error: Socket closed unexpectedly (ioredis reconnects, and fails pending commands with: Connection is closed.)',
+    // redis/node-redis packages/client/lib/errors.ts (SocketClosedUnexpectedlyError), client/socket.ts ('close' without error);
+    // redis/ioredis lib/utils/index.ts (CONNECTION_CLOSED_ERROR_MSG)
+    node: "node-redis: SocketClosedUnexpectedlyError: Socket closed unexpectedly, on the client's 'error' event, then a reconnect (ioredis reconnects, and fails pending commands with: Connection is closed.)",
+    // redis/redis-py redis/_parsers/socket.py (SERVER_CLOSED_CONNECTION_ERROR)
     python: 'redis-py: redis.exceptions.ConnectionError: Connection closed by server. (redis-py 8 first retries on a new connection by default)',
+    // redis/jedis src/main/java/redis/clients/jedis/util/RedisInputStream.java (ensureFill: read() returned -1)
     java: 'Jedis: redis.clients.jedis.exceptions.JedisConnectionException: Unexpected end of stream.',
-    go: 'go-redis: EOF',
+    // redis/go-redis error.go (shouldRetry: io.EOF is retried on a new connection)
+    go: 'go-redis: EOF (only once its retries on new connections, MaxRetries 3 by default, have failed too)',
   },
   stale_reuse: {
-    node: 'node-redis: Error: Socket closed unexpectedly, then a reconnect',
+    // redis/node-redis packages/client/lib/client/socket.ts: one connection, reopened as soon as it closes
+    node: "node-redis: SocketClosedUnexpectedlyError: Socket closed unexpectedly on the 'error' event when the server closes the idle connection, then a reconnect; commands after that go over the new connection",
+    // redis/redis-py redis/_parsers/socket.py
     python: 'redis-py: redis.exceptions.ConnectionError: Connection closed by server. (redis-py 8 first retries on a new connection by default)',
+    // redis/jedis src/main/java/redis/clients/jedis/util/RedisInputStream.java (the write's IOException wrapped the same way)
     java: 'Jedis: JedisConnectionException: java.net.SocketException: Broken pipe, or Unexpected end of stream.',
-    go: 'go-redis: EOF, or write tcp …: write: broken pipe',
+    // redis/go-redis internal/pool/conn_check.go (connCheck), error.go (shouldRetry)
+    go: 'go-redis: EOF, or write tcp …->{remote}: write: broken pipe (rarely: it drops pooled connections the server closed before reusing them on Linux and macOS, and retries both on a new connection)',
   },
 };
 
