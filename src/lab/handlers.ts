@@ -115,6 +115,12 @@ const TLS_HANDSHAKE_RECORD = 0x16;
 const NGINX_502_PAGE =
   '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
 const NGINX_502_REPLY = rawResponse('502 Bad Gateway', { Server: 'nginx', 'Content-Type': 'text/html', Connection: 'close' }, NGINX_502_PAGE);
+/** nginx's 504 page (its error log: "upstream timed out (110: Connection timed out) while reading response header from upstream"). */
+const NGINX_504_PAGE =
+  '<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n<center><h1>504 Gateway Time-out</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+const NGINX_504_REPLY = rawResponse('504 Gateway Time-out', { Server: 'nginx', 'Content-Type': 'text/html', Connection: 'keep-alive' }, NGINX_504_PAGE);
+/** The lab proxy's timeout for its (silent) upstream: short, so that the demo stays short and under the lab probe's 1 s reply timeout. */
+const LAB_GATEWAY_TIMEOUT_MS = 500;
 /** What Envoy answers when a cluster has no healthy host. */
 const ENVOY_503_REPLY = rawResponse(
   '503 Service Unavailable',
@@ -259,6 +265,19 @@ export const HANDLERS: Readonly<Record<Exclude<HandlerKind, 'nothing-listening'>
       if (request === 'too-large') return tooLarge(stream);
       stream.write(ENVOY_503_REPLY);
     }),
+
+  'gateway-timeout': (stream) => {
+    const timers = new Set<NodeJS.Timeout>();
+    stream.once('close', () => timers.forEach(clearTimeout));
+    onRequests(stream, (request) => {
+      if (request === 'too-large') return tooLarge(stream);
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (!stream.destroyed) stream.write(NGINX_504_REPLY);
+      }, LAB_GATEWAY_TIMEOUT_MS);
+      timers.add(timer);
+    });
+  },
 
   'smtp-banner': (stream, env) => {
     stream.write(`220 connreset-lab ESMTP ${env.name} ready\r\n`);

@@ -28,6 +28,7 @@ export const HANDLER_KINDS = [
   'nothing-listening',
   'bad-gateway',
   'no-healthy-upstream',
+  'gateway-timeout',
 ] as const;
 
 export type HandlerKind = (typeof HANDLER_KINDS)[number];
@@ -363,6 +364,19 @@ export const SCENARIOS: readonly Scenario[] = [
     payloadBytes: null,
     expectedOutcome: 'http_5xx',
     expectedTopCause: 'upstream_unavailable',
+  },
+  {
+    name: 'http-504',
+    description: 'A reverse proxy whose upstream never answers: after its proxy timeout (half a second here, 60 s in nginx) answers with nginx\'s "504 Gateway Time-out" page and keeps the connection open.',
+    clientShould: 'fail the request on a 504 (retry only idempotent ones), and keep its own timeout above the proxy\'s so it sees the 504 rather than a timeout of its own.',
+    offset: 23,
+    handler: 'gateway-timeout',
+    transport: 'tcp',
+    scheme: 'http',
+    idle: false,
+    payloadBytes: null,
+    expectedOutcome: 'http_5xx',
+    expectedTopCause: 'upstream_timeout',
   },
 ];
 

@@ -153,6 +153,15 @@ describe('lab servers, seen by a plain client', () => {
     expect(data).toContain('retry-after: 5');
   });
 
+  it('http-504 answers each request with a 504 on a kept connection', async () => {
+    const socket = connect({ port: portOf('http-504'), host: '127.0.0.1' });
+    await once(socket, 'connect');
+    socket.write(REQUEST);
+    const [reply] = (await once(socket, 'data')) as [Buffer];
+    socket.destroy();
+    expect(reply.toString('latin1')).toMatch(/^HTTP\/1\.1 504 Gateway Time-out\r\nServer: nginx\r\n[\s\S]*Connection: keep-alive/);
+  });
+
   it('refused has nothing listening', async () => {
     expect(await untilEnd(portOf('refused'), null)).toMatchObject({ how: 'error', code: 'ECONNREFUSED' });
   });

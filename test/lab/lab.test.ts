@@ -35,6 +35,7 @@ const EXPECTED: Readonly<Record<string, readonly [string, string | null]>> = {
   refused: ['refused', 'nothing_listening'],
   'http-502': ['http_5xx', 'upstream_reset'],
   'http-503': ['http_5xx', 'upstream_unavailable'],
+  'http-504': ['http_5xx', 'upstream_timeout'],
 };
 
 const IDLE_AFTER_MS = 1000;
@@ -85,6 +86,8 @@ describe('the lab, probed', () => {
     expect(unavailable?.summary).toContain('Envoy answered "503 Service Unavailable"');
     expect(unavailable?.summary).toContain('and kept the connection open');
     expect(unavailable?.causes[0]?.evidence.join('\n')).toContain('its error page says "no healthy upstream"');
+    // the 504 came after the lab proxy's timeout, and the evidence dates it
+    expect(results.get('http-504')?.causes[0]?.evidence[0]).toMatch(/^nginx answered "504 Gateway Time-out" (\d+ ms|[\d.]+ s) after/);
   });
 
   it('an idle close names the idle timeout it measured (the lab\'s is 1 s) and when to reconnect', () => {
