@@ -42,7 +42,7 @@ export const DETECT: Readonly<Record<string, Readonly<Record<SnippetLanguage, st
     node: "err?.code === 'EPIPE'",
     go: 'errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.Errno(10054)) // Windows reports a reset instead',
     java: 'e instanceof SocketException && String.valueOf(e.getMessage()).toLowerCase().contains("broken pipe")',
-    csharp: 'Socket(e)?.SocketErrorCode is SocketError.Shutdown or SocketError.ConnectionReset or SocketError.ConnectionAborted',
+    csharp: 'HasCode(e, SocketError.Shutdown, SocketError.ConnectionReset, SocketError.ConnectionAborted)',
   },
   EHOSTUNREACH: {
     python: 'isinstance(exc, OSError) and exc.errno == errno.EHOSTUNREACH',
@@ -133,7 +133,7 @@ export const DETECT: Readonly<Record<string, Readonly<Record<SnippetLanguage, st
     node: "err?.code === 'ENOTFOUND'",
     go: 'errors.As(err, &dnsErr) && dnsErr.IsNotFound // var dnsErr *net.DNSError',
     java: 'e instanceof UnknownHostException',
-    csharp: 'Socket(e)?.SocketErrorCode is SocketError.HostNotFound or SocketError.NoData',
+    csharp: 'HasCode(e, SocketError.HostNotFound, SocketError.NoData)',
   },
   EAI_AGAIN: {
     python: 'isinstance(exc, socket.gaierror) and exc.errno == socket.EAI_AGAIN',
@@ -273,8 +273,12 @@ func Do(ctx context.Context, op func(context.Context) error) error {
 		if !transient(err) || attempt == attempts-1 {
 			return err
 		}
-		backoff := min(maxDelay, base<<attempt)
+		backoff := base << attempt
+		if backoff > maxDelay { // no min(): builds with Go before 1.21 too
+			backoff = maxDelay
+		}
 		select {
+		// full jitter; math/rand is seeded at random since Go 1.20 (before: rand.Seed once at start)
 		case <-time.After(time.Duration(rand.Int63n(int64(backoff)))):
 		case <-ctx.Done():
 			return ctx.Err()
@@ -326,30 +330,39 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 
+// C# 7.3 syntax on purpose: it builds with every compiler from the .NET Framework's to .NET 8's.
 static class NetRetry
 {
     // The SocketException somewhere in the chain (HttpRequestException -> IOException -> SocketException).
-    static SocketException? Socket(Exception? e)
+    static SocketException Socket(Exception e)
     {
         for (; e != null; e = e.InnerException) if (e is SocketException se) return se;
         return null;
     }
 
     // SocketErrorCode is the same enum on every OS (10054 on Windows, 104 on Linux, 54 on macOS all map to it).
+    static bool HasCode(Exception e, params SocketError[] codes)
+    {
+        var se = Socket(e);
+        return se != null && Array.IndexOf(codes, se.SocketErrorCode) >= 0;
+    }
+
     public static bool Is{{camel}}(Exception e) => {{detect}};
 
-    static bool Transient(Exception e) => Socket(e)?.SocketErrorCode is SocketError.ConnectionReset
-        or SocketError.ConnectionRefused or SocketError.ConnectionAborted or SocketError.TimedOut
-        or SocketError.Shutdown or SocketError.TryAgain || e is HttpRequestException || e is IOException;
+    static bool Transient(Exception e) =>
+        HasCode(e, SocketError.ConnectionReset, SocketError.ConnectionRefused, SocketError.ConnectionAborted,
+            SocketError.TimedOut, SocketError.Shutdown, SocketError.TryAgain)
+        || e is HttpRequestException || e is IOException;
 
-    public static readonly HttpClient Http = new(new SocketsHttpHandler
+    // .NET Core 2.1+ / .NET 5+: SocketsHttpHandler (on the .NET Framework: HttpClientHandler and ServicePoint settings)
+    public static readonly HttpClient Http = new HttpClient(new SocketsHttpHandler
     {
         ConnectTimeout = TimeSpan.FromSeconds(5),
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30), // below the server's keep-alive timeout
-        KeepAlivePingDelay = TimeSpan.FromSeconds(30),           // HTTP/2 keepalive pings
+        KeepAlivePingDelay = TimeSpan.FromSeconds(30),           // HTTP/2 keepalive pings (.NET 5+)
     }) { Timeout = TimeSpan.FromSeconds(30) };
 
-    public static async Task<T> WithRetries<T>(Func<CancellationToken, Task<T>> op, CancellationToken ct = default)
+    public static async Task<T> WithRetries<T>(Func<CancellationToken, Task<T>> op, CancellationToken ct = default(CancellationToken))
     {
         const int attempts = 5;
         var baseDelay = TimeSpan.FromMilliseconds(200);
@@ -361,7 +374,8 @@ static class NetRetry
             {
                 if (Is{{camel}}(e)) Console.Error.WriteLine($"{{id}} on attempt {attempt + 1}: {e.Message}");
                 var backoff = Math.Min(cap.TotalMilliseconds, baseDelay.TotalMilliseconds * Math.Pow(2, attempt));
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * backoff), ct); // full jitter
+                // full jitter; Random.Shared is thread-safe (.NET 6+; before: one Random per thread)
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * backoff), ct);
             }
         }
     }

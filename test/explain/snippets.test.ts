@@ -4,7 +4,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ERRORS } from '../../src/knowledge/errors.js';
@@ -66,4 +66,49 @@ describe('snippets compile', { timeout: 120_000 }, () => {
     const r = spawnSync('javac', ['-d', join(dir, 'classes'), ...files], { encoding: 'utf8', timeout: 120_000 });
     expect(r.status, r.stderr).toBe(0);
   });
+
+  // go vet type-checks every snippet (and runs vet's checks) with the standard library only: no
+  // module download (GOPROXY=off), no toolchain switch (GOTOOLCHAIN=local), a private build cache.
+  it.skipIf(!has('go', 'version'))('go: every snippet passes go vet (skipped when go is not installed: apt-get install golang-go)', () => {
+    const mod = join(dir, 'go');
+    mkdirSync(mod, { recursive: true });
+    writeFileSync(join(mod, 'go.mod'), 'module example.com/snippets\n\ngo 1.19\n');
+    for (const e of ERRORS) {
+      const pkg = join(mod, e.id.toLowerCase());
+      mkdirSync(pkg, { recursive: true });
+      writeFileSync(join(pkg, 'netretry.go'), renderSnippet('go', e.id));
+    }
+    const env = { ...process.env, GOFLAGS: '-mod=mod', GOPROXY: 'off', GOTOOLCHAIN: 'local', GOCACHE: join(dir, 'go-cache'), GOPATH: join(dir, 'gopath') };
+    const r = spawnSync('go', ['vet', './...'], { cwd: mod, encoding: 'utf8', env, timeout: 120_000 });
+    expect(r.status, `${r.stderr}${r.error ? String(r.error) : ''}`).toBe(0);
+  });
+
+  // Mono's mcs with Mono's class library (.NET Framework 4.x): every type, member and line of syntax
+  // is checked, except the two .NET 5/6 members Mono lacks, swapped for their older equivalents here.
+  const NEWER_THAN_MONO: readonly [string | RegExp, string][] = [
+    ['Random.Shared.NextDouble()', 'new Random().NextDouble()'], // .NET 6
+    [/^.*KeepAlivePingDelay = .*\n/m, ''], // .NET 5
+  ];
+  const monoHttp = ['/usr/lib/mono/4.5/System.Net.Http.dll', '/usr/lib/mono/4.5-api/System.Net.Http.dll'].some((f) => existsSync(f));
+  it.skipIf(!has('mcs') || !monoHttp)(
+    'csharp: every snippet compiles with mcs (skipped when mcs or System.Net.Http is missing: apt-get install mono-mcs libmono-system-net-http4.0-cil)',
+    () => {
+      const files = ERRORS.map((e) => {
+        const file = join(dir, `NetRetry_${e.id}.cs`);
+        let code = renderSnippet('csharp', e.id).replace('static class NetRetry', `static class NetRetry_${e.id}`);
+        for (const [newer, older] of NEWER_THAN_MONO) {
+          const before = code;
+          code = code.replace(newer, older);
+          expect(code, `${String(newer)} is no longer in the snippet: drop it from NEWER_THAN_MONO`).not.toBe(before);
+        }
+        writeFileSync(file, code);
+        return file;
+      });
+      const r = spawnSync('mcs', ['-target:library', '-r:System.Net.Http', '-warnaserror+', `-out:${join(dir, 'snippets.dll')}`, ...files], {
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
+    },
+  );
 });
