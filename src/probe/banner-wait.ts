@@ -13,6 +13,10 @@
  *
  * After a TLS handshake the same short settle applies: the handshake proved the server is
  * talking, and a server that hangs up right after it does so within the same round-trip scale.
+ *
+ * A short wait is only safe against our own stalls (GC, a busy `check`) because the wait ends on
+ * a phaseTimer, which lets socket events already waiting be delivered first: an RST that arrived
+ * while the loop was blocked past the settle time is still seen before we send.
  */
 import type { BannerWaitBasis } from '../diagnose/observation.js';
 import { formatMs } from '../duration.js';

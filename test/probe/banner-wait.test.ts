@@ -100,3 +100,32 @@ describe('the probe records the wait it used', () => {
     expect(waitOf(obs)).toBeUndefined();
   });
 });
+
+describe('a short settle survives a stall of our own event loop', () => {
+  it('an RST that arrived while we were blocked past the settle time is still seen before we send', async () => {
+    const { spawn } = await import('node:child_process');
+    // the server runs in its own process, so our stall does not delay its RST; it says when it
+    // accepted, and resets 10 ms later
+    const script = `
+      const net = require('node:net');
+      const server = net.createServer((s) => {
+        process.stdout.write('accepted\\n');
+        setTimeout(() => s.resetAndDestroy(), 10);
+      });
+      server.listen({ port: 0, host: '127.0.0.1' }, () => process.stdout.write(server.address().port + '\\n'));
+      setTimeout(() => process.exit(0), 20000);`;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const lines = child.stdout.setEncoding('utf8');
+      const port = await new Promise<number>((resolve) => lines.once('data', (d: string) => resolve(Number(d.trim()))));
+      // once the server has accepted (our connect is done), block this process past the settle
+      // time and the RST: both the expired settle timer and the RST then wait for the loop
+      lines.once('data', () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 4 * SETTLE_MIN_MS));
+      const obs = await probe(parseTarget(`http://127.0.0.1:${port}/`), probeOptions({ replyTimeoutMs: 300 }));
+      expect(steps(obs)).not.toContain('send/sent');
+      expect(classify(obs)).toBe('reset_on_connect');
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
