@@ -21,10 +21,11 @@ export interface LogPerspective {
   /** causes that fit this side, most likely first; absent: the error's own ranking stands */
   causes?: readonly CauseId[];
   /**
-   * whether an endpoint found in the line is the other end, worth a `connreset probe`. A server's
-   * line about its client names no server to probe (the client's address has no listening port).
+   * which endpoint in the line is worth a `connreset probe`: 'upstream' only the backend the line
+   * names as its upstream (not the server's own `server:` or `host:` address), 'none' nothing: a
+   * server's line about its client names no server to probe (the client has no listening port).
    */
-  probeEndpoint: boolean;
+  probe: 'upstream' | 'none';
 }
 
 const NGINX_CLIENT =
@@ -40,17 +41,17 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
     peer: 'client',
     note: `${NGINX_CLIENT} Its timer for the client expired: client_header_timeout (\`while waiting for request\`, \`while reading client request headers\`), client_body_timeout (\`while reading client request body\`) or send_timeout (\`while sending to client\`).`,
     causes: ['client_slow_or_gone', 'middlebox_idle_timeout'],
-    probeEndpoint: false,
+    probe: 'none',
   },
   // the client closed first (nginx's 499): usually its own timeout ran out while the upstream was slow
   {
     source: 'nginx',
-    re: /\bclient prematurely closed connection\b|\bclient closed (?:keepalive )?connection\b/,
+    re: /\bclient prematurely closed connection\b|\bclient (?:[0-9A-Fa-f.:]{2,45} )?closed (?:keepalive )?connection\b/,
     peer: 'client',
-    note: `${NGINX_CLIENT} The client closed its connection before nginx had answered (status 499 in the access log); when an upstream is named, it was still working on the reply.`,
+    note: `${NGINX_CLIENT} The client closed its connection first: before nginx had answered (status 499 in the access log; when an upstream is named, it was still working on the reply), or, \`while waiting for request\` or on a keep-alive connection, without sending a request at all.`,
     causes: ['client_slow_or_gone', 'upstream_timeout', 'server_slow_or_overloaded'],
-    // the upstream in the line is worth probing: its response time is what the client gave up on
-    probeEndpoint: true,
+    // the upstream in the line, if any, is worth probing: its response time is what the client gave up on
+    probe: 'upstream',
   },
   {
     source: 'nginx',
@@ -58,7 +59,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
     peer: 'upstream',
     note: `${NGINX_UPSTREAM} The backend did not accept the connection within proxy_connect_timeout (default 60 s).`,
     causes: ['packet_filter_drop', 'connection_limit', 'routing_problem', 'upstream_timeout'],
-    probeEndpoint: true,
+    probe: 'upstream',
   },
   {
     source: 'nginx',
@@ -66,7 +67,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
     peer: 'upstream',
     note: `${NGINX_UPSTREAM} The backend accepted the request but did not answer within proxy_read_timeout (fastcgi_read_timeout, uwsgi_read_timeout for those upstreams; or took the request too slowly for proxy_send_timeout; all default to 60 s): the client sees 504.`,
     causes: ['upstream_timeout', 'server_slow_or_overloaded', 'middlebox_idle_timeout', 'packet_filter_drop'],
-    probeEndpoint: true,
+    probe: 'upstream',
   },
   {
     source: 'nginx',
@@ -74,7 +75,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
     peer: 'upstream',
     note: `${NGINX_UPSTREAM} The backend closed the connection before its reply was complete: the client sees 502 (or a cut-off body).`,
     causes: ['upstream_keepalive_mismatch', 'app_error_close', 'server_crash_restart', 'upstream_reset'],
-    probeEndpoint: true,
+    probe: 'upstream',
   },
   // a reset while waiting for the reply: mostly a kept-alive connection the backend had just closed
   {
@@ -83,7 +84,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
     peer: 'upstream',
     note: `${NGINX_UPSTREAM} The backend reset the connection before its reply was complete: the client sees 502.`,
     causes: ['upstream_keepalive_mismatch', 'upstream_reset', 'server_crash_restart', 'app_error_close'],
-    probeEndpoint: true,
+    probe: 'upstream',
   },
   // any other line about an upstream (recv() failed ... from upstream, connect() failed ... to upstream):
   // the error's own causes fit, the note says whose they are
@@ -92,7 +93,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
     re: /\b(?:from|to) upstream\b|\bwhile reading upstream\b|\bupstream: "/,
     peer: 'upstream',
     note: NGINX_UPSTREAM,
-    probeEndpoint: true,
+    probe: 'upstream',
   },
 ];
 

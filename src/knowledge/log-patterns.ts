@@ -116,7 +116,7 @@ export const ERROR_TEXT_PATTERNS: readonly ErrorTextPattern[] = [
   { source: 'node', re: /other side closed|UND_ERR_SOCKET/, error: 'EOF', weight: WEIGHT.specificText, operation: 'read' },
   { source: 'nginx', re: /upstream prematurely closed connection/, error: 'EOF', weight: WEIGHT.specificText, operation: 'read' },
   // nginx's client closed first (499): a FIN from the client, seen by nginx
-  { source: 'nginx', re: /\bclient prematurely closed connection\b|\bclient closed (?:keepalive )?connection\b/, error: 'EOF', weight: WEIGHT.specificText, operation: 'read' },
+  { source: 'nginx', re: /\bclient prematurely closed connection\b|\bclient (?:[0-9A-Fa-f.:]{2,45} )?closed (?:keepalive )?connection\b/, error: 'EOF', weight: WEIGHT.specificText, operation: 'read' },
   { source: 'go', re: /server closed idle connection|: EOF\b|unexpected EOF/, error: 'EOF', weight: WEIGHT.cleanClose, operation: 'read' },
   { source: 'java', re: /NoHttpResponseException|failed to respond|java\.io\.EOFException|unexpected end of stream/, error: 'EOF', weight: WEIGHT.cleanClose, operation: 'read' },
   { source: 'redis', re: /Connection closed by server|Server closed the connection/i, error: 'EOF', weight: WEIGHT.cleanClose, operation: 'read' },
@@ -198,6 +198,8 @@ export interface EndpointPattern {
   source: LogSource;
   re: RegExp;
   defaultPort?: number;
+  /** the pattern reads a proxy's named upstream (nginx `upstream: "..."`), the only endpoint worth probing in a proxy's log */
+  upstream?: true;
 }
 
 const HOST = String.raw`(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]{0,252}|[0-9A-Fa-f:]{2,39}[0-9A-Fa-f])`;
@@ -205,7 +207,7 @@ const HOST = String.raw`(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]{0,252}|[0-9
 export const ENDPOINT_PATTERNS: readonly EndpointPattern[] = [
   { source: 'go', re: new RegExp(String.raw`->${HOST}:(\d{1,5})\b`) },
   { source: 'go', re: new RegExp(String.raw`dial tcp ${HOST}:(\d{1,5})\b`) },
-  { source: 'nginx', re: /upstream: "(?:[a-z]+:\/\/)?([^":/\s]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})/ },
+  { source: 'nginx', re: /upstream: "(?:[a-z]+:\/\/)?([^":/\s]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})/, upstream: true },
   { source: 'node', re: new RegExp(String.raw`\b(?:connect|read|write) E[A-Z]+ ${HOST}:(\d{1,5})\b`) },
   { source: 'python', re: /host='([^']{1,253})', port=(\d{1,5})/ },
   // an uncaught fetch (undici) error prints its socket

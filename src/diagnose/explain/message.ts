@@ -181,8 +181,8 @@ export function resolveMessage(raw: string, platform?: Platform): MessageFinding
     .map(([id]) => id);
   const dns = operation === 'dns' || error === 'ENOTFOUND' || error === 'EAI_AGAIN';
   const perspective = perspectiveOf(text);
-  // a server's line about its client names no server to probe
-  const endpoint = dns || perspective?.probeEndpoint === false ? null : findEndpoint(text);
+  // a proxy's line names its upstream (the only endpoint worth probing); a server's line about its client names none
+  const endpoint = dns || perspective?.probe === 'none' ? null : findEndpoint(text, perspective?.probe === 'upstream');
   const tls = error === 'TLS_UNEXPECTED_EOF' || operation === 'tls_handshake';
   return { error, operation, readings, context, alsoSeen, endpoint, probeTarget: endpoint ? probeTarget(endpoint, tls) : null, perspective };
 }
@@ -194,8 +194,9 @@ export function probeTarget(e: Endpoint, tlsFailure: boolean): string {
   return tlsFailure && DIRECT_TLS_PORTS.has(e.port) ? `tls://${target}` : target;
 }
 
-export function findEndpoint(text: string): Endpoint | null {
+export function findEndpoint(text: string, upstreamOnly = false): Endpoint | null {
   for (const p of ENDPOINT_PATTERNS) {
+    if (upstreamOnly && !p.upstream) continue;
     for (const m of matches(p.re, text)) {
       const groups = m.slice(1).filter((g): g is string => g !== undefined);
       let scheme: string | undefined;
