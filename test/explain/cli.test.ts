@@ -48,6 +48,20 @@ describe('connreset explain (CLI)', { timeout: 30_000 }, () => {
     expect(r.stdout).toContain('connreset probe http://11.211.103.77:9000');
   });
 
+  // nginx's line about its own client: the other end is that client, and there is no server to probe
+  it("says whose side an nginx line is from, and suggests no probe of nginx's client", async () => {
+    const line = '2026/11/25 15:21:08 [info] 23269#23269: *2 client timed out (110: Connection timed out) while reading client request headers, client: 127.0.0.1, server: , request: "GET / HTTP/1.1", host: "x"';
+    const text = await runCli(['explain', line]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('Other end: the client');
+    expect(text.stdout).toContain('The client is slow, idle or gave up');
+    expect(text.stdout).not.toContain('connreset probe');
+    expect(text.stdout).not.toContain('The server is slow or overloaded');
+    const json = JSON.parse((await runCli(['explain', line, '--json'])).stdout) as { peer: string; probeCommand: string | null; causes: { id: string }[] };
+    expect(json).toMatchObject({ peer: 'client', probeCommand: null });
+    expect(json.causes[0]?.id).toBe('client_slow_or_gone');
+  });
+
   it('accepts a message as several arguments', async () => {
     const r = await runCli(['explain', 'curl:', '(52)', 'Empty', 'reply', 'from', 'server']);
     expect(r.code).toBe(0);
