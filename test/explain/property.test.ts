@@ -91,3 +91,25 @@ describe('bad input', () => {
     if (!r.ok) expect(r.failure.reason).toBe('no network error found in this message');
   });
 });
+
+// The resolver finds the platforms' standard texts by indexOf instead of one case-insensitive
+// alternation regex (cheaper to start); it must find exactly what that regex found.
+describe('standard texts by indexOf', () => {
+  const texts = [...new Set(ERRORS.flatMap((e) => [...e.linux, ...e.macos, ...e.windows].map((c) => c.text.replace(/\.$/, ''))))].filter((t) => t.length >= 12);
+  const pieces = [...texts, ...texts.map((t) => t.toUpperCase()), ...texts.map((t) => t.slice(0, 8)), 'Connection ', ' by peer', '\n', ': ', 'x'];
+  it('matches where a leftmost-longest case-insensitive regex over the same texts matches', async () => {
+    const { standardTextMatches, standardTextsForTest } = await import('../../src/diagnose/explain/message.js');
+    const list = standardTextsForTest();
+    const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const re = new RegExp(`(${list.map(([t]) => escape(t)).join('|')})`, 'gi');
+    const byText = new Map(list);
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 12 }), (parts) => {
+        const text = parts.join('');
+        const expected = [...text.matchAll(re)].map((m) => ({ at: m.index, error: byText.get((m[1] ?? '').toLowerCase()) }));
+        expect([...standardTextMatches(text)]).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
