@@ -13,6 +13,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const outfile = `${root}dist/explain.bundle.js`;
 
 const result = await build({
+  // metafile paths are relative to this: 'dist/cli/explain-fast.js' from whatever directory this runs in
+  absWorkingDir: root,
   entryPoints: [`${root}dist/cli/explain-fast.js`],
   outfile,
   bundle: true,
