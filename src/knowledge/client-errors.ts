@@ -76,8 +76,11 @@ export const CLIENT_ERRORS: Readonly<Record<ClientErrorFamily, ClientErrorView>>
     linux: 'no error code: read() returns 0 (end of file) before any reply',
     macos: 'no error code: read() returns 0 (end of file) before any reply',
     windows: 'no error code: recv() returns 0 (graceful close) before any reply',
+    // nodejs/node lib/_http_client.js (socketOnEnd: new ConnResetException('socket hang up'), code ECONNRESET)
     node: "Error: socket hang up (code 'ECONNRESET') from http/https; a plain net.Socket sees 'end' with no data",
+    // python/cpython Lib/http/client.py (_read_status)
     python: 'http.client.RemoteDisconnected: Remote end closed connection without response',
+    // openjdk/jdk src/java.base/share/classes/sun/net/www/http/HttpClient.java (parseHTTP, HttpURLConnection's client)
     java: 'java.net.SocketException: Unexpected end of file from server',
     go: 'EOF (net/http: "… EOF"; io.ReadFull: unexpected EOF)',
   },
@@ -89,6 +92,7 @@ export const CLIENT_ERRORS: Readonly<Record<ClientErrorFamily, ClientErrorView>>
     node: "Error: socket hang up / read ECONNRESET on a reused keep-alive socket (code 'ECONNRESET')",
     python: 'http.client.RemoteDisconnected, or ConnectionResetError: [Errno 104] on the reused connection',
     java: 'java.net.SocketException: Connection reset (or NoHttpResponseException in Apache HttpClient)',
+    // golang/go src/net/http/transport.go (errServerClosedIdle)
     go: 'http: server closed idle connection (retried automatically for idempotent requests)',
   },
   read_timeout: {
