@@ -26,7 +26,8 @@ import {
 import type { Expectation } from './expectation.js';
 import { runChecks, type ProbeEngine } from './run.js';
 import { ensureDir } from '../report/atomic-write.js';
-import { isFailure, runExitCode, SIGNAL_EXIT_CODES, STOP_SIGNALS, type CheckRun } from './result.js';
+import { isFailure, runExitCode, type CheckRun } from './result.js';
+import { handleStopSignals } from '../stop-signals.js';
 
 const CONFIG_EXTENSION = /\.(ya?ml|json)$/i;
 const DEPS: ConfigDeps = { parseTarget, parseSend };
@@ -205,32 +206,6 @@ export async function runCheckCommand(settings: CheckSettings, ctx: CliContext):
   } finally {
     stop.release();
   }
-}
-
-/**
- * SIGINT (Ctrl-C), SIGTERM (timeout(1), systemd, Kubernetes) and SIGHUP (the terminal or SSH
- * session went away; a run started with `&` and its output in a file still writes its reports) stop
- * the run the same way: the probes in flight are aborted and the results so far are reported, files first. The
- * handlers stay until the reports are written, so a second signal (the user means it) exits at once
- * with 128 + its number; every report file is renamed into place whole, so none is left half-written.
- */
-export function handleStopSignals(): { signal: AbortSignal; release(): void } {
-  const controller = new AbortController();
-  const handlers = STOP_SIGNALS.map((name) => {
-    const handler = (): void => {
-      if (!controller.signal.aborted) controller.abort(name);
-      else process.exit(SIGNAL_EXIT_CODES[name]);
-    };
-    // `on`, not `once`: signal-exit (under ora) re-raises a signal when it finds itself the only listener
-    process.on(name, handler);
-    return [name, handler] as const;
-  });
-  return {
-    signal: controller.signal,
-    release: () => {
-      for (const [name, handler] of handlers) process.removeListener(name, handler);
-    },
-  };
 }
 
 async function emitReports(run: CheckRun, settings: CheckSettings, ctx: CliContext): Promise<number> {

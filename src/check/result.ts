@@ -9,7 +9,7 @@ import type { Diagnosis } from '../diagnose/diagnosis.js';
 import type { Outcome } from '../diagnose/outcome.js';
 import type { CauseId } from '../knowledge/causes.js';
 import type { SourceRef } from './config.js';
-import { EXIT } from '../exit-codes.js';
+import { SIGNAL_EXIT_CODES, type StopSignal } from '../stop-signals.js';
 
 export const CHECK_SCHEMA = 'connreset.check/v1' as const;
 
@@ -66,21 +66,6 @@ export function displayName(r: Pick<CheckResult, 'name' | 'address'>): string {
 }
 
 export type StopReason = 'completed' | 'deadline' | 'interrupted' | 'fail_fast';
-
-/**
- * The signal behind an `interrupted` run. stoppedBy stays `interrupted` for every signal (readers of
- * connreset.check/v1 already treat it as "partial results"); this says which one it was.
- */
-export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
-
-/** 128 + the signal number, the shell's convention for a process stopped by a signal. */
-export const SIGNAL_EXIT_CODES = { SIGINT: EXIT.interrupted, SIGTERM: EXIT.terminated, SIGHUP: EXIT.hangup } as const satisfies Record<StopSignal, number>;
-
-export const STOP_SIGNALS = Object.keys(SIGNAL_EXIT_CODES) as StopSignal[];
-
-export function isStopSignal(value: unknown): value is StopSignal {
-  return typeof value === 'string' && value in SIGNAL_EXIT_CODES;
-}
 
 export interface ConcurrencyInfo {
   requested: number;

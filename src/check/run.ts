@@ -10,7 +10,8 @@ import type { ProbeOptions, Target } from '../probe/types.js';
 import { runBounded, type ConcurrencyPlan } from '../probe/runner.js';
 import type { CheckSpec } from './config.js';
 import { describeExpectation, evaluate, type Verdict } from './expectation.js';
-import { isStopSignal, type CheckResult, type CheckRun, type NotRunReason } from './result.js';
+import type { CheckResult, CheckRun, NotRunReason } from './result.js';
+import { isStopSignal } from '../stop-signals.js';
 
 export interface ProbeEngine {
   probe(target: Target, options: ProbeOptions, signal?: AbortSignal): Promise<Observation>;

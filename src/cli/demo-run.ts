@@ -6,6 +6,7 @@ import { setMaxListeners } from 'node:events';
 import type { CliContext } from './context.js';
 import type { DemoSettings } from './demo.js';
 import { startSpinner } from './spinner.js';
+import { handleStopSignals } from '../stop-signals.js';
 import { EXIT } from '../exit-codes.js';
 import { LAB_DEFAULTS, startLab } from '../lab/server.js';
 import { labProbe, suggestedCommand } from '../lab/probe-plan.js';
@@ -20,15 +21,10 @@ const LAB_DEFAULT_BASE_PORT = LAB_DEFAULTS.basePort;
 export async function runDemoCommand(settings: DemoSettings, ctx: CliContext): Promise<number> {
   const started = performance.now();
   const lab = await startLab({ basePort: settings.basePort, idleAfterMs: settings.idleAfterMs });
-  const controller = new AbortController();
+  // Ctrl-C, SIGTERM and SIGHUP end the probes; the lab is closed either way
+  const stop = handleStopSignals();
   // every concurrent probe listens to the one signal
-  setMaxListeners(lab.scenarios.length * 2 + 10, controller.signal);
-  let interrupted = false;
-  const onSigint = (): void => {
-    interrupted = true;
-    controller.abort();
-  };
-  process.once('SIGINT', onSigint);
+  setMaxListeners(lab.scenarios.length * 2 + 10, stop.signal);
   ctx.stdout.write(renderDemoHeader(lab.host, lab.scenarios.length, lab.idleAfterMs));
   const spinner = await startSpinner(ctx.stderr, `probing ${lab.scenarios.length} scenarios`);
   let rows: DemoRow[];
@@ -37,7 +33,7 @@ export async function runDemoCommand(settings: DemoSettings, ctx: CliContext): P
     rows = await Promise.all(
       lab.scenarios.map(async (running) => {
         const { target, options } = labProbe(running, lab.idleAfterMs);
-        const observation = await probe(target, options, controller.signal);
+        const observation = await probe(target, options, stop.signal);
         done++;
         if (spinner) spinner.text = `probing ${lab.scenarios.length} scenarios (${done} done)`;
         return { scenario: running.scenario, target: running.target, diagnosis: diagnose(observation) };
@@ -45,7 +41,6 @@ export async function runDemoCommand(settings: DemoSettings, ctx: CliContext): P
     );
   } finally {
     spinner?.stop();
-    process.removeListener('SIGINT', onSigint);
     await lab.close();
   }
   ctx.stdout.write(renderDemoRows(rows));
@@ -53,6 +48,6 @@ export async function runDemoCommand(settings: DemoSettings, ctx: CliContext): P
   // the demo's lab is gone when it exits: the suggestion points at `connreset lab`'s default ports
   const exampleCommand = example ? suggestedCommand({ ...example, target: `http://127.0.0.1:${LAB_DEFAULT_BASE_PORT + example.scenario.offset}` }, lab.idleAfterMs) : null;
   ctx.stdout.write(renderDemoFooter(rows, performance.now() - started, exampleCommand));
-  if (interrupted) return EXIT.interrupted;
-  return rows.every(isExpected) ? EXIT.ok : EXIT.failure;
+  stop.release();
+  return stop.exitCode() ?? (rows.every(isExpected) ? EXIT.ok : EXIT.failure);
 }

@@ -79,16 +79,9 @@ check failed, 2 bad input, 130 interrupted.`,
         import('../diagnose/idle.js'),
         import('../report/idle-json.js'),
       ]);
-      const abort = new AbortController();
-      // SIGTERM (timeout(1), CI runners, systemd) stops it like Ctrl-C, exit 143; `on`: see probe-run.ts
-      let stopCode: number = EXIT.interrupted;
-      const onSigint = (): void => abort.abort();
-      const onSigterm = (): void => {
-        stopCode = EXIT.terminated;
-        abort.abort();
-      };
-      process.on('SIGINT', onSigint);
-      process.on('SIGTERM', onSigterm);
+      // Ctrl-C, SIGTERM (timeout(1), CI runners, systemd) and SIGHUP end the search; the bracket so far is reported
+      const { handleStopSignals } = await import('../stop-signals.js');
+      const stop = handleStopSignals();
       const spinner = await startProgress(ctx);
       try {
         const run = await measureIdle(target, {
@@ -97,7 +90,7 @@ check failed, 2 bad input, 130 interrupted.`,
           replyTimeoutMs,
           connectTimeoutMs,
           maxConnections,
-          signal: abort.signal,
+          signal: stop.signal,
           onProgress: spinner?.update,
         });
         if (opts.keepalive && run.failure === null && !run.interrupted) {
@@ -109,7 +102,7 @@ check failed, 2 bad input, 130 interrupted.`,
               replyTimeoutMs,
               connectTimeoutMs,
               keepaliveS: rec.tcpKeepalive?.idleS ?? Math.max(1, Math.floor(rec.poolIdleS / 2)),
-              signal: abort.signal,
+              signal: stop.signal,
               onProgress: spinner?.update,
             });
           }
@@ -122,14 +115,13 @@ check failed, 2 bad input, 130 interrupted.`,
           ctx.stdout.write(renderIdleText(doc));
         }
         ctx.exitCode = run.interrupted
-          ? stopCode
+          ? (stop.exitCode() ?? EXIT.interrupted)
           : doc.status === 'failed' || doc.status === 'inconsistent' || (doc.keepaliveCheck !== null && doc.keepaliveCheck.result !== 'alive')
             ? EXIT.failure
             : EXIT.ok;
       } finally {
         spinner?.stop();
-        process.removeListener('SIGINT', onSigint);
-        process.removeListener('SIGTERM', onSigterm);
+        stop.release();
       }
     });
 }

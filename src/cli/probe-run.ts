@@ -6,6 +6,7 @@
 import { isIP } from 'node:net';
 import type { CliContext } from './context.js';
 import { startSpinner } from './spinner.js';
+import { handleStopSignals } from '../stop-signals.js';
 import type { ProbeSettings } from './probe.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../errors.js';
@@ -36,14 +37,8 @@ export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext):
     ...(settings.replyTimeoutMs !== null ? { replyTimeoutMs: settings.replyTimeoutMs } : {}),
   });
 
-  const controller = new AbortController();
-  let interrupted = false;
-  const onSigint = (): void => {
-    interrupted = true;
-    controller.abort();
-  };
-  // `on`, not `once`: signal-exit (under ora) re-raises the signal when it finds itself the only listener
-  process.on('SIGINT', onSigint);
+  // Ctrl-C, SIGTERM (timeout(1), CI runners) and SIGHUP end the probes and report what was seen so far
+  const stop = handleStopSignals();
   const spinner = await startSpinner(ctx.stderr, spinnerText(targets, settings));
   const perTarget: ProbeResult[][] = [];
   try {
@@ -53,7 +48,7 @@ export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext):
       targets.map(async (target, index) => {
         const results: ProbeResult[] = [];
         perTarget[index] = results;
-        await repeatProbe(target, options, { count: settings.repeat, intervalMs: settings.intervalMs }, controller.signal, (observations, run) => {
+        await repeatProbe(target, options, { count: settings.repeat, intervalMs: settings.intervalMs }, stop.signal, (observations, run) => {
           for (const observation of observations) results.push({ target: target.input, run, observation, diagnosis: diagnose(observation) });
           done++;
           if (spinner && total > 1) spinner.text = `${spinnerText(targets, settings)} (${done}/${total})`;
@@ -62,16 +57,18 @@ export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext):
     );
   } finally {
     spinner?.stop();
-    process.removeListener('SIGINT', onSigint);
   }
 
   const results = perTarget.flat();
   const summaries: RunSummary[] = targets.map((t, i) => summariseRuns(t.input, perTarget[i] ?? []));
   const failed = results.some((r) => !r.diagnosis.healthy);
-  const exitCode = interrupted ? EXIT.interrupted : failed ? EXIT.failure : EXIT.ok;
+  const stoppedWith = stop.exitCode();
+  const interrupted = stoppedWith !== null;
+  const exitCode = stoppedWith ?? (failed ? EXIT.failure : EXIT.ok);
 
   if (settings.json) {
     ctx.stdout.write(renderProbeJson(probeDocument(results, summaries, exitCode, interrupted)));
+    stop.release();
     return exitCode;
   }
   const blocks: string[] = [];
@@ -87,7 +84,8 @@ export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext):
     blocks.push(shown ? `${summary}\n${shown.run > 1 || !shown.diagnosis.healthy ? `run ${shown.run}:\n` : ''}${renderProbeText(shown.observation, shown.diagnosis)}` : summary);
   });
   ctx.stdout.write(blocks.join('\n'));
-  if (interrupted) ctx.stderr.write('connreset: interrupted; the results above are partial\n');
+  if (interrupted) ctx.stderr.write(`connreset: interrupted (${String(stop.signal.reason)}); the results above are partial\n`);
+  stop.release();
   return exitCode;
 }
 

@@ -157,3 +157,41 @@ describe('connreset idle: bad input', () => {
     expectUsageError(await runCli(['idle', ...args]), message);
   });
 });
+
+describe('connreset idle: stopped by a signal', () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s while connections sit idle: the partial result as JSON, exit %i', async (signal, expectedCode) => {
+    const { spawn } = await import('node:child_process');
+    const { once } = await import('node:events');
+    const { createServer } = await import('node:net');
+    const { BIN } = await import('../helpers/cli.js');
+    // a server that answers every request and never closes: the search would run to --max
+    const sockets = new Set<import('node:net').Socket>();
+    const server = createServer((s) => {
+      sockets.add(s);
+      s.on('data', () => s.write('HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n'));
+      s.on('error', () => undefined);
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as import('node:net').AddressInfo;
+    try {
+      const child = spawn(process.execPath, [BIN, 'idle', `http://127.0.0.1:${port}/`, '--max', '60s', '--json'], { env: { ...process.env, NO_COLOR: '1' } });
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      const exited = once(child, 'close') as Promise<[number | null]>;
+      await once(server, 'connection');
+      child.kill(signal);
+      const [code] = await exited;
+      expect(code).toBe(expectedCode);
+      const doc = JSON.parse(stdout) as IdleDocument;
+      expect(doc.interrupted).toBe(true);
+      expect(doc.status).toBe('interrupted');
+    } finally {
+      for (const s of sockets) s.destroy();
+      server.close();
+    }
+  });
+});

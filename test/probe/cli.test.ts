@@ -142,7 +142,11 @@ describe('connreset probe: banner wait and generated payloads', () => {
 });
 
 describe('connreset probe: Ctrl-C', () => {
-  it('SIGINT mid-probe prints what was seen so far and exits 130', async () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)('%s mid-probe prints what was seen so far and exits %i', async (signal, expectedCode) => {
     const { spawn } = await import('node:child_process');
     const { BIN } = await import('../helpers/cli.js');
     let requested: () => void = () => undefined;
@@ -162,11 +166,11 @@ describe('connreset probe: Ctrl-C', () => {
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     await gotRequest;
-    child.kill('SIGINT');
+    child.kill(signal);
     const code = await exited;
-    expect(code).toBe(130);
+    expect(code).toBe(expectedCode);
     // the request reached the server before the signal, so the report shows it was sent
     expect(stdout).toMatch(/sent 6 bytes/);
-    expect(stderr).toContain('interrupted');
+    expect(stderr).toContain(`interrupted (${signal})`);
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { handleStopSignals } from '../../src/check/command.js';
+import { handleStopSignals } from '../src/stop-signals.js';
 
 /** The listener handleStopSignals() added for a signal (called directly: no real signal is raised in the test runner). */
 function addedListener(signal: NodeJS.Signals, before: Function[]): () => void {
