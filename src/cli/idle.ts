@@ -46,7 +46,7 @@ Examples:
   $ connreset idle https://api.internal/ --max 2m --keepalive --json
 
 Exit codes: 0 measured (a timeout found, or none up to --max), 1 could not measure, or the keepalive
-check failed, 2 bad input, 130 interrupted.`,
+check failed, 2 bad input, 130 interrupted (Ctrl-C), 143 SIGTERM, 129 SIGHUP.`,
     )
     .action(async (targetText: string, opts: IdleCliOptions) => {
       const { parseTarget } = await import('../probe/target.js');

@@ -40,7 +40,7 @@ Examples:
   $ connreset check connreset.yml --junit report.xml
   $ connreset demo
 
-Exit codes: 0 healthy / explained, 1 failure found or expectation not met, 2 bad input, 130 interrupted.`,
+Exit codes: 0 healthy / explained, 1 failure found or expectation not met, 2 bad input, 130 interrupted (Ctrl-C), 143 SIGTERM, 129 SIGHUP.`,
   );
   for (const define of [defineExplain, defineProbe, defineCheck, defineIdle, defineLab, defineDemo]) {
     define(program, ctx);

@@ -142,7 +142,7 @@ Examples:
   $ connreset probe api.internal:443 --all-addresses --json
 
 Exit codes: 0 every target healthy (and --expect held), 1 a failure was found, 2 bad input,
-130 interrupted (the results so far are printed).`,
+130 interrupted by Ctrl-C, 143 by SIGTERM, 129 by SIGHUP (the results so far are printed).`,
     )
     .action(async (targets: string[], opts: ProbeCliOptions) => {
       const settings = probeSettings(targets, opts);
