@@ -54,8 +54,8 @@ export interface Scenario {
   /** whether the probe must hold the connection idle past the lab's idle time to see the fault */
   idle: boolean;
   /**
-   * send this many bytes instead of the scheme's payload (null: the scheme's own). Only the
-   * in-process probes of the demo and the tests use it: the CLI caps --send files at 1 MiB.
+   * send this many bytes instead of the scheme's payload (null: the scheme's own); from the CLI
+   * that is `--send zeros:SIZE`, which the lab's suggested command uses.
    */
   payloadBytes: number | null;
   expectedOutcome: Outcome;

@@ -141,6 +141,19 @@ describe.skipIf(!NGINX)('against nginx', () => {
     expect(code).toBe(0);
   }, 40_000);
 
+  it('nginx answering 502 because its upstream reset or refused: http_5xx (exit 1), the upstream blamed, nginx named', async () => {
+    for (const path of ['/rst', '/refused']) {
+      const { code, doc } = await probeJson([`http://127.0.0.1:${port.proxy}${path}`]);
+      const { diagnosis } = doc.results[0];
+      expect(diagnosis.outcome, path).toBe('http_5xx');
+      expect(diagnosis.healthy).toBe(false);
+      const top = topCause(diagnosis);
+      expect(top.id, path).toBe('upstream_reset');
+      expect(top.evidence.join(' '), path).toMatch(/^nginx.*answered "502 Bad Gateway"/);
+      expect(code).toBe(1);
+    }
+  });
+
   it("explain reads nginx's own error log lines for a reset and a refused upstream", async () => {
     for (const path of ['/rst', '/refused']) {
       const reply = await runCli(['probe', `http://127.0.0.1:${port.proxy}${path}`, '--json']);
