@@ -6,7 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../src/lab/server.js';
-import { expectUsageError, runCli } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { BIN, expectUsageError, runCli } from '../helpers/cli.js';
 import type { IdleDocument } from '../../src/report/idle-json.js';
 
 const IDLE_AFTER_MS = 2000;
@@ -163,12 +166,8 @@ describe('connreset idle: stopped by a signal', () => {
     ['SIGINT', 130],
     ['SIGTERM', 143],
   ] as const)('%s while connections sit idle: the partial result as JSON, exit %i', async (signal, expectedCode) => {
-    const { spawn } = await import('node:child_process');
-    const { once } = await import('node:events');
-    const { createServer } = await import('node:net');
-    const { BIN } = await import('../helpers/cli.js');
     // a server that answers every request and never closes: the search would run to --max
-    const sockets = new Set<import('node:net').Socket>();
+    const sockets = new Set<Socket>();
     const server = createServer((s) => {
       sockets.add(s);
       s.on('data', () => s.write('HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n'));
@@ -176,7 +175,7 @@ describe('connreset idle: stopped by a signal', () => {
     });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
-    const { port } = server.address() as import('node:net').AddressInfo;
+    const { port } = server.address() as AddressInfo;
     try {
       const child = spawn(process.execPath, [BIN, 'idle', `http://127.0.0.1:${port}/`, '--max', '60s', '--json'], { env: { ...process.env, NO_COLOR: '1' } });
       let stdout = '';
