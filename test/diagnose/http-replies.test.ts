@@ -99,6 +99,21 @@ describe('a 5xx from a proxy, over a connection that behaved', () => {
     expect(cf('521 <none>')).toBe('upstream_reset');
   });
 
+  it("Heroku's Router 2.0 is named by its Via header, with its H codes and its 90 s keep-alive to dynos", () => {
+    const obs = withReply('real-nginx-502-upstream-reset', 'HTTP/1.1 503 Service Unavailable\\r\\nVia: 2.0 heroku-router\\r\\nContent-Length: 0\\r\\n\\r\\n');
+    const d = diagnose(obs);
+    expect(d.causes[0]?.evidence[0]).toMatch(/^Heroku's router \(Via: 2\.0 heroku-router\) answered "503 Service Unavailable"/);
+    expect(d.causes[0]?.evidence.join('\n')).toContain('H13 (connection closed without response)');
+  });
+
+  it("an Envoy reset names UR (remote reset) among its flags; HAProxy's connect timeout is sC", () => {
+    const envoy = diagnose(withReply('real-nginx-502-upstream-reset', 'HTTP/1.1 503 Service Unavailable\\r\\nserver: envoy\\r\\n\\r\\nupstream connect error or disconnect/reset before headers. reset reason: remote reset'));
+    expect(envoy.causes[0]?.id).toBe('upstream_reset');
+    expect(envoy.causes[0]?.evidence.join('\n')).toContain('UR (upstream remote reset)');
+    const haproxy = diagnose(withReply('real-nginx-502-upstream-reset', "HTTP/1.1 504 Gateway Time-out\\r\\n\\r\\n<html><body><h1>504 Gateway Time-out</h1>\\nThe server didn't respond in time.\\n</body></html>"));
+    expect(haproxy.causes[0]?.evidence.join('\n')).toContain('`sC` (`timeout connect` expired)');
+  });
+
   it('the resumed request of a pooled connection answered 502 is http_5xx too, dated from the resume', () => {
     const d = diagnose(fixture('hand-resume-502').observation);
     expect(d.outcome).toBe('http_5xx');
