@@ -9,7 +9,7 @@ import type { Outcome } from './outcome.js';
 import { classifyDetailed } from './classify.js';
 import { computeFacts, type Facts, type Vars } from './facts.js';
 import { signalsOf } from './signals.js';
-import { fill, fillFirst, type Template } from './template.js';
+import { fillFirst, type Template } from './template.js';
 import { CAUSES, type CauseId } from '../knowledge/causes.js';
 import { OUTCOME_CAUSES, SIGNAL_RULES, type Signal } from '../knowledge/outcome-causes.js';
 import { OUTCOME_INFO, isHealthy } from '../knowledge/outcomes.js';
@@ -106,7 +106,8 @@ function clientErrorFor(outcome: Outcome, vars: Vars, scheme: string): ClientErr
   const family = OUTCOME_INFO[outcome].clientError;
   if (family === null) return null;
   const view = { ...CLIENT_ERRORS[family], ...CLIENT_ERRORS_BY_SCHEME[scheme]?.[family] };
-  const put = (text: string | null): string | null => (text === null ? null : (fill(text, vars) ?? text.replace(/\{\w+\}/g, '…')));
+  // a fact this timeline lacks (the URL of a host:port target) becomes "…"; the facts it has stay
+  const put = (text: string | null): string | null => (text === null ? null : text.replace(/\{(\w+)\}/g, (_whole, name: string) => vars[name] ?? '…'));
   return {
     symbol: view.symbol,
     linux: put(view.linux),
@@ -116,6 +117,8 @@ function clientErrorFor(outcome: Outcome, vars: Vars, scheme: string): ClientErr
     python: put(view.python),
     java: put(view.java),
     go: put(view.go),
+    ...(view.curl === undefined ? {} : { curl: put(view.curl) }),
+    ...(view.dotnet === undefined ? {} : { dotnet: put(view.dotnet) }),
   };
 }
 

@@ -25,6 +25,9 @@ export interface ClientErrorView {
   python: string | null;
   java: string | null;
   go: string | null;
+  /** curl's and .NET's words, for the failures where they differ from the OS's (an HTTP error reply); absent otherwise */
+  curl?: string | null;
+  dotnet?: string | null;
 }
 
 export interface Diagnosis {

@@ -179,6 +179,8 @@ function httpVars(events: readonly TimelineEvent[], http: HttpFailure | null): R
   return {
     httpStatus: http ? `"${http.reply.statusText}"` : null,
     httpCode: http ? String(http.reply.status) : null,
+    httpReason: http ? http.reply.reason : null,
+    httpUrl: http?.url ?? null,
     httpAfter: http ? span(http.chunk.sent.t, http.chunk.first.t) : null,
     httpAnswerer: serverError ? answerer : null,
     httpAnsweredBy: serverError ? answeredBy(answerer, http.proxyHeader) : null,

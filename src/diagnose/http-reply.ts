@@ -21,6 +21,8 @@ export interface HttpReply {
   status: number;
   /** "502 Bad Gateway", escaped (safe for a terminal) */
   statusText: string;
+  /** the reason words alone ("Bad Gateway"), escaped; '' when the status line has none */
+  reason: string;
   /** lower-case header name → value (escaped); the first of repeated headers */
   headers: ReadonlyMap<string, string>;
   /** the body as far as the preview reaches (unescaped text) */
@@ -47,6 +49,8 @@ export interface HttpFailure {
   proxyHeader: string | null;
   /** the proxy's own words from its error page, when a row recognised them */
   pageWords: string | null;
+  /** the http(s) URL probed, as a client library would print it; null for other targets */
+  url: string | null;
 }
 
 /**
@@ -104,6 +108,7 @@ export function httpFailureOf(obs: Observation): HttpFailure | null {
     proxy: named?.proxy ?? (page ? proxyById(page.proxy) : null),
     proxyHeader: named?.header ?? null,
     pageWords: pageMatch === null ? null : escapeText(pageMatch),
+    url: /^https?:\/\//i.test(obs.target) && URL.canParse(obs.target) ? new URL(obs.target).href : null,
   };
 }
 
@@ -138,7 +143,7 @@ export function parseHttpReply(preview: string): HttpReply | null {
     const name = line.slice(0, colon).trim().toLowerCase();
     if (!headers.has(name)) headers.set(name, clip(escapeText(line.slice(colon + 1).trim())));
   }
-  return { status: code, statusText: clip(escapeText(reason === '' ? String(code) : `${code} ${reason}`)), headers, body };
+  return { status: code, statusText: clip(escapeText(reason === '' ? String(code) : `${code} ${reason}`)), reason: clip(escapeText(reason)), headers, body };
 }
 
 /** Undoes the probe's escaping (src/probe/preview.ts): `\r \n \t \\ \xHH`; a trailing "…" stays. */

@@ -16,6 +16,7 @@ export const CLIENT_ERROR_FAMILIES = [
   'read_timeout',
   'write_timeout',
   'tls',
+  'http_5xx',
 ] as const;
 
 export type ClientErrorFamily = (typeof CLIENT_ERROR_FAMILIES)[number];
@@ -124,6 +125,33 @@ export const CLIENT_ERRORS: Readonly<Record<ClientErrorFamily, ClientErrorView>>
     python: 'ssl.SSLError: [SSL: WRONG_VERSION_NUMBER] …, or ssl.SSLEOFError / ConnectionResetError during the handshake',
     java: 'javax.net.ssl.SSLHandshakeException: Remote host terminated the handshake (or: Received fatal alert: protocol_version)',
     go: 'tls: first record does not look like a TLS handshake, or remote error: tls: protocol version not supported',
+  },
+  // An HTTP error reply over a healthy connection: no socket error anywhere, so no OS rows; what a
+  // client shows depends on whether it turns a status into an exception. {httpCode}, {httpReason} and
+  // {httpUrl} are the reply's own status code and reason words and the URL probed, so a 503 reads
+  // "503 Service Unavailable" (and Varnish's "503 Backend fetch failed"). Each text was checked in the
+  // library's source (repo and path on its line; the copies of those files the search index holds)
+  // and, for all but axios, run against the lab's http-502 and http-503 scenarios (curl 7.88.1,
+  // requests 2.34.2 and urllib on CPython 3.11, Node 20 fetch, OpenJDK 17, Go 1.19, Mono 6.8's
+  // System.Net.Http, which shares .NET's text).
+  http_5xx: {
+    symbol: null,
+    linux: null,
+    macos: null,
+    windows: null,
+    // curl/curl lib/http.c (http_should_fail: failf(data, "The requested URL returned error: %d", …)); exit code 22 is CURLE_HTTP_RETURNED_ERROR
+    curl: 'no error: exit 0 with the {httpCode} page as output; with -f (--fail): curl: (22) The requested URL returned error: {httpCode}',
+    // fetch (undici in Node): the Fetch standard rejects only on network errors, any status resolves (https://fetch.spec.whatwg.org/);
+    // axios/axios lib/core/settle.js ('Request failed with status code ' + response.status, ERR_BAD_RESPONSE for 5xx)
+    node: "fetch: no exception, res.ok === false and res.status === {httpCode}; axios: AxiosError: Request failed with status code {httpCode} (code 'ERR_BAD_RESPONSE')",
+    // psf/requests src/requests/models.py (Response.raise_for_status); python/cpython Lib/urllib/error.py (HTTPError.__str__: 'HTTP Error %s: %s' % (self.code, self.msg))
+    python: 'requests: no exception until r.raise_for_status(): requests.exceptions.HTTPError: {httpCode} Server Error: {httpReason} for url: {httpUrl}; urllib.request.urlopen: urllib.error.HTTPError: HTTP Error {httpCode}: {httpReason}',
+    // java.net.http.HttpClient returns any status; openjdk/jdk src/java.base/share/classes/sun/net/www/protocol/http/HttpURLConnection.java (getInputStream: "Server returned HTTP response code: " + respCode + " for URL: " + url)
+    java: 'HttpClient: no exception, response.statusCode() == {httpCode}; HttpURLConnection.getInputStream(): java.io.IOException: Server returned HTTP response code: {httpCode} for URL: {httpUrl}',
+    // golang/go src/net/http/client.go (Client.Do: "A non-2xx status code doesn't cause an error.")
+    go: 'no error: resp.StatusCode == {httpCode} (resp.Status {httpStatus}); check it yourself',
+    // dotnet/runtime src/libraries/System.Net.Http/src/System/Net/Http/HttpResponseMessage.cs (EnsureSuccessStatusCode with SR.net_http_message_not_success_statuscode: "Response status code does not indicate success: {0} ({1}).", the code and ReasonPhrase)
+    dotnet: 'HttpClient: no exception until response.EnsureSuccessStatusCode(): System.Net.Http.HttpRequestException: Response status code does not indicate success: {httpCode} ({httpReason}).',
   },
 };
 

@@ -124,7 +124,7 @@ export const OUTCOME_INFO: Readonly<Record<Outcome, OutcomeInfo>> = {
     ],
     wire: 'The connection behaved (the reply came whole; the peer closed gracefully or kept the connection open), but the reply was an HTTP 5xx: the server, or the upstream behind a proxy (502, 503, 504), failed the request.',
     severity: 'failure',
-    clientError: null,
+    clientError: 'http_5xx',
   },
   slow_reply: {
     story: [

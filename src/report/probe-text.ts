@@ -26,6 +26,7 @@ const SEVERITY_COLOUR: Readonly<Record<Severity, (s: string) => string>> = {
 };
 
 const CLIENT_ROWS: readonly [keyof ClientErrorView, string][] = [
+  ['curl', 'curl'],
   ['linux', 'Linux'],
   ['macos', 'macOS'],
   ['windows', 'Windows'],
@@ -33,6 +34,7 @@ const CLIENT_ROWS: readonly [keyof ClientErrorView, string][] = [
   ['python', 'Python'],
   ['java', 'Java'],
   ['go', 'Go'],
+  ['dotnet', '.NET'],
 ];
 
 export function renderProbeText(obs: Observation, diagnosis: Diagnosis, options: TextOptions = {}): string {

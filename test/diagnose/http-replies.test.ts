@@ -32,7 +32,9 @@ describe('a 5xx from a proxy, over a connection that behaved', () => {
     expect(evidence.join('\n')).toContain('paste that line into `connreset explain -`');
     expect(d.causes[0]!.remediation.join('\n')).toContain('connreset probe http://UPSTREAM:PORT/path');
     expect(d.causes[1]!.evidence[0]).toContain('`keepalive_timeout` in its `upstream {}` block (60 s by default)');
-    expect(d.clientError).toBeNull();
+    // no socket error: the client sees the status, not an OS error
+    expect(d.clientError?.linux).toBeNull();
+    expect(d.clientError?.python).toContain('HTTP Error 502: Bad Gateway');
   });
 
   it("nginx's real 504 points at the upstream's timeout and says how long the answer took", () => {
@@ -118,6 +120,49 @@ describe('a 5xx from a proxy, over a connection that behaved', () => {
     const d = diagnose(fixture('hand-resume-502').observation);
     expect(d.outcome).toBe('http_5xx');
     expect(d.causes[0]?.evidence[0]).toMatch(/answered "502 Bad Gateway" 1\.6 ms after our 83-byte HTTP request/);
+  });
+});
+
+describe("what the user's own client shows for an http_5xx", () => {
+  it('for a 502: each library\'s own words, with the code, the reason and the URL of this reply', () => {
+    const view = diagnose(fixture('real-nginx-502-upstream-reset').observation).clientError;
+    expect(view?.symbol).toBeNull();
+    expect([view?.linux, view?.macos, view?.windows]).toEqual([null, null, null]);
+    expect(view?.curl).toContain('with -f (--fail): curl: (22) The requested URL returned error: 502');
+    expect(view?.python).toContain('requests.exceptions.HTTPError: 502 Server Error: Bad Gateway for url: http://127.0.0.1:18600/rst;');
+    expect(view?.python).toContain('urllib.error.HTTPError: HTTP Error 502: Bad Gateway');
+    expect(view?.node).toContain('res.ok === false and res.status === 502');
+    expect(view?.node).toContain('AxiosError: Request failed with status code 502');
+    expect(view?.java).toContain('response.statusCode() == 502');
+    expect(view?.java).toContain('java.io.IOException: Server returned HTTP response code: 502 for URL: http://127.0.0.1:18600/rst');
+    expect(view?.go).toBe('no error: resp.StatusCode == 502 (resp.Status "502 Bad Gateway"); check it yourself');
+    expect(view?.dotnet).toContain('System.Net.Http.HttpRequestException: Response status code does not indicate success: 502 (Bad Gateway).');
+  });
+
+  it('for a 503: 503 Service Unavailable, not the 502 words', () => {
+    const view = diagnose(fixture('real-nginx-503-from-upstream').observation).clientError;
+    const all = Object.values(view ?? {}).join('\n');
+    expect(view?.python).toContain('503 Server Error: Service Unavailable for url: http://127.0.0.1:18600/app503');
+    expect(view?.python).toContain('HTTP Error 503: Service Unavailable');
+    expect(view?.curl).toContain('returned error: 503');
+    expect(view?.dotnet).toContain('does not indicate success: 503 (Service Unavailable).');
+    expect(all).not.toContain('502');
+    expect(all).not.toContain('Bad Gateway');
+  });
+
+  it("takes the reason words from the reply itself: Varnish's 503 Backend fetch failed, Apache's 502 Proxy Error", () => {
+    const varnish = diagnose(withReply('real-nginx-502-upstream-reset', 'HTTP/1.1 503 Backend fetch failed\\r\\nServer: Varnish\\r\\nContent-Length: 0\\r\\n\\r\\n')).clientError;
+    expect(varnish?.python).toContain('503 Server Error: Backend fetch failed for url:');
+    expect(varnish?.dotnet).toContain('503 (Backend fetch failed).');
+    const apache = diagnose(withReply('real-nginx-502-upstream-reset', 'HTTP/1.1 502 Proxy Error\\r\\nServer: Apache/2.4.57\\r\\nContent-Length: 0\\r\\n\\r\\n')).clientError;
+    expect(apache?.python).toContain('urllib.error.HTTPError: HTTP Error 502: Proxy Error');
+  });
+
+  it('a target that is not an http(s) URL leaves the URL out rather than inventing one', () => {
+    const f = fixture('real-nginx-502-upstream-reset');
+    f.observation.target = '127.0.0.1:18600';
+    const view = diagnose(f.observation).clientError;
+    expect(view?.python).toContain('502 Server Error: Bad Gateway for url: …;');
   });
 });
 

@@ -41,3 +41,29 @@ describe('a redis:// probe report', () => {
     expect(http.clientError?.python).toContain('http.client.RemoteDisconnected');
   });
 });
+
+describe('the probe report of an HTTP 5xx', () => {
+  it('shows what curl, Node, Python, Java, Go and .NET show for that status, and no OS error', async () => {
+    const { diagnose } = await import('../../src/diagnose/diagnose.js');
+    const { renderProbeText } = await import('../../src/report/probe-text.js');
+    const { fixture } = await import('../diagnose/fixtures.js');
+    const chalk = (await import('chalk')).default;
+    const level = chalk.level;
+    chalk.level = 0;
+    try {
+      for (const [name, status] of [
+        ['real-nginx-502-upstream-reset', '502 (Bad Gateway)'],
+        ['real-nginx-503-from-upstream', '503 (Service Unavailable)'],
+      ] as const) {
+        const obs = fixture(name).observation;
+        const text = renderProbeText(obs, diagnose(obs));
+        const block = text.slice(text.indexOf('your client would have seen'), text.indexOf('likely causes'));
+        const labels = block.split('\n').slice(1).filter((line) => line.trim() !== '').map((line) => line.trim().split(/\s+/)[0]);
+        expect(labels).toEqual(['curl', 'Node.js', 'Python', 'Java', 'Go', '.NET']);
+        expect(block).toContain(`Response status code does not indicate success: ${status}.`);
+      }
+    } finally {
+      chalk.level = level;
+    }
+  });
+});
