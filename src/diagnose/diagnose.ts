@@ -14,6 +14,7 @@ import { CAUSES, type CauseId } from '../knowledge/causes.js';
 import { OUTCOME_CAUSES, SIGNAL_RULES, type Signal } from '../knowledge/outcome-causes.js';
 import { OUTCOME_INFO, isHealthy } from '../knowledge/outcomes.js';
 import { CLIENT_ERRORS, CLIENT_ERRORS_BY_SCHEME } from '../knowledge/client-errors.js';
+import { LOST_SYN_NOTE } from '../knowledge/syn-retransmits.js';
 
 /** Confidence stays inside this range: a timeline never proves a cause outright, nor rules one out. */
 const MIN_CONFIDENCE = 0.05;
@@ -25,7 +26,7 @@ export function diagnose(obs: Observation): Diagnosis {
   const { outcome, decisive } = classifyDetailed(obs);
   const facts = computeFacts(obs, outcome, decisive);
   const signals = signalsOf(obs, outcome, facts);
-  const causes = rankCauses(outcome, facts, signals);
+  const causes = [...rankCauses(outcome, facts, signals), ...notesOnHealthy(outcome, facts)];
   return {
     schema: DIAGNOSIS_SCHEMA,
     outcome,
@@ -47,6 +48,26 @@ function healthyGiven(outcome: Outcome, causes: readonly RankedCause[]): boolean
   if (OUTCOME_INFO[outcome].severity !== 'warning') return true;
   const benign = OUTCOME_CAUSES[outcome][0]?.cause;
   return causes[0] === undefined || causes[0].id === benign;
+}
+
+/**
+ * A healthy outcome has nothing to explain, yet its timeline can show something worth knowing: a
+ * connect that waited for a SYN retransmission (a lost SYN or SYN-ACK). It is listed like a cause,
+ * with its evidence, and changes neither the outcome nor healthiness. Only for severity 'ok': a
+ * warning outcome's own causes decide whether it stays healthy.
+ */
+function notesOnHealthy(outcome: Outcome, facts: Facts): RankedCause[] {
+  if (OUTCOME_INFO[outcome].severity !== 'ok' || facts.synRetransmits === null) return [];
+  const note = LOST_SYN_NOTE;
+  return [
+    {
+      id: note.cause,
+      title: CAUSES[note.cause].title,
+      confidence: note.confidence,
+      evidence: sentences(note.evidence, facts.vars),
+      remediation: [...CAUSES[note.cause].remediation],
+    },
+  ];
 }
 
 interface Scored {

@@ -9,6 +9,7 @@ import type { Outcome } from './outcome.js';
 import { matchKnownIdleTimeout, type IdleTimeoutMatch } from '../knowledge/known-idle-timeouts.js';
 import { httpFailureOf, type HttpFailure } from './http-reply.js';
 import { proxyById } from '../knowledge/http-replies.js';
+import { describeSynReadings, matchSynRetransmits, type SynRetransmitMatch } from '../knowledge/syn-retransmits.js';
 
 export type Vars = Readonly<Record<string, string | null>>;
 
@@ -26,6 +27,8 @@ export interface Facts {
   tlsFailure: Extract<TimelineEvent, { kind: 'tls_failed' }> | null;
   /** the first HTTP 5xx reply (else 4xx) of the timeline, with what it points to */
   http: HttpFailure | null;
+  /** the SYN retransmission timeouts the TCP connect took, when its time fits one */
+  synRetransmits: SynRetransmitMatch | null;
 }
 
 const PAYLOAD_NAMES: Readonly<Record<Observation['options']['send'], string | null>> = {
@@ -84,6 +87,9 @@ export function computeFacts(obs: Observation, outcome: Outcome, decisive: Timel
   const bannerBytes = banner.reduce((total, e) => total + e.bytes, 0);
   const resumeAnswer = resumeAnswerText(events, resumeSent);
   const http = httpFailureOf(obs);
+  const connectMs = establishedAfterMs(events);
+  const synRetransmits = connectMs === null ? null : matchSynRetransmits(connectMs);
+  const synWords = synRetransmits === null ? null : describeSynReadings(synRetransmits);
 
   const vars: Record<string, string | null> = {
     host: obs.host,
@@ -118,9 +124,12 @@ export function computeFacts(obs: Observation, outcome: Outcome, decisive: Timel
     expect: obs.options.expect,
     keepalive: obs.options.keepaliveMs === null ? null : formatMs(obs.options.keepaliveMs),
     knownIdle: knownIdle?.who ?? null,
+    synConnectTime: synRetransmits === null ? null : `${(synRetransmits.connectMs / 1000).toFixed(2)} s`,
+    synRetransmits: synWords?.readings ?? null,
+    synLost: synWords?.lost ?? null,
     ...httpVars(events, http),
   };
-  return { vars, silenceMs, dropSeen, knownIdle, replyText, bannerText, tlsFailure, http };
+  return { vars, silenceMs, dropSeen, knownIdle, replyText, bannerText, tlsFailure, http, synRetransmits };
 }
 
 type Kind = TimelineEvent['kind'];
@@ -144,6 +153,14 @@ function receivedAfter(events: readonly TimelineEvent[], from: TimelineEvent | n
 function receivedBefore(events: readonly TimelineEvent[], until: TimelineEvent | null): EventOf<'received'>[] {
   const end = until ? events.indexOf(until) : events.length;
   return events.slice(0, end).filter((e): e is EventOf<'received'> => e.kind === 'received');
+}
+
+/** ms the TCP handshake took: from the attempt that succeeded to its completion; null without one. */
+function establishedAfterMs(events: readonly TimelineEvent[]): number | null {
+  const connected = events.findIndex((e) => e.kind === 'connected');
+  if (connected < 0) return null;
+  const attempt = findLast(events.slice(0, connected), 'connecting');
+  return attempt === null ? null : events[connected]!.t - attempt.t;
 }
 
 function sum(events: readonly EventOf<'received'>[]): number {

@@ -28,6 +28,7 @@ export const CAUSE_IDS = [
   'upstream_keepalive_mismatch',
   'app_server_error',
   'client_slow_or_gone',
+  'syn_lost',
 ] as const;
 
 export type CauseId = (typeof CAUSE_IDS)[number];
@@ -398,6 +399,23 @@ export const CAUSES: Readonly<Record<CauseId, Cause>> = {
       'Slow legitimate clients (large uploads, mobile networks): raise client_body_timeout / send_timeout for those locations.',
       'A load balancer or proxy in front: make the server\'s keepalive_timeout longer than the balancer\'s idle timeout, so the balancer closes idle connections first.',
       'Clients giving up before the reply (499): make the response faster or raise the client\'s timeout; nginx `proxy_ignore_client_abort on` lets the upstream finish anyway.',
+    ],
+  },
+  // probe: a healthy connection whose handshake waited for a SYN retransmission (knowledge/syn-retransmits.ts)
+  syn_lost: {
+    id: 'syn_lost',
+    title: 'A SYN or its SYN-ACK was lost (the handshake waited for a retransmission)',
+    summary:
+      'The connect took a SYN retransmission timeout (1 s on Linux and macOS, 3 s on Windows, doubling on Linux and Windows) instead of one round trip: the first SYN or the server\'s SYN-ACK never arrived and was sent again. Packet loss on the path does this, and so do a listen queue that is full (the server\'s kernel drops the SYN) and a SYN rate limit in a firewall or load balancer.',
+    howToTell: [
+      'On the server, `nstat -az TcpExtListenDrops TcpExtListenOverflows` (or `netstat -s | grep -i listen`) grows when its listen queue drops SYNs.',
+      '`tcpdump -n \'tcp[tcpflags] & tcp-syn != 0\'` on both ends shows the retransmitted SYN and where the first one vanished.',
+      '`mtr` or a long `ping` between the hosts shows loss on the path.',
+    ],
+    remediation: [
+      'Probe repeatedly (`connreset probe TARGET --repeat 20`) to see how often it happens: a rare lost SYN is normal on a busy path, a frequent one is not.',
+      'If the server\'s listen queue overflows, raise its backlog (`net.core.somaxconn` and the server\'s own listen backlog) or add capacity; if a SYN rate limit drops it, raise the limit.',
+      'Give clients a connect timeout well above one SYN retransmission timeout (more than 1 s on Linux, more than 3 s on Windows), or one lost SYN becomes a failed connection.',
     ],
   },
 };

@@ -11,7 +11,9 @@
  * removed when a topology is created.
  *
  * There is no `tc netem` on these machines: latency comes from a delaying TCP proxy of the
- * project's own (delay-proxy.mjs) run in the router namespace; packet loss is not simulated.
+ * project's own (delay-proxy.mjs) run in the router namespace; packet loss from iptables'
+ * statistic match on the router's FORWARD chain (`dropPackets()`), deterministic (every Nth
+ * matching packet) or random, so that TCP's own retransmissions show in the probe's timings.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -83,6 +85,55 @@ export interface ConntrackExpiry {
   establishedTimeoutS: number;
   /** what the router does with a packet of a connection whose state expired */
   onInvalid: 'reject' | 'drop';
+}
+
+/** Which way a dropped packet was going through the router. */
+export type LossDirection = 'to_server' | 'to_client';
+
+/**
+ * Which packets a loss rule picks, by TCP flags: 'syn' the opening SYN (to the server) or SYN-ACK
+ * (to the client); 'data' segments with PSH set, i.e. the last (usually only) segment of each
+ * write, not the middle segments of a bulk transfer; 'fin' any segment with FIN set; 'any' all.
+ */
+export type LossKind = 'any' | 'syn' | 'data' | 'fin';
+
+/**
+ * How often: `every: N` drops the first of every N matching packets (1st, N+1th, …; N = 2 drops a
+ * packet and lets its retransmission through), deterministic for tests; `probability: p` drops
+ * each matching packet with probability p, for demos and benchmarks.
+ */
+export type LossPattern = { every: number } | { probability: number };
+
+export interface PacketLoss {
+  direction: LossDirection;
+  kind?: LossKind;
+  /** only the connection to (or from) this server port; all TCP when absent */
+  port?: number;
+  pattern: LossPattern;
+}
+
+const LOSS_FLAGS: Readonly<Record<LossKind, Readonly<Record<LossDirection, string[]>>>> = {
+  any: { to_server: [], to_client: [] },
+  syn: { to_server: ['--tcp-flags', 'SYN,ACK,RST,FIN', 'SYN'], to_client: ['--tcp-flags', 'SYN,ACK,RST,FIN', 'SYN,ACK'] },
+  data: { to_server: ['--tcp-flags', 'SYN,RST,PSH', 'PSH'], to_client: ['--tcp-flags', 'SYN,RST,PSH', 'PSH'] },
+  fin: { to_server: ['--tcp-flags', 'FIN', 'FIN'], to_client: ['--tcp-flags', 'FIN', 'FIN'] },
+};
+
+/** The iptables arguments of one loss rule (FORWARD chain), exported for the harness's own test. */
+export function packetLossRule({ direction, kind = 'any', port, pattern }: PacketLoss): string[] {
+  const where =
+    direction === 'to_server'
+      ? ['-d', SERVER_ADDR, ...(port === undefined ? [] : ['--dport', String(port)])]
+      : ['-s', SERVER_ADDR, ...(port === undefined ? [] : ['--sport', String(port)])];
+  let statistic: string[];
+  if ('every' in pattern) {
+    if (!Number.isInteger(pattern.every) || pattern.every < 1) throw new Error(`bad loss pattern: every ${pattern.every}`);
+    statistic = ['--mode', 'nth', '--every', String(pattern.every), '--packet', '0'];
+  } else {
+    if (!(pattern.probability > 0 && pattern.probability <= 1)) throw new Error(`bad loss pattern: probability ${pattern.probability}`);
+    statistic = ['--mode', 'random', '--probability', String(pattern.probability)];
+  }
+  return ['-A', 'FORWARD', '-p', 'tcp', ...where, ...LOSS_FLAGS[kind][direction], '-m', 'statistic', ...statistic, '-j', 'DROP'];
 }
 
 export interface RunningProcess {
@@ -221,6 +272,24 @@ export class Topology {
     ]);
     await this.sysctl(this.router, 'net.netfilter.nf_conntrack_tcp_loose', '0');
     await this.sysctl(this.router, 'net.netfilter.nf_conntrack_tcp_timeout_established', String(establishedTimeoutS));
+  }
+
+  /**
+   * Drops packets on the router (FORWARD chain), as a lossy link would, leaving TCP to retransmit.
+   * Like every router rule it goes with clearRouter() and with the router namespace in destroy().
+   * Appended after earlier rules, so it only sees packets they let through.
+   */
+  dropPackets(loss: PacketLoss): Promise<void> {
+    return this.iptables(packetLossRule(loss));
+  }
+
+  /** Packets dropped so far by the router's loss rules (their iptables counters), in rule order. */
+  async droppedPackets(): Promise<number[]> {
+    const listing = await must('ip', ['netns', 'exec', this.router, 'iptables', '-w', '-L', 'FORWARD', '-v', '-n', '-x']);
+    return listing
+      .split('\n')
+      .filter((line) => /\bstatistic mode\b/.test(line) && /\bDROP\b/.test(line))
+      .map((line) => Number(line.trim().split(/\s+/)[0]));
   }
 
   /** Source-NATs the client behind the router's server-side address (a NAT gateway). */
