@@ -6,7 +6,7 @@
  * reported as worth knowing on a healthy result.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SERVER_ADDR, Topology, warnIfSkipped } from './harness.js';
+import { SERVER_ADDR, Topology, packetLossRule, warnIfSkipped } from './harness.js';
 import { allText, causeIds, describeResult, firstEvent, only, type ProbeDoc } from './probe-json.js';
 import type { Observation } from '../../src/diagnose/observation.js';
 
@@ -109,4 +109,16 @@ describe.skipIf(skip)('netns: packet loss on the router', () => {
     expect(outcomes).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
     expect(run.code).toBe(0);
   }, 180_000);
+});
+
+// no root needed: the rule a loss spec becomes, and specs that would drop nothing or everything by mistake
+describe('netns: loss rules', () => {
+  it('pick the SYN-ACK on the way back, only on the given port, and refuse a pattern that is no pattern', () => {
+    const synAck = packetLossRule({ direction: 'to_client', kind: 'syn', port: 8000, pattern: { every: 2 } }).join(' ');
+    expect(synAck).toContain(`-s ${SERVER_ADDR} --sport 8000 --tcp-flags SYN,ACK,RST,FIN SYN,ACK`);
+    expect(synAck).toContain('--mode nth --every 2 --packet 0');
+    expect(() => packetLossRule({ direction: 'to_server', pattern: { every: 0 } })).toThrow(/every 0/);
+    expect(() => packetLossRule({ direction: 'to_server', pattern: { probability: 0 } })).toThrow(/probability 0/);
+    expect(() => packetLossRule({ direction: 'to_server', pattern: { probability: 1.5 } })).toThrow(/probability 1.5/);
+  });
 });
