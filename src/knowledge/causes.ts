@@ -365,7 +365,7 @@ export const CAUSES: Readonly<Record<CauseId, Cause>> = {
     ],
     remediation: [
       'Make the upstream\'s idle (keep-alive) timeout longer than the proxy\'s: Node behind an AWS ALB (60 s): `server.keepAliveTimeout = 65000; server.headersTimeout = 66000`; gunicorn `--keep-alive 75`; nginx as the upstream `keepalive_timeout 75s`.',
-      'Or make the proxy drop idle upstream connections sooner: nginx `keepalive_timeout` in the `upstream {}` block, Envoy\'s cluster `idle_timeout`, HAProxy `timeout http-keep-alive`.',
+      'Or make the proxy drop idle upstream connections sooner: nginx `keepalive_timeout` in the `upstream {}` block, Envoy\'s cluster `idle_timeout`; HAProxy `http-reuse never` on the backend stops reusing idle server connections (`timeout http-keep-alive` is the client side).',
       'Let the proxy retry idempotent requests on another connection (nginx `proxy_next_upstream error`, Envoy retry_on `reset`).',
     ],
   },

@@ -77,7 +77,7 @@ describe.skipIf(skip)('netns: idle connections, middlebox vs server', () => {
     expect(firstEvent(observation, 'reset')?.phase).toBe('idle');
   });
 
-  describe('latency from a delaying proxy in the router (no netem here; loss is not simulated)', () => {
+  describe('latency from a delaying proxy in the router (no netem here; loss is in loss.test.ts)', () => {
     const DELAY_MS = 150;
     const PROXY_PORT = 9000;
     const PROXY_IDLE_CLOSE_PORT = 9007;
