@@ -3,8 +3,9 @@
  * nothing listens on, ICMP unreachable of each kind, and a silent DROP. The lab runs in the server
  * namespace, the probe in the client namespace, the rules on the router between them.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ABSENT_HOST_ADDR, SERVER_ADDR, Topology, warnIfSkipped } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { ABSENT_HOST_ADDR, SERVER_ADDR, warnIfSkipped } from './harness.js';
+import { labTopology } from './lab-topology.js';
 import { allText, causeIds, describeResult, firstEvent, only, type ProbeDoc } from './probe-json.js';
 
 const skip = warnIfSkipped('netns connect failures');
@@ -14,20 +15,10 @@ const OK_PORT = BASE; // lab scenario 'ok': an HTTP keep-alive server
 const CLOSED_PORT = BASE + 20; // lab scenario 'refused': nothing listens there
 
 describe.skipIf(skip)('netns: connect-time middleboxes', () => {
-  let topo: Topology;
-  beforeAll(async () => {
-    topo = await Topology.create();
-    await topo.startLab(BASE);
-  });
-  afterEach(async () => {
-    await topo?.clearRouter();
-  });
-  afterAll(async () => {
-    await topo?.destroy();
-  });
+  const topo = labTopology(BASE);
 
   const probe = async (label: string, target: string, args: string[] = []) => {
-    const { json } = await topo.probe<ProbeDoc>(target, args);
+    const { json } = await topo().probe<ProbeDoc>(target, args);
     const result = only(json);
     console.log(describeResult(label, result.diagnosis));
     return result;
@@ -35,7 +26,7 @@ describe.skipIf(skip)('netns: connect-time middleboxes', () => {
 
   it('a firewall RST to the SYN and a port nothing listens on are both "refused", and the diagnosis says how to tell them apart', async () => {
     const closed = await probe('nothing listening', `tcp://${SERVER_ADDR}:${CLOSED_PORT}`, ['--send', 'http']);
-    await topo.rejectSyn(OK_PORT, 'tcp-reset');
+    await topo().rejectSyn(OK_PORT, 'tcp-reset');
     const firewalled = await probe('firewall tcp-reset on SYN', `http://${SERVER_ADDR}:${OK_PORT}/`);
 
     expect(closed.diagnosis.outcome).toBe('refused');
@@ -49,14 +40,14 @@ describe.skipIf(skip)('netns: connect-time middleboxes', () => {
     }
 
     // ...and the tell itself: behind the firewall (from the router) the same port is open
-    const inside = await topo.cli(['probe', `http://${SERVER_ADDR}:${OK_PORT}/`, '--json'], { ns: topo.router });
+    const inside = await topo().cli(['probe', `http://${SERVER_ADDR}:${OK_PORT}/`, '--json'], { ns: topo().router });
     expect(only(JSON.parse(inside.stdout) as ProbeDoc).diagnosis.outcome).toBe('ok');
-    const insideClosed = await topo.cli(['probe', `tcp://${SERVER_ADDR}:${CLOSED_PORT}`, '--send', 'http', '--json'], { ns: topo.router });
+    const insideClosed = await topo().cli(['probe', `tcp://${SERVER_ADDR}:${CLOSED_PORT}`, '--send', 'http', '--json'], { ns: topo().router });
     expect(only(JSON.parse(insideClosed.stdout) as ProbeDoc).diagnosis.outcome).toBe('refused');
   });
 
   it('ICMP port unreachable from a firewall reads as "refused" (ECONNREFUSED), like an RST', async () => {
-    await topo.rejectSyn(OK_PORT, 'icmp-port-unreachable');
+    await topo().rejectSyn(OK_PORT, 'icmp-port-unreachable');
     const { observation, diagnosis } = await probe('icmp-port-unreachable', `http://${SERVER_ADDR}:${OK_PORT}/`);
     expect(diagnosis.outcome).toBe('refused');
     expect(firstEvent(observation, 'error')?.code).toBe('ECONNREFUSED');
@@ -64,10 +55,10 @@ describe.skipIf(skip)('netns: connect-time middleboxes', () => {
   });
 
   it('ICMP host unreachable and admin-prohibited from a REJECT rule are "unreachable" (EHOSTUNREACH), answered at once: a firewall', async () => {
-    await topo.rejectSyn(OK_PORT, 'icmp-host-unreachable');
+    await topo().rejectSyn(OK_PORT, 'icmp-host-unreachable');
     const host = await probe('icmp-host-unreachable', `http://${SERVER_ADDR}:${OK_PORT}/`);
-    await topo.clearRouter();
-    await topo.rejectSyn(OK_PORT, 'icmp-admin-prohibited');
+    await topo().clearRouter();
+    await topo().rejectSyn(OK_PORT, 'icmp-admin-prohibited');
     const prohibited = await probe('icmp-admin-prohibited', `http://${SERVER_ADDR}:${OK_PORT}/`);
 
     for (const { observation, diagnosis } of [host, prohibited]) {
@@ -90,7 +81,7 @@ describe.skipIf(skip)('netns: connect-time middleboxes', () => {
   });
 
   it('ICMP net unreachable is "unreachable" (ENETUNREACH) with a routing cause', async () => {
-    await topo.rejectSyn(OK_PORT, 'icmp-net-unreachable');
+    await topo().rejectSyn(OK_PORT, 'icmp-net-unreachable');
     const { observation, diagnosis } = await probe('icmp-net-unreachable', `http://${SERVER_ADDR}:${OK_PORT}/`);
     expect(diagnosis.outcome).toBe('unreachable');
     expect(firstEvent(observation, 'error')?.code).toBe('ENETUNREACH');
@@ -98,14 +89,14 @@ describe.skipIf(skip)('netns: connect-time middleboxes', () => {
   });
 
   it('a silent DROP of the SYN is "connect_timeout", blamed on a packet filter', async () => {
-    await topo.dropSyn(OK_PORT);
+    await topo().dropSyn(OK_PORT);
     const { diagnosis } = await probe('DROP on SYN', `http://${SERVER_ADDR}:${OK_PORT}/`, ['--connect-timeout', '1500ms']);
     expect(diagnosis.outcome).toBe('connect_timeout');
     expect(causeIds(diagnosis)[0]).toBe('packet_filter_drop');
   });
 
   it('an IPS that resets established traffic on content is "reset_after_send", with a firewall named among the causes', async () => {
-    await topo.rejectData(OK_PORT, 'GET /blocked');
+    await topo().rejectData(OK_PORT, 'GET /blocked');
     const { diagnosis } = await probe('tcp-reset on request content', `http://${SERVER_ADDR}:${OK_PORT}/blocked`);
     expect(diagnosis.outcome).toBe('reset_after_send');
     expect(causeIds(diagnosis)).toContain('firewall_intervention');

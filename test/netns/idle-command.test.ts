@@ -6,8 +6,9 @@
  * that TCP keepalive below it keeps the path open. The server's own idle close through the same
  * router must be told apart.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SERVER_ADDR, Topology, parseJson, warnIfSkipped } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { SERVER_ADDR, parseJson, warnIfSkipped } from './harness.js';
+import { labTopology } from './lab-topology.js';
 import type { IdleDocument } from '../../src/report/idle-json.js';
 
 const skip = warnIfSkipped('netns connreset idle');
@@ -19,20 +20,10 @@ const CONNTRACK_TIMEOUT_S = 8;
 const LAB_IDLE_AFTER_S = 3;
 
 describe.skipIf(skip)('netns: connreset idle finds a middlebox idle timeout', () => {
-  let topo: Topology;
-  beforeAll(async () => {
-    topo = await Topology.create();
-    await topo.startLab(BASE, ['--idle-after', `${LAB_IDLE_AFTER_S}s`]);
-  });
-  afterEach(async () => {
-    await topo?.clearRouter();
-  });
-  afterAll(async () => {
-    await topo?.destroy();
-  });
+  const topo = labTopology(BASE, ['--idle-after', `${LAB_IDLE_AFTER_S}s`]);
 
   const idle = async (label: string, args: string[]) => {
-    const result = await topo.cli(['idle', ...args, '--json'], { timeoutMs: 90_000 });
+    const result = await topo().cli(['idle', ...args, '--json'], { timeoutMs: 90_000 });
     const doc = parseJson<IdleDocument>(result, `idle ${args.join(' ')}`);
     const b = doc.bracket;
     console.log(
@@ -52,8 +43,8 @@ describe.skipIf(skip)('netns: connreset idle finds a middlebox idle timeout', ()
   };
 
   it('a router that resets forgotten connections: found within its bracket, reset on resume, a middlebox; keepalive below it verified', async () => {
-    await topo.masquerade();
-    await topo.conntrackExpiry({ establishedTimeoutS: CONNTRACK_TIMEOUT_S, onInvalid: 'reject' });
+    await topo().masquerade();
+    await topo().conntrackExpiry({ establishedTimeoutS: CONNTRACK_TIMEOUT_S, onInvalid: 'reject' });
     const { code, doc } = await idle(`conntrack ${CONNTRACK_TIMEOUT_S}s + reject`, [OK, '--max', '20s', '--keepalive']);
     expectAround(doc, CONNTRACK_TIMEOUT_S * 1000);
     expect(doc.death).toBe('reset_on_resume');
@@ -65,7 +56,7 @@ describe.skipIf(skip)('netns: connreset idle finds a middlebox idle timeout', ()
   }, 90_000);
 
   it('a router that drops forgotten connections: found within its bracket, silence on resume, a middlebox', async () => {
-    await topo.conntrackExpiry({ establishedTimeoutS: CONNTRACK_TIMEOUT_S, onInvalid: 'drop' });
+    await topo().conntrackExpiry({ establishedTimeoutS: CONNTRACK_TIMEOUT_S, onInvalid: 'drop' });
     const { code, doc } = await idle(`conntrack ${CONNTRACK_TIMEOUT_S}s + drop`, [OK, '--max', '20s', '--reply-timeout', '2s']);
     expectAround(doc, CONNTRACK_TIMEOUT_S * 1000);
     expect(doc.death).toBe('silence_on_resume');
@@ -74,7 +65,7 @@ describe.skipIf(skip)('netns: connreset idle finds a middlebox idle timeout', ()
   }, 90_000);
 
   it('the server\'s own idle close through the same router is the server\'s, not the router\'s', async () => {
-    await topo.conntrackExpiry({ establishedTimeoutS: CONNTRACK_TIMEOUT_S, onInvalid: 'reject' });
+    await topo().conntrackExpiry({ establishedTimeoutS: CONNTRACK_TIMEOUT_S, onInvalid: 'reject' });
     const { doc } = await idle(`server idle close ${LAB_IDLE_AFTER_S}s behind conntrack ${CONNTRACK_TIMEOUT_S}s`, [IDLE_CLOSE, '--max', '20s']);
     expectAround(doc, LAB_IDLE_AFTER_S * 1000);
     expect(doc.death).toBe('fin_while_idle');

@@ -3,8 +3,9 @@
  * established timeout) that forgets an idle connection and then resets or drops its next packet,
  * against the server's own idle close or reset; and latency from a delaying proxy in the path.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTER_CLIENT_SIDE, SERVER_ADDR, Topology, warnIfSkipped } from './harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROUTER_CLIENT_SIDE, SERVER_ADDR, warnIfSkipped } from './harness.js';
+import { labTopology } from './lab-topology.js';
 import { allText, causeIds, describeResult, firstEvent, only, type ProbeDoc } from './probe-json.js';
 
 const skip = warnIfSkipped('netns idle expiry');
@@ -18,28 +19,18 @@ const CONNTRACK_TIMEOUT_S = 2;
 const HOLD = '4s'; // longer than either timeout above
 
 describe.skipIf(skip)('netns: idle connections, middlebox vs server', () => {
-  let topo: Topology;
-  beforeAll(async () => {
-    topo = await Topology.create();
-    await topo.startLab(BASE, ['--idle-after', LAB_IDLE_AFTER]);
-  });
-  afterEach(async () => {
-    await topo?.clearRouter();
-  });
-  afterAll(async () => {
-    await topo?.destroy();
-  });
+  const topo = labTopology(BASE, ['--idle-after', LAB_IDLE_AFTER]);
 
   const probe = async (label: string, target: string, args: string[]) => {
-    const { json } = await topo.probe<ProbeDoc>(target, args);
+    const { json } = await topo().probe<ProbeDoc>(target, args);
     const result = only(json);
     console.log(describeResult(label, result.diagnosis));
     return result;
   };
 
   it('a NAT-like router that forgot the idle connection resets the resume: reset_on_resume, blamed on a middlebox idle timeout', async () => {
-    await topo.masquerade();
-    await topo.conntrackExpiry({ establishedTimeoutS: CONNTRACK_TIMEOUT_S, onInvalid: 'reject' });
+    await topo().masquerade();
+    await topo().conntrackExpiry({ establishedTimeoutS: CONNTRACK_TIMEOUT_S, onInvalid: 'reject' });
     const { observation, diagnosis } = await probe('conntrack expiry + reject (NAT)', OK, ['--idle', HOLD]);
     expect(diagnosis.outcome).toBe('reset_on_resume');
     expect(causeIds(diagnosis)[0]).toBe('middlebox_idle_timeout');
@@ -50,7 +41,7 @@ describe.skipIf(skip)('netns: idle connections, middlebox vs server', () => {
   });
 
   it('a firewall that forgot the idle connection drops the resume: timeout_on_resume, blamed on a middlebox idle timeout', async () => {
-    await topo.conntrackExpiry({ establishedTimeoutS: CONNTRACK_TIMEOUT_S, onInvalid: 'drop' });
+    await topo().conntrackExpiry({ establishedTimeoutS: CONNTRACK_TIMEOUT_S, onInvalid: 'drop' });
     const { diagnosis } = await probe('conntrack expiry + drop', OK, ['--idle', HOLD, '--reply-timeout', '1500ms']);
     expect(diagnosis.outcome).toBe('timeout_on_resume');
     expect(causeIds(diagnosis)[0]).toBe('middlebox_idle_timeout');
@@ -58,7 +49,7 @@ describe.skipIf(skip)('netns: idle connections, middlebox vs server', () => {
   });
 
   it('the same path with TCP keepalive below the router timeout stays alive', async () => {
-    await topo.conntrackExpiry({ establishedTimeoutS: CONNTRACK_TIMEOUT_S, onInvalid: 'reject' });
+    await topo().conntrackExpiry({ establishedTimeoutS: CONNTRACK_TIMEOUT_S, onInvalid: 'reject' });
     const { diagnosis } = await probe('conntrack expiry, keepalive 1s', OK, ['--idle', HOLD, '--keepalive', '1s']);
     expect(diagnosis.outcome).toBe('ok');
   });
@@ -82,8 +73,8 @@ describe.skipIf(skip)('netns: idle connections, middlebox vs server', () => {
     const PROXY_PORT = 9000;
     const PROXY_IDLE_CLOSE_PORT = 9007;
     beforeAll(async () => {
-      await topo.startDelayProxy(PROXY_PORT, BASE, DELAY_MS);
-      await topo.startDelayProxy(PROXY_IDLE_CLOSE_PORT, BASE + 7, DELAY_MS);
+      await topo().startDelayProxy(PROXY_PORT, BASE, DELAY_MS);
+      await topo().startDelayProxy(PROXY_IDLE_CLOSE_PORT, BASE + 7, DELAY_MS);
     });
 
     it('shows in the timeline (the reply comes two delays after the request) and the outcome stays ok', async () => {

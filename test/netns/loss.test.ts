@@ -5,8 +5,9 @@
  * timeline. Loss must not confuse the outcome; a connect that waited for a SYN retransmission is
  * reported as worth knowing on a healthy result.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SERVER_ADDR, Topology, packetLossRule, warnIfSkipped } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { SERVER_ADDR, packetLossRule, warnIfSkipped } from './harness.js';
+import { labTopology } from './lab-topology.js';
 import { allText, causeIds, describeResult, firstEvent, only, type ProbeDoc } from './probe-json.js';
 import type { Observation } from '../../src/diagnose/observation.js';
 
@@ -26,30 +27,20 @@ const SYN_RTO_MS = 1000;
 const DATA_RTO_MIN_MS = 200;
 
 describe.skipIf(skip)('netns: packet loss on the router', () => {
-  let topo: Topology;
-  beforeAll(async () => {
-    topo = await Topology.create();
-    await topo.startLab(BASE, ['--idle-after', `${LAB_IDLE_AFTER_MS}ms`]);
-  });
-  afterEach(async () => {
-    await topo?.clearRouter();
-  });
-  afterAll(async () => {
-    await topo?.destroy();
-  });
+  const topo = labTopology(BASE, ['--idle-after', `${LAB_IDLE_AFTER_MS}ms`]);
 
   const probe = async (label: string, target: string, args: string[] = []) => {
-    const run = await topo.probe<ProbeDoc>(target, args);
+    const run = await topo().probe<ProbeDoc>(target, args);
     const result = only(run.json);
-    console.log(`${describeResult(label, result.diagnosis)} dropped=${JSON.stringify(await topo.droppedPackets())}`);
+    console.log(`${describeResult(label, result.diagnosis)} dropped=${JSON.stringify(await topo().droppedPackets())}`);
     return { ...result, code: run.code };
   };
   const connectMs = (obs: Observation) => firstEvent(obs, 'connected')!.t - firstEvent(obs, 'connecting')!.t;
 
   it('the first SYN lost: the connect takes one SYN retransmission timeout, the outcome stays ok, and the report says a SYN was lost', async () => {
-    await topo.dropPackets({ direction: 'to_server', kind: 'syn', port: OK_PORT, pattern: ONCE });
+    await topo().dropPackets({ direction: 'to_server', kind: 'syn', port: OK_PORT, pattern: ONCE });
     const { observation, diagnosis, code } = await probe('first SYN dropped', OK);
-    expect(await topo.droppedPackets()).toEqual([1]);
+    expect(await topo().droppedPackets()).toEqual([1]);
     expect(diagnosis.outcome).toBe('ok');
     expect(diagnosis.healthy).toBe(true);
     expect(code).toBe(0);
@@ -61,18 +52,18 @@ describe.skipIf(skip)('netns: packet loss on the router', () => {
   });
 
   it('the SYN-ACK lost reads the same: either side retries after 1 s', async () => {
-    await topo.dropPackets({ direction: 'to_client', kind: 'syn', port: OK_PORT, pattern: ONCE });
+    await topo().dropPackets({ direction: 'to_client', kind: 'syn', port: OK_PORT, pattern: ONCE });
     const { observation, diagnosis } = await probe('first SYN-ACK dropped', OK);
-    expect((await topo.droppedPackets())[0]).toBeGreaterThanOrEqual(1);
+    expect((await topo().droppedPackets())[0]).toBeGreaterThanOrEqual(1);
     expect(diagnosis.outcome).toBe('ok');
     expect(connectMs(observation)).toBeGreaterThanOrEqual(SYN_RTO_MS - 20);
     expect(causeIds(diagnosis)).toEqual(['syn_lost']);
   });
 
   it('the request lost once: the reply comes after a retransmission timeout, the outcome stays ok and nothing is claimed', async () => {
-    await topo.dropPackets({ direction: 'to_server', kind: 'data', port: OK_PORT, pattern: ONCE });
+    await topo().dropPackets({ direction: 'to_server', kind: 'data', port: OK_PORT, pattern: ONCE });
     const { observation, diagnosis } = await probe('request dropped once', OK);
-    expect(await topo.droppedPackets()).toEqual([1]);
+    expect(await topo().droppedPackets()).toEqual([1]);
     expect(diagnosis.outcome).toBe('ok');
     // the timeline shows the retransmission: the reply waits for TCP's RTO, not a round trip
     const waited = firstEvent(observation, 'received')!.t - firstEvent(observation, 'sent')!.t;
@@ -83,9 +74,9 @@ describe.skipIf(skip)('netns: packet loss on the router', () => {
   });
 
   it('the server\'s idle FIN lost once: still closed_while_idle, blamed on the server\'s idle timeout, just later', async () => {
-    await topo.dropPackets({ direction: 'to_client', kind: 'fin', port: IDLE_CLOSE_PORT, pattern: ONCE });
+    await topo().dropPackets({ direction: 'to_client', kind: 'fin', port: IDLE_CLOSE_PORT, pattern: ONCE });
     const { observation, diagnosis } = await probe('idle FIN dropped once', IDLE_CLOSE, ['--idle', '3s']);
-    expect(await topo.droppedPackets()).toEqual([1]);
+    expect(await topo().droppedPackets()).toEqual([1]);
     expect(diagnosis.outcome).toBe('closed_while_idle');
     expect(causeIds(diagnosis)[0]).toBe('server_idle_timeout');
     const fin = firstEvent(observation, 'fin')!;
@@ -96,15 +87,15 @@ describe.skipIf(skip)('netns: packet loss on the router', () => {
   });
 
   it('random loss of 10 % each way: every probe of a healthy server stays ok', async () => {
-    await topo.dropPackets({ direction: 'to_server', port: OK_PORT, pattern: { probability: 0.1 } });
-    await topo.dropPackets({ direction: 'to_client', port: OK_PORT, pattern: { probability: 0.1 } });
+    await topo().dropPackets({ direction: 'to_server', port: OK_PORT, pattern: { probability: 0.1 } });
+    await topo().dropPackets({ direction: 'to_client', port: OK_PORT, pattern: { probability: 0.1 } });
     // Limits wide enough for TCP to get there: SYNs go at 0, 1, 3, 7 and 15 s (a handshake attempt
     // fails with p ≈ 0.19 here, so all five with p ≈ 0.0003), and a request or reply lost again and
     // again waits 0.2, 0.4, 0.8 … s (at 20 % loss a reply once took 5.4 s). A probe that still
     // fails is printed with its timeline.
-    const run = await topo.probe<ProbeDoc>(OK, ['--repeat', '5', '--interval', '100ms', '--connect-timeout', '16s', '--reply-timeout', '10s'], 150_000);
+    const run = await topo().probe<ProbeDoc>(OK, ['--repeat', '5', '--interval', '100ms', '--connect-timeout', '16s', '--reply-timeout', '10s'], 150_000);
     const outcomes = run.json.results.map((r) => r.diagnosis.outcome);
-    console.log(`[netns] 10 % loss: outcomes ${outcomes.join(', ')}; connects ${run.json.results.map((r) => connectMs(r.observation).toFixed(0)).join(', ')} ms; dropped ${JSON.stringify(await topo.droppedPackets())}; ${run.ms.toFixed(0)} ms in all`);
+    console.log(`[netns] 10 % loss: outcomes ${outcomes.join(', ')}; connects ${run.json.results.map((r) => connectMs(r.observation).toFixed(0)).join(', ')} ms; dropped ${JSON.stringify(await topo().droppedPackets())}; ${run.ms.toFixed(0)} ms in all`);
     for (const r of run.json.results) if (r.diagnosis.outcome !== 'ok') console.log(JSON.stringify(r.observation.events));
     expect(outcomes).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
     expect(run.code).toBe(0);
