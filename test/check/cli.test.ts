@@ -411,8 +411,9 @@ describe('connreset check: progress', () => {
       child.on('close', () => resolve(out));
     });
   }
-  // a CI runner sets CI; on a developer's terminal it is absent
+  // a developer's terminal: a CI runner sets CI (and may set TERM=dumb), a terminal has neither
   const { CI: _ci, ...withoutCi } = process.env;
+  const terminalEnv = { ...withoutCi, TERM: 'xterm-256color', NO_COLOR: '1' };
 
   it.skipIf(!hasScript)('shows done/total and failures so far on a terminal, and nothing when stderr is not one', async () => {
     const dir = tmp();
@@ -420,7 +421,7 @@ describe('connreset check: progress', () => {
       join(dir, 'c.yml'),
       `targets:\n  - ${target('refused')}\n  - ${target('refused')}\n  - target: ${target('never-reply')}\n    reply_timeout: 1500ms\n`,
     );
-    const tty = await onTerminal(dir, { ...withoutCi, NO_COLOR: '1' });
+    const tty = await onTerminal(dir, terminalEnv);
     expect(tty).toContain('checking 2/3, 2 failed');
     expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toContain('3 targets: 0 passed, 3 failed');
     const piped = await runCli(['check', join(dir, 'c.yml'), '--concurrency', '3']);
@@ -430,7 +431,7 @@ describe('connreset check: progress', () => {
   it.skipIf(!hasScript)('draws nothing on a terminal when CI is set (a CI log is no place for spinner frames)', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'c.yml'), `targets:\n  - ${target('refused')}\n`);
-    const tty = await onTerminal(dir, { ...withoutCi, NO_COLOR: '1', CI: 'true' });
+    const tty = await onTerminal(dir, { ...terminalEnv, CI: 'true' });
     expect(tty).toBe('');
     expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toContain('1 target: 0 passed, 1 failed');
   });
