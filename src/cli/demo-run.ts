@@ -25,29 +25,32 @@ export async function runDemoCommand(settings: DemoSettings, ctx: CliContext): P
   const stop = handleStopSignals();
   // every concurrent probe listens to the one signal
   setMaxListeners(lab.scenarios.length * 2 + 10, stop.signal);
-  ctx.stdout.write(renderDemoHeader(lab.host, lab.scenarios.length, lab.idleAfterMs));
-  const spinner = await startSpinner(ctx.stderr, `probing ${lab.scenarios.length} scenarios`);
-  let rows: DemoRow[];
   try {
-    let done = 0;
-    rows = await Promise.all(
-      lab.scenarios.map(async (running) => {
-        const { target, options } = labProbe(running, lab.idleAfterMs);
-        const observation = await probe(target, options, stop.signal);
-        done++;
-        if (spinner) spinner.text = `probing ${lab.scenarios.length} scenarios (${done} done)`;
-        return { scenario: running.scenario, target: running.target, diagnosis: diagnose(observation) };
-      }),
-    );
+    ctx.stdout.write(renderDemoHeader(lab.host, lab.scenarios.length, lab.idleAfterMs));
+    const spinner = await startSpinner(ctx.stderr, `probing ${lab.scenarios.length} scenarios`);
+    let rows: DemoRow[];
+    try {
+      let done = 0;
+      rows = await Promise.all(
+        lab.scenarios.map(async (running) => {
+          const { target, options } = labProbe(running, lab.idleAfterMs);
+          const observation = await probe(target, options, stop.signal);
+          done++;
+          if (spinner) spinner.text = `probing ${lab.scenarios.length} scenarios (${done} done)`;
+          return { scenario: running.scenario, target: running.target, diagnosis: diagnose(observation) };
+        }),
+      );
+    } finally {
+      spinner?.stop();
+      await lab.close();
+    }
+    ctx.stdout.write(renderDemoRows(rows));
+    const example = lab.scenarios.find((s) => s.name === EXAMPLE_SCENARIO);
+    // the demo's lab is gone when it exits: the suggestion points at `connreset lab`'s default ports
+    const exampleCommand = example ? suggestedCommand({ ...example, target: `http://127.0.0.1:${LAB_DEFAULT_BASE_PORT + example.scenario.offset}` }, lab.idleAfterMs) : null;
+    ctx.stdout.write(renderDemoFooter(rows, performance.now() - started, exampleCommand));
+    return stop.exitCode() ?? (rows.every(isExpected) ? EXIT.ok : EXIT.failure);
   } finally {
-    spinner?.stop();
-    await lab.close();
+    stop.release();
   }
-  ctx.stdout.write(renderDemoRows(rows));
-  const example = lab.scenarios.find((s) => s.name === EXAMPLE_SCENARIO);
-  // the demo's lab is gone when it exits: the suggestion points at `connreset lab`'s default ports
-  const exampleCommand = example ? suggestedCommand({ ...example, target: `http://127.0.0.1:${LAB_DEFAULT_BASE_PORT + example.scenario.offset}` }, lab.idleAfterMs) : null;
-  ctx.stdout.write(renderDemoFooter(rows, performance.now() - started, exampleCommand));
-  stop.release();
-  return stop.exitCode() ?? (rows.every(isExpected) ? EXIT.ok : EXIT.failure);
 }

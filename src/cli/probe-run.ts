@@ -39,59 +39,62 @@ export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext):
 
   // Ctrl-C, SIGTERM (timeout(1), CI runners) and SIGHUP end the probes and report what was seen so far
   const stop = handleStopSignals();
-  const spinner = await startSpinner(ctx.stderr, spinnerText(targets, settings));
-  const perTarget: ProbeResult[][] = [];
+  // the handlers stay until the report is written: a second signal meanwhile exits at once
   try {
-    let done = 0;
-    const total = targets.length * settings.repeat;
-    await Promise.all(
-      targets.map(async (target, index) => {
-        const results: ProbeResult[] = [];
-        perTarget[index] = results;
-        await repeatProbe(target, options, { count: settings.repeat, intervalMs: settings.intervalMs }, stop.signal, (observations, run) => {
-          for (const observation of observations) results.push({ target: target.input, run, observation, diagnosis: diagnose(observation) });
-          done++;
-          if (spinner && total > 1) spinner.text = `${spinnerText(targets, settings)} (${done}/${total})`;
-        });
-      }),
-    );
-  } finally {
-    spinner?.stop();
-  }
-
-  const results = perTarget.flat();
-  const summaries: RunSummary[] = targets.map((t, i) => summariseRuns(t.input, perTarget[i] ?? []));
-  const failed = results.some((r) => !r.diagnosis.healthy);
-  const stoppedWith = stop.exitCode();
-  const interrupted = stoppedWith !== null;
-  const exitCode = stoppedWith ?? (failed ? EXIT.failure : EXIT.ok);
-
-  if (settings.json) {
-    ctx.stdout.write(renderProbeJson(probeDocument(results, summaries, exitCode, interrupted)));
-    stop.release();
-    return exitCode;
-  }
-  const blocks: string[] = [];
-  targets.forEach((_, i) => {
-    const runs = perTarget[i] ?? [];
-    if (settings.repeat === 1) {
-      for (const r of runs) blocks.push(renderProbeText(r.observation, r.diagnosis));
-      return;
+    const spinner = await startSpinner(ctx.stderr, spinnerText(targets, settings));
+    const perTarget: ProbeResult[][] = [];
+    try {
+      let done = 0;
+      const total = targets.length * settings.repeat;
+      await Promise.all(
+        targets.map(async (target, index) => {
+          const results: ProbeResult[] = [];
+          perTarget[index] = results;
+          await repeatProbe(target, options, { count: settings.repeat, intervalMs: settings.intervalMs }, stop.signal, (observations, run) => {
+            for (const observation of observations) results.push({ target: target.input, run, observation, diagnosis: diagnose(observation) });
+            done++;
+            if (spinner && total > 1) spinner.text = `${spinnerText(targets, settings)} (${done}/${total})`;
+          });
+        }),
+      );
+    } finally {
+      spinner?.stop();
     }
-    // repeated: the summary, then the first failure in full (or the last run when all were healthy)
-    const shown = runs.find((r) => !r.diagnosis.healthy) ?? runs.at(-1);
-    const summary = renderSummaryText(summaries[i]!);
-    blocks.push(shown ? `${summary}\n${shown.run > 1 || !shown.diagnosis.healthy ? `run ${shown.run}:\n` : ''}${renderProbeText(shown.observation, shown.diagnosis)}` : summary);
-  });
-  ctx.stdout.write(blocks.join('\n'));
-  if (interrupted) ctx.stderr.write(`connreset: interrupted (${String(stop.signal.reason)}); the results above are partial\n`);
-  stop.release();
-  return exitCode;
+
+    const results = perTarget.flat();
+    const summaries: RunSummary[] = targets.map((t, i) => summariseRuns(t.input, perTarget[i] ?? []));
+    const failed = results.some((r) => !r.diagnosis.healthy);
+    const stoppedWith = stop.exitCode();
+    const interrupted = stoppedWith !== null;
+    const exitCode = stoppedWith ?? (failed ? EXIT.failure : EXIT.ok);
+
+    if (settings.json) {
+      ctx.stdout.write(renderProbeJson(probeDocument(results, summaries, exitCode, interrupted)));
+      return exitCode;
+    }
+    const blocks: string[] = [];
+    targets.forEach((_, i) => {
+      const runs = perTarget[i] ?? [];
+      if (settings.repeat === 1) {
+        for (const r of runs) blocks.push(renderProbeText(r.observation, r.diagnosis));
+        return;
+      }
+      // repeated: the summary, then the first failure in full (or the last run when all were healthy)
+      const shown = runs.find((r) => !r.diagnosis.healthy) ?? runs.at(-1);
+      const summary = renderSummaryText(summaries[i]!);
+      blocks.push(shown ? `${summary}\n${shown.run > 1 || !shown.diagnosis.healthy ? `run ${shown.run}:\n` : ''}${renderProbeText(shown.observation, shown.diagnosis)}` : summary);
+    });
+    ctx.stdout.write(blocks.join('\n'));
+    if (interrupted) ctx.stderr.write(`connreset: interrupted (${String(stop.signal.reason)}); the results above are partial\n`);
+    return exitCode;
+  } finally {
+    stop.release();
+  }
 }
 
 /** `-4 [::1]:80` can only fail: say so instead of probing. */
 function checkFamily(target: Target, family: 4 | 6 | null): Target {
-  const literal = isIP(target.host.split('%')[0] ?? target.host);
+  const literal = isIP(target.host);
   if (family !== null && literal !== 0 && literal !== family) {
     throw new UsageError(`${target.host} is an IPv${literal} address but -${family} was given`, `drop -${family}`);
   }
