@@ -103,7 +103,7 @@ class Tally {
  */
 export async function checkOne(spec: CheckSpec, index: number, engine: ProbeEngine, signal: AbortSignal): Promise<CheckResult[]> {
   const options = engine.probeOptions(spec.options);
-  const perAddress = options.allAddresses && isIP(spec.target.host.split('%')[0] ?? '') === 0;
+  const perAddress = options.allAddresses && isIP(spec.target.host) === 0;
   // insertion order is resolution order: rows come out in the order the resolver gave the addresses
   const tallies = new Map<string | null, Tally>();
   for (let i = 0; i < spec.repeat; i++) {
@@ -171,6 +171,7 @@ export function notRun(spec: CheckSpec, index: number, reason: NotRunReason): Ch
 function identity(spec: CheckSpec, index: number, address: string | null): Pick<CheckResult, 'index' | 'name' | 'target' | 'address' | 'source' | 'expected'> {
   return { index, name: spec.name, target: spec.target.input, address, source: spec.source, expected: describeExpectation(spec.expectation) };
 }
+
 function connectTime(obs: Observation): number | null {
   const connected = obs.events.find((ev) => ev.kind === 'connected');
   return connected ? connected.t : null;

@@ -179,7 +179,8 @@ class ProbeRun {
   async resolve(): Promise<Resolution> {
     const { host } = this.target;
     const family = this.options.family;
-    const literal = isIP(host.split('%')[0] ?? host);
+    // isIP accepts an IPv6 zone (fe80::1%eth0)
+    const literal = isIP(host);
     let all: ResolvedAddress[];
     try {
       if (literal !== 0) {
