@@ -14,6 +14,8 @@ import {
   type HttpProxy,
   type HttpStatusRow,
 } from '../knowledge/http-replies.js';
+// text from a peer is made safe again for a terminal before it goes into a sentence
+import { escapeControls } from '../escape.js';
 
 type Received = Extract<TimelineEvent, { kind: 'received' }>;
 
@@ -107,7 +109,7 @@ export function httpFailureOf(obs: Observation): HttpFailure | null {
     cause: page?.cause ?? row.cause,
     proxy: named?.proxy ?? (page ? proxyById(page.proxy) : null),
     proxyHeader: named?.header ?? null,
-    pageWords: pageMatch === null ? null : escapeText(pageMatch),
+    pageWords: pageMatch === null ? null : escapeControls(pageMatch),
     url: /^https?:\/\//i.test(obs.target) && URL.canParse(obs.target) ? new URL(obs.target).href : null,
   };
 }
@@ -141,9 +143,9 @@ export function parseHttpReply(preview: string): HttpReply | null {
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
     const name = line.slice(0, colon).trim().toLowerCase();
-    if (!headers.has(name)) headers.set(name, clip(escapeText(line.slice(colon + 1).trim())));
+    if (!headers.has(name)) headers.set(name, clip(escapeControls(line.slice(colon + 1).trim())));
   }
-  return { status: code, statusText: clip(escapeText(reason === '' ? String(code) : `${code} ${reason}`)), reason: clip(escapeText(reason)), headers, body };
+  return { status: code, statusText: clip(escapeControls(reason === '' ? String(code) : `${code} ${reason}`)), reason: clip(escapeControls(reason)), headers, body };
 }
 
 /** Undoes the probe's escaping (src/probe/preview.ts): `\r \n \t \\ \xHH`; a trailing "…" stays. */
@@ -155,12 +157,6 @@ function unescapePreview(preview: string): string {
 }
 
 const UNESCAPES: Readonly<Record<string, string>> = { r: '\r', n: '\n', t: '\t', '\\': '\\' };
-
-/** Text from a peer, made safe again for a terminal before it goes into a sentence. */
-function escapeText(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
 
 function clip(text: string): string {
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS)}…` : text;

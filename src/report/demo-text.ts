@@ -7,6 +7,7 @@ import type { Diagnosis } from '../diagnose/diagnosis.js';
 import { OUTCOME_INFO, type Severity } from '../knowledge/outcomes.js';
 import { formatMs } from '../duration.js';
 import type { Scenario } from '../lab/scenarios.js';
+import { escapeControls } from '../escape.js';
 
 export interface DemoRow {
   scenario: Scenario;
@@ -46,7 +47,7 @@ export function renderDemoRows(rows: readonly DemoRow[]): string {
     const top = diagnosis.causes[0];
     const cause = top ? `${top.title} ${chalk.dim(`(${Math.round(top.confidence * 100)}%)`)}` : chalk.dim('healthy: nothing to explain');
     out.push(`  ${mark} ${chalk.bold(scenario.name.padEnd(NAME_WIDTH))} ${colour(diagnosis.outcome.padEnd(OUTCOME_WIDTH))} ${cause}`);
-    out.push(`    ${' '.repeat(NAME_WIDTH)} ${chalk.dim(safe(diagnosis.summary))}`);
+    out.push(`    ${' '.repeat(NAME_WIDTH)} ${chalk.dim(escapeControls(diagnosis.summary))}`);
     if (!expected) {
       const want = scenario.expectedTopCause ? `${scenario.expectedOutcome} / ${scenario.expectedTopCause}` : scenario.expectedOutcome;
       out.push(`    ${' '.repeat(NAME_WIDTH)} ${chalk.red(`expected ${want}, got ${diagnosis.outcome} / ${top?.id ?? 'no cause'}`)}`);
@@ -69,7 +70,3 @@ export function renderDemoFooter(rows: readonly DemoRow[], elapsedMs: number, ex
   return `${out.join('\n')}\n`;
 }
 
-function safe(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}

@@ -13,6 +13,7 @@ import { cutPreview } from '../probe/preview.js';
 import { SHOWN_PREVIEW_CHARS } from '../probe/defaults.js';
 import { describeBannerWait } from '../probe/banner-wait.js';
 import type { RunSummary } from './probe-summary.js';
+import { escapeControls } from '../escape.js';
 
 export interface TextOptions {
   /** how many causes to show in full (the rest are listed by title) */
@@ -40,19 +41,19 @@ const CLIENT_ROWS: readonly [keyof ClientErrorView, string][] = [
 export function renderProbeText(obs: Observation, diagnosis: Diagnosis, options: TextOptions = {}): string {
   const out: string[] = [];
   const where = obs.address === null ? '' : chalk.dim(`  (${obs.family === 6 ? `[${obs.address}]` : obs.address}:${obs.port})`);
-  out.push(`${chalk.bold(`probe ${safe(obs.target)}`)}${where}`);
+  out.push(`${chalk.bold(`probe ${escapeControls(obs.target)}`)}${where}`);
   out.push('');
   for (const event of obs.events) out.push(timelineLine(event, obs));
   out.push('');
   const severity = OUTCOME_INFO[diagnosis.outcome].severity;
-  out.push(`${chalk.bold('outcome')}  ${SEVERITY_COLOUR[severity](chalk.bold(diagnosis.outcome))}  ${safe(diagnosis.summary)}`);
+  out.push(`${chalk.bold('outcome')}  ${SEVERITY_COLOUR[severity](chalk.bold(diagnosis.outcome))}  ${escapeControls(diagnosis.summary)}`);
 
   if (diagnosis.clientError) {
     out.push('');
     out.push(chalk.bold('your client would have seen'));
     for (const [key, label] of CLIENT_ROWS) {
       const text = diagnosis.clientError[key];
-      if (text) out.push(`  ${label.padEnd(8)} ${safe(text)}`);
+      if (text) out.push(`  ${label.padEnd(8)} ${escapeControls(text)}`);
     }
   }
 
@@ -64,8 +65,8 @@ export function renderProbeText(obs: Observation, diagnosis: Diagnosis, options:
       const pct = `${Math.round(cause.confidence * 100)}%`.padStart(4);
       out.push(`  ${index + 1}. ${chalk.bold(pct)}  ${cause.title}`);
       if (index >= shown) return;
-      for (const line of cause.evidence) out.push(`            ${chalk.cyan('evidence')}  ${safe(line)}`);
-      cause.remediation.forEach((step, i) => out.push(`            ${i === 0 ? chalk.green('do      ') : '        '}  - ${safe(step)}`));
+      for (const line of cause.evidence) out.push(`            ${chalk.cyan('evidence')}  ${escapeControls(line)}`);
+      cause.remediation.forEach((step, i) => out.push(`            ${i === 0 ? chalk.green('do      ') : '        '}  - ${escapeControls(step)}`));
     });
   }
   return `${out.join('\n')}\n`;
@@ -73,7 +74,7 @@ export function renderProbeText(obs: Observation, diagnosis: Diagnosis, options:
 
 export function renderSummaryText(summary: RunSummary): string {
   const colour = summary.failed === 0 ? chalk.green : chalk.red;
-  return `${chalk.bold(`${safe(summary.target)}`)}  ${colour(safe(summary.text))}\n`;
+  return `${chalk.bold(`${escapeControls(summary.target)}`)}  ${colour(escapeControls(summary.text))}\n`;
 }
 
 function timelineLine(event: TimelineEvent, obs: Observation): string {
@@ -93,7 +94,7 @@ function describe(e: TimelineEvent, obs: Observation): { text: string; tone: Ton
         ? { text: `${obs.host} is an address: no lookup`, tone: 'plain' }
         : { text: `resolved ${obs.host} → ${e.addresses.map((a) => a.address).join(', ')}`, tone: 'plain' };
     case 'resolve_failed':
-      return { text: `lookup failed: ${e.code} (${safe(e.message)})`, tone: 'bad' };
+      return { text: `lookup failed: ${e.code} (${escapeControls(e.message)})`, tone: 'bad' };
     case 'connecting':
       return { text: `connecting to ${e.family === 6 ? `[${e.address}]` : e.address}:${e.port}`, tone: 'plain' };
     case 'connected':
@@ -103,10 +104,10 @@ function describe(e: TimelineEvent, obs: Observation): { text: string; tone: Ton
       const facts = [t.protocol, t.cipher, t.alpn ? `ALPN ${t.alpn}` : null].filter(Boolean).join(', ');
       const cert = t.subject ? `; certificate ${t.subject}${t.validTo ? `, valid until ${t.validTo}` : ''}` : '';
       const trust = t.authorized ? '' : ` (not trusted: ${t.authorizationError ?? 'unknown'})`;
-      return { text: safe(`TLS established: ${facts}${cert}${trust}`), tone: 'good' };
+      return { text: escapeControls(`TLS established: ${facts}${cert}${trust}`), tone: 'good' };
     }
     case 'tls_failed':
-      return { text: `TLS handshake failed: ${safe(e.message)}${e.alert ? ` (alert: ${safe(e.alert)})` : ''} [${e.code}]`, tone: 'bad' };
+      return { text: `TLS handshake failed: ${escapeControls(e.message)}${e.alert ? ` (alert: ${escapeControls(e.alert)})` : ''} [${e.code}]`, tone: 'bad' };
     case 'sent':
       return { text: `sent ${e.bytes} bytes${PAYLOAD_NAME[obs.options.send]}${e.phase === 'resume' ? ' again' : ''}`, tone: 'plain' };
     case 'received':
@@ -116,7 +117,7 @@ function describe(e: TimelineEvent, obs: Observation): { text: string; tone: Ton
     case 'reset':
       return { text: `peer reset the connection (RST) → ${e.code}`, tone: 'bad' };
     case 'error':
-      return { text: `${e.code}: ${safe(e.message)}`, tone: 'bad' };
+      return { text: `${e.code}: ${escapeControls(e.message)}`, tone: 'bad' };
     case 'timeout':
       return { text: timeoutText(e.phase, e.limitMs), tone: 'bad' };
     case 'idle_start':
@@ -129,9 +130,9 @@ function describe(e: TimelineEvent, obs: Observation): { text: string; tone: Ton
     case 'banner_wait':
       return { text: describeBannerWait(e), tone: 'plain' };
     case 'expect_matched':
-      return { text: `reply matches /${safe(e.pattern)}/`, tone: 'good' };
+      return { text: `reply matches /${escapeControls(e.pattern)}/`, tone: 'good' };
     case 'expect_failed':
-      return { text: `reply does not match /${safe(e.pattern)}/`, tone: 'bad' };
+      return { text: `reply does not match /${escapeControls(e.pattern)}/`, tone: 'bad' };
     case 'closed_by_us':
       return { text: 'we closed the connection', tone: 'plain' };
   }
@@ -162,8 +163,3 @@ function timeoutText(phase: TimelineEvent['phase'], limitMs: number): string {
   return `${TIMEOUT_TEXT[phase]} within ${formatMs(limitMs)}`;
 }
 
-/** Escapes control characters (C0, DEL, C1) so that no text can drive the terminal. */
-function safe(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
