@@ -122,11 +122,18 @@ class ProbeRun {
       const hasPayload = this.bytes.length > 0;
 
       this.phase(watch, 'banner');
-      if (hasPayload) {
-        const wait = bannerWait(SCHEMES[this.target.scheme].speaksFirst, this.options.bannerTimeoutMs, this.connectMs);
+      const speaksFirst = SCHEMES[this.target.scheme].speaksFirst;
+      // With nothing to send on a client-first scheme (and no --expect waiting for words), the
+      // settle is the whole check: a peer that accepts and then closes or resets does so within
+      // it (see banner-wait.ts), so a connect check ends a few round trips after connecting
+      // instead of at the reply timeout. --banner-timeout sets the wait instead.
+      const connectOnly = !hasPayload && speaksFirst === 'client' && this.options.expect === null;
+      if (hasPayload || connectOnly || this.options.bannerTimeoutMs !== null) {
+        const wait = bannerWait(speaksFirst, this.options.bannerTimeoutMs, this.connectMs, hasPayload ? null : this.options.replyTimeoutMs);
         this.rec.add('banner', { kind: 'banner_wait', limitMs: wait.limitMs, basis: wait.basis });
         await this.readPhase(watch, wait);
       } else {
+        // a server-first scheme with nothing to send: its banner is the reply
         await this.readPhase(watch, 'reply-as-banner');
       }
       if (this.alive(watch) && hasPayload && (await this.send(watch, 'send'))) {
