@@ -29,7 +29,7 @@ export interface SourceRef {
 
 /** One target to check, fully validated. */
 export interface CheckSpec {
-  /** display name: `name:` from the config, else the target as written (after env expansion) */
+  /** display name: `name:` from the config, else the target as written (after env expansion, password redacted) */
   name: string;
   target: Target;
   /** passed to probeOptions(); only what the config set */
@@ -168,7 +168,7 @@ class ConfigReader {
       if (input === null) return null;
       const target = this.parseTargetAt(input, node, field);
       if (!target) return null;
-      return this.finish(target, input, { ...defaults }, line, node, field);
+      return this.finish(target, target.input, { ...defaults }, line, node, field);
     }
     if (!isMap(node)) {
       this.problem(node ?? raw, field, 'expected a target string or a mapping with `target:`');
@@ -196,10 +196,16 @@ class ConfigReader {
       const hostText = h === null ? null : this.expand(h, host!.node, `${field}.host`);
       const portText = port ? this.portAt(port.node, `${field}.port`) : null;
       if (!host) this.problem(node, `${field}.host`, 'missing (with `port:` give `host:` too)');
-      if (hostText !== null && portText !== null) {
+      const schemeText = scheme ? this.stringAt(scheme.node, `${field}.scheme`) : null;
+      // an entry that cannot form a target is an error, never dropped: `host:` alone has no port
+      // unless a `scheme:` brings its default one (the target parser says when it does not)
+      if (host && !port && schemeText === null) {
+        this.problem(node, `${field}.port`, 'missing (with `host:` give `port:` too, or a `scheme:` such as https that has a default port)');
+      }
+      if (hostText !== null && (portText !== null || (!port && schemeText !== null))) {
         const bracketed = hostText.includes(':') && !hostText.startsWith('[') ? `[${hostText}]` : hostText;
-        const schemeText = scheme ? this.stringAt(scheme.node, `${field}.scheme`) : null;
-        input = schemeText ? `${schemeText}://${bracketed}:${portText}` : `${bracketed}:${portText}`;
+        const hostPort = portText !== null ? `${bracketed}:${portText}` : bracketed;
+        input = schemeText ? `${schemeText}://${hostPort}` : hostPort;
       }
       targetNode = (host ?? port)!.node;
       targetField = host ? `${field}.host` : `${field}.port`;
@@ -215,7 +221,7 @@ class ConfigReader {
       intervalMs: own.intervalMs ?? defaults.intervalMs,
       expectation: own.expectation ?? defaults.expectation,
     };
-    return this.finish(target, nameText ?? input, merged, line, fields.get('expect')?.node ?? node, field);
+    return this.finish(target, nameText ?? target.input, merged, line, fields.get('expect')?.node ?? node, field);
   }
 
   /** `expectNode` is where an inconsistency between the expectation and the idle hold is reported. */
@@ -669,7 +675,7 @@ function specFromText(
   }
   try {
     const target = deps.parseTarget(expanded);
-    return { name: expanded, target, options: {}, repeat: 1, intervalMs: 0, expectation, source };
+    return { name: target.input, target, options: {}, repeat: 1, intervalMs: 0, expectation, source };
   } catch (error) {
     if (!(error instanceof ConnresetError)) throw error;
     problems.push(new ConfigError(where, withHint(error), source?.line));
