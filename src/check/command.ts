@@ -53,11 +53,9 @@ function looksLikeConfigFile(arg: string): boolean {
   if (CONFIG_EXTENSION.test(arg)) return true;
   // an existing file without a port is a config file too (a target always has host:port or a scheme)
   if (arg.includes(':')) return false;
-  try {
-    return statSync(arg).isFile();
-  } catch {
-    return false;
-  }
+  // a pipe too: `connreset check <(generate-config)`
+  const st = statSync(arg, { throwIfNoEntry: false });
+  return st !== undefined && (st.isFile() || st.isFIFO());
 }
 
 interface Gathered {
