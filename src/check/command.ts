@@ -12,7 +12,7 @@ import { capList } from '../escape.js';
 import { EXIT } from '../exit-codes.js';
 import { parseTarget } from '../probe/target.js';
 import { parseSend } from '../probe/payload.js';
-import { DEFAULT_CONCURRENCY, planConcurrency } from '../probe/runner.js';
+import { DEFAULT_CONCURRENCY, concurrencyNotice, planConcurrency } from '../probe/runner.js';
 import {
   ConfigProblems,
   DEFAULT_CONFIG_FILE,
@@ -162,12 +162,7 @@ export async function runCheckCommand(settings: CheckSettings, ctx: CliContext):
 
   const requested = settings.concurrency ?? DEFAULT_CONCURRENCY;
   const plan = planConcurrency(Math.min(requested, specs.length));
-  if (plan.capped) {
-    ctx.stderr.write(
-      `connreset: concurrency lowered from ${requested} to ${plan.concurrency}: the open-file limit is ${plan.limit.soft} ` +
-        `(${plan.limit.open ?? '?'} open); raise it with \`ulimit -n\` to run more probes at once\n`,
-    );
-  }
+  if (plan.capped) ctx.stderr.write(concurrencyNotice(requested, plan));
 
   const engine = await loadEngine();
   const stop = handleStopSignals();
