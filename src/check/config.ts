@@ -68,6 +68,7 @@ const SETTING_KEYS = [
   'repeat',
   'interval',
   'expect',
+  'followup',
 ] as const;
 type SettingKey = (typeof SETTING_KEYS)[number];
 const TARGET_ONLY_KEYS = ['target', 'host', 'port', 'scheme', 'name'] as const;
@@ -303,6 +304,14 @@ class ConfigReader {
       if (v === 4 || v === 6) out.options.family = v;
       else {
         this.problem(family.node, `${field}.family`, 'expected 4 or 6');
+        ok = false;
+      }
+    }
+    const followup = fields.get('followup');
+    if (followup) {
+      if (isScalar(followup.node) && typeof followup.node.value === 'boolean') out.options.followup = followup.node.value;
+      else {
+        this.problem(followup.node, `${field}.followup`, `expected true or false, not ${JSON.stringify(isScalar(followup.node) ? followup.node.value : toText(followup.node))}`);
         ok = false;
       }
     }
