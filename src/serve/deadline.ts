@@ -35,18 +35,28 @@ export function fitOptions(options: ProbeOptions, budgetMs: number): Fit {
   if (budgetMs <= SLACK_MS + 4 * MIN_LIMIT_MS) {
     return { ok: false, why: `the scrape timeout leaves ${Math.max(0, budgetMs / 1000).toFixed(2)} s after the offset, too little for a probe: raise scrape_timeout` };
   }
-  let fitted = options;
-  // the budget is linear in the limits except the banner default's floor, so a few rounds settle it
-  for (let round = 0; round < 4 && probeBudgetMs(fitted) > budgetMs; round++) {
-    const f = (budgetMs - SLACK_MS - idle) / (probeBudgetMs(fitted) - SLACK_MS - idle);
+  const scaled = (f: number): ProbeOptions => {
     const scale = (ms: number): number => Math.max(MIN_LIMIT_MS, Math.floor(ms * f));
-    fitted = {
-      ...fitted,
-      connectTimeoutMs: scale(fitted.connectTimeoutMs),
-      tlsTimeoutMs: scale(fitted.tlsTimeoutMs),
-      replyTimeoutMs: scale(fitted.replyTimeoutMs),
-      bannerTimeoutMs: fitted.bannerTimeoutMs === null ? null : scale(fitted.bannerTimeoutMs),
+    return {
+      ...options,
+      connectTimeoutMs: scale(options.connectTimeoutMs),
+      tlsTimeoutMs: scale(options.tlsTimeoutMs),
+      replyTimeoutMs: scale(options.replyTimeoutMs),
+      bannerTimeoutMs: options.bannerTimeoutMs === null ? null : scale(options.bannerTimeoutMs),
     };
+  };
+  // the budget grows with the factor (but not linearly: the default banner wait has a floor), so
+  // the largest factor that fits is found by bisection
+  let lo = 0;
+  let hi = 1;
+  for (let i = 0; i < 30; i++) {
+    const mid = (lo + hi) / 2;
+    if (probeBudgetMs(scaled(mid)) <= budgetMs) lo = mid;
+    else hi = mid;
+  }
+  const fitted = scaled(lo);
+  if (probeBudgetMs(fitted) > budgetMs) {
+    return { ok: false, why: `the scrape timeout leaves ${(budgetMs / 1000).toFixed(2)} s after the offset, too little for this module's probe: raise scrape_timeout` };
   }
   return { ok: true, options: fitted };
 }
