@@ -82,6 +82,8 @@ export async function startExporter(opts: ServeOptions): Promise<Exporter> {
   const recent: RecentProbe[] = [];
   /** each running probe's controller: a stop past the grace aborts them */
   const running = new Set<AbortController>();
+  /** probe requests not yet answered: a stop waits for their answers to be written, not only for the probes */
+  const answering = new Set<ServerResponse>();
   let stopping = false;
   let drained: (() => void) | null = null;
 
@@ -103,6 +105,11 @@ export async function startExporter(opts: ServeOptions): Promise<Exporter> {
       }
       switch (url.pathname) {
         case '/probe':
+          answering.add(res);
+          res.once('close', () => {
+            answering.delete(res);
+            if (stopping && answering.size === 0) drained?.();
+          });
           return await probeRoute(req, res, url);
         case '/metrics':
           return send(res, 200, metrics.registry.contentType, await metrics.registry.metrics());
@@ -169,9 +176,8 @@ export async function startExporter(opts: ServeOptions): Promise<Exporter> {
       res.off('close', onGone);
       running.delete(controller);
       metrics.inFlight.dec();
-      if (stopping && running.size === 0) drained?.();
     }
-    const report = reportOf(obs, module);
+    const report = reportOf(obs, module, controller.signal.aborted ? String(controller.signal.reason) : null);
     metrics.probes.inc({ module: module.name, outcome: report.diagnosis.outcome, success: report.verdict.pass ? '1' : '0' });
     metrics.durations.observe({ module: module.name }, obs.durationMs / 1000);
     recent.unshift({
@@ -221,9 +227,9 @@ export async function startExporter(opts: ServeOptions): Promise<Exporter> {
       stopping = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      if (running.size > 0) {
+      if (answering.size > 0) {
         const grace = opts.shutdownGraceMs ?? 30_000;
-        log(`stopping: waiting for ${running.size} probe(s) in flight (at most ${grace / 1000} s)`);
+        log(`stopping: waiting for ${answering.size} probe(s) in flight (at most ${grace / 1000} s)`);
         await new Promise<void>((resolve) => {
           drained = resolve;
           const cut = setTimeout(() => {
@@ -289,9 +295,11 @@ function readTarget(input: string): Target {
   }
 }
 
-export function reportOf(obs: Observation, module: Module): ProbeReport {
+/** `cut`: why the probe was stopped before its own end (deadline, shutdown, client gone); a cut probe never succeeds. */
+export function reportOf(obs: Observation, module: Module, cut: string | null = null): ProbeReport {
   const diagnosis = diagnose(obs);
-  const verdict = evaluate(module.expectation, obs, diagnosis);
+  const evaluated = evaluate(module.expectation, obs, diagnosis);
+  const verdict = cut === null ? evaluated : { ...evaluated, pass: false, reasons: [...evaluated.reasons, `the probe was cut (${cut}) before it ended`] };
   let failedAtStep: Phase | null = null;
   if (!verdict.pass) {
     const { decisive } = classifyDetailed(obs);

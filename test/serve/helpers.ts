@@ -69,3 +69,40 @@ export function readMetrics(text: string): { samples: MetricSample[]; types: Map
   }
   return { samples, types };
 }
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { BIN } from '../helpers/cli.js';
+
+export interface ServeProcess {
+  child: ChildProcess;
+  url: string;
+  stderr: () => string;
+  /** resolves with the exit code (or the signal's name) */
+  exited: Promise<number | string>;
+}
+
+/** Runs the built `connreset serve` as a process and waits (bounded) for its "listening on" line. */
+export function spawnServe(args: string[], timeoutMs = 15_000): Promise<ServeProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--listen', '127.0.0.1:0', ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    const exited = new Promise<number | string>((r) => child.on('exit', (code, signal) => r(code ?? signal ?? -1)));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`connreset serve did not start within ${timeoutMs} ms: ${err}`));
+    }, timeoutMs);
+    child.stdout!.resume();
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      err += d;
+      const m = /listening on (https?:\/\/\S+)/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1]!, stderr: () => err, exited });
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`connreset serve exited (${code}) before listening: ${err}`));
+    });
+  });
+}
