@@ -101,7 +101,8 @@ export function loadConfigFile(path: string, deps: ConfigDeps, env: Env = proces
 export interface ModuleEntry {
   name: string;
   options: Partial<ProbeOptions>;
-  expectation: Expectation;
+  /** null when neither the module nor `defaults:` says `expect:` */
+  expectation: Expectation | null;
   line: number;
   /** the keys the caller asked for, as plain data, with their line */
   extra: Map<string, { value: unknown; line: number }>;
@@ -207,10 +208,10 @@ class ConfigReader {
         const own = this.fields(node, field, [...SETTING_KEYS, ...extraKeys]);
         const s = this.settings(node, field, true);
         if (!s) continue;
-        const expectation = s.expectation ?? defaults.expectation ?? DEFAULT_EXPECTATION;
+        const expectation = s.expectation ?? defaults.expectation ?? null;
         const options: Partial<ProbeOptions> = { ...defaults.options, ...s.options };
-        if (expectation.reply !== null) options.expect = expectation.reply;
-        const idleProblem = idleConsistency(expectation, options.idleMs ?? null);
+        if (expectation && expectation.reply !== null) options.expect = expectation.reply;
+        const idleProblem = idleConsistency(expectation ?? DEFAULT_EXPECTATION, options.idleMs ?? null);
         if (idleProblem) {
           this.problem(own.get('expect')?.node ?? node, `${field}.expect`, idleProblem);
           continue;

@@ -15,14 +15,19 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { ConfigProblems, parseModules, type ConfigDeps } from '../check/config.js';
-import { DEFAULT_EXPECTATION, type Expectation } from '../check/expectation.js';
+import { describeExpectation, type Expectation } from '../check/expectation.js';
 import type { ProbeOptions } from '../probe/types.js';
 import { ALLOW_NOTHING, parseAllow, type AllowList } from './allow.js';
 
 export interface Module {
   name: string;
   options: Partial<ProbeOptions>;
-  expectation: Expectation;
+  /**
+   * what probe_success means: the module's `expect:` (as check reads it), or null: a healthy
+   * outcome by the diagnosis (ok, and the benign warnings such as a close after a complete reply,
+   * which is what blackbox's http_2xx calls a success too)
+   */
+  expectation: Expectation | null;
   allow: AllowList;
 }
 
@@ -38,7 +43,7 @@ export interface ServeConfig {
 type Env = Readonly<Record<string, string | undefined>>;
 
 export function defaultModule(): Module {
-  return { name: DEFAULT_MODULE_NAME, options: {}, expectation: DEFAULT_EXPECTATION, allow: ALLOW_NOTHING };
+  return { name: DEFAULT_MODULE_NAME, options: {}, expectation: null, allow: ALLOW_NOTHING };
 }
 
 export function parseServeConfig(text: string, file: string, deps: ConfigDeps, env: Env = process.env): ServeConfig {
@@ -72,4 +77,9 @@ export function loadServeConfig(path: string, explicit: boolean, deps: ConfigDep
     throw new ConfigProblems([new ConfigError(path, why)]);
   }
   return parseServeConfig(text, path, deps, env);
+}
+
+/** For people: what probe_success means for this module. */
+export function describeModuleExpectation(module: Module): string {
+  return module.expectation ? describeExpectation(module.expectation) : 'a healthy outcome';
 }

@@ -1,8 +1,7 @@
 /** The exporter's small HTML index: endpoints, modules with what they allow, recent probes. Everything shown is escaped. */
 import { VERSION } from '../version.js';
-import { describeExpectation } from '../check/expectation.js';
 import { describeAllow } from './allow.js';
-import type { ServeConfig } from './config.js';
+import { describeModuleExpectation, type ServeConfig } from './config.js';
 
 export interface RecentProbe {
   at: string;
@@ -29,7 +28,7 @@ export function renderIndex(config: ServeConfig, recent: readonly RecentProbe[],
   const modules = [...config.modules.values()]
     .map(
       (m) =>
-        `<tr><td>${e(m.name)}</td><td>${e(describeExpectation(m.expectation))}</td><td>${e(state.allowAnyTarget ? 'any target (--allow-any-target)' : describeAllow(m.allow))}</td></tr>`,
+        `<tr><td>${e(m.name)}</td><td>${e(describeModuleExpectation(m))}</td><td>${e(state.allowAnyTarget ? 'any target (--allow-any-target)' : describeAllow(m.allow))}</td></tr>`,
     )
     .join('\n');
   const probes = recent

@@ -20,11 +20,12 @@ import type { Target } from '../probe/types.js';
 import { diagnose } from '../diagnose/diagnose.js';
 import { classifyDetailed } from '../diagnose/classify.js';
 import type { Observation, Phase } from '../diagnose/observation.js';
-import { describeExpectation, evaluate } from '../check/expectation.js';
+import { evaluate, type Verdict } from '../check/expectation.js';
+import type { Diagnosis } from '../diagnose/diagnosis.js';
 import { renderProbeText } from '../report/probe-text.js';
 import { isAllowed } from './allow.js';
 import type { Module, ServeConfig } from './config.js';
-import { DEFAULT_MODULE_NAME } from './config.js';
+import { DEFAULT_MODULE_NAME, describeModuleExpectation } from './config.js';
 import { DEFAULT_TIMEOUT_OFFSET_MS, fitOptions, parseScrapeTimeout } from './deadline.js';
 import { ownMetrics, type OwnMetrics, type RejectReason } from './own-metrics.js';
 import { probeRegistry, type ProbeReport } from './probe-metrics.js';
@@ -298,7 +299,7 @@ function readTarget(input: string): Target {
 /** `cut`: why the probe was stopped before its own end (deadline, shutdown, client gone); a cut probe never succeeds. */
 export function reportOf(obs: Observation, module: Module, cut: string | null = null): ProbeReport {
   const diagnosis = diagnose(obs);
-  const evaluated = evaluate(module.expectation, obs, diagnosis);
+  const evaluated = module.expectation ? evaluate(module.expectation, obs, diagnosis) : healthyVerdict(diagnosis);
   const verdict = cut === null ? evaluated : { ...evaluated, pass: false, reasons: [...evaluated.reasons, `the probe was cut (${cut}) before it ended`] };
   let failedAtStep: Phase | null = null;
   if (!verdict.pass) {
@@ -306,6 +307,10 @@ export function reportOf(obs: Observation, module: Module, cut: string | null = 
     failedAtStep = decisive?.phase ?? obs.events[obs.events.length - 1]?.phase ?? 'resolve';
   }
   return { obs, diagnosis, verdict, failedAtStep, sender: senderOf(obs) };
+}
+
+function healthyVerdict(diagnosis: Diagnosis): Verdict {
+  return { pass: diagnosis.healthy, reasons: diagnosis.healthy ? [] : [`${diagnosis.outcome} is not a healthy outcome`], observed: diagnosis.outcome };
 }
 
 /**
@@ -321,7 +326,7 @@ function debugText(r: ProbeReport, module: Module, metricsText: string, options:
   const lines = [
     stripVTControlCharacters(renderProbeText(r.obs, r.diagnosis)).trimEnd(),
     '',
-    `Expectation (module ${module.name}): ${describeExpectation(module.expectation)}: ${r.verdict.pass ? 'met' : `not met: ${r.verdict.reasons.join('; ')}`}`,
+    `Expectation (module ${module.name}): ${describeModuleExpectation(module)}: ${r.verdict.pass ? 'met' : `not met: ${r.verdict.reasons.join('; ')}`}`,
     ...(signal.aborted ? [`The probe was cut (${String(signal.reason)}): the timeline ends there.`] : []),
     `Limits used: connect ${options.connectTimeoutMs} ms, tls ${options.tlsTimeoutMs} ms, reply ${options.replyTimeoutMs} ms${options.idleMs !== null ? `, idle ${options.idleMs} ms` : ''}`,
     '',

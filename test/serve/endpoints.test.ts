@@ -108,7 +108,7 @@ describe('GET /probe', () => {
     expect(r.body).toMatch(/connect\s+connecting to 127\.0\.0\.1/);
     expect(r.body).toMatch(/outcome\s+reset_after_send/);
     expect(r.body).toMatch(/likely causes/);
-    expect(r.body).toMatch(/Expectation \(module http\): ok: not met/);
+    expect(r.body).toMatch(/Expectation \(module http\): a healthy outcome: not met/);
     expect(r.body).toMatch(/Metrics that would have been returned:\n# HELP probe_success/);
     // no terminal colours in an HTTP answer
     expect(r.body).not.toMatch(/\x1b\[/);
