@@ -13,14 +13,14 @@ export const TIMING_TAGS = ['idle', 'under_load', 'deploy', 'pre_auth', 'long_tr
 export type TimingTag = (typeof TIMING_TAGS)[number];
 
 /** Words that say when the failure happens. Linear patterns; several tags may apply. */
-export const TIMING_WORDS: readonly { tag: TimingTag; re: RegExp }[] = [
-  { tag: 'idle', re: /\bidle\b|(?<!Connection: )\bkeep-?alive\b|\binactivity\b|\bstale connection|\bpooled connection|\breused connection|\bafter (?:a )?(?:long )?(?:quiet|idle) (?:period|time)/i },
-  { tag: 'first_request', re: /\bfirst request after\b|\bafter (?:a )?(?:while|few minutes|some time) (?:of )?(?:no|without) (?:traffic|requests)/i },
-  { tag: 'under_load', re: /\bunder (?:heavy |high )?load\b|\bhigh (?:load|traffic|concurrency)\b|\bload test|\bstress test|\bmany (?:concurrent|parallel|simultaneous) (?:connections|requests|clients)\b|\btoo many connections\b|\bconcurrent (?:connections|requests)\b/i },
-  { tag: 'deploy', re: /\b(?:during|after|while) (?:a |the )?(?:deploy(?:ment|ing)?|restart(?:ing)?|rollout|rolling (?:update|restart)|upgrade|scale-?down)\b|\bgraceful shutdown\b|\bSIGTERM\b/i },
-  { tag: 'pre_auth', re: /\[preauth\]|\bbefore authentication\b|\bkex_exchange_identification\b|\bssh_exchange_identification\b|\bbanner exchange\b/ },
-  { tag: 'long_transfer', re: /\b(?:large|big|huge) (?:upload|download|file|body|request|response)s?\b|\blong[- ]running\b|\bstreaming\b/i },
-  { tag: 'intermittent', re: /\bintermittent(?:ly)?\b|\bsporadic(?:ally)?\b|\brandom(?:ly)?\b|\boccasional(?:ly)?\b|\bsometimes\b|\bfrom time to time\b/i },
+export const TIMING_WORDS: readonly { tag: TimingTag; hint: readonly string[]; re: RegExp }[] = [
+  { tag: 'idle', hint: ['idle', 'keep', 'inactivity', 'stale', 'pooled', 'reused', 'quiet'], re: /\bidle\b|(?<!Connection: )\bkeep-?alive\b|\binactivity\b|\bstale connection|\bpooled connection|\breused connection|\bafter (?:a )?(?:long )?(?:quiet|idle) (?:period|time)/i },
+  { tag: 'first_request', hint: ['first request', 'after a', 'after few', 'after some'], re: /\bfirst request after\b|\bafter (?:a )?(?:while|few minutes|some time) (?:of )?(?:no|without) (?:traffic|requests)/i },
+  { tag: 'under_load', hint: ['load', 'stress', 'high ', 'many ', 'too many', 'concurrent'], re: /\bunder (?:heavy |high )?load\b|\bhigh (?:load|traffic|concurrency)\b|\bload test|\bstress test|\bmany (?:concurrent|parallel|simultaneous) (?:connections|requests|clients)\b|\btoo many connections\b|\bconcurrent (?:connections|requests)\b/i },
+  { tag: 'deploy', hint: ['deploy', 'restart', 'rollout', 'rolling', 'upgrade', 'scale', 'shutdown', 'sigterm'], re: /\b(?:during|after|while) (?:a |the )?(?:deploy(?:ment|ing)?|restart(?:ing)?|rollout|rolling (?:update|restart)|upgrade|scale-?down)\b|\bgraceful shutdown\b|\bSIGTERM\b/i },
+  { tag: 'pre_auth', hint: ['preauth', 'before authentication', 'exchange_identification', 'banner exchange'], re: /\[preauth\]|\bbefore authentication\b|\bkex_exchange_identification\b|\bssh_exchange_identification\b|\bbanner exchange\b/ },
+  { tag: 'long_transfer', hint: ['large', 'big', 'huge', 'long', 'streaming'], re: /\b(?:large|big|huge) (?:upload|download|file|body|request|response)s?\b|\blong[- ]running\b|\bstreaming\b/i },
+  { tag: 'intermittent', hint: ['intermittent', 'sporadic', 'random', 'occasional', 'sometimes', 'time to time'], re: /\bintermittent(?:ly)?\b|\bsporadic(?:ally)?\b|\brandom(?:ly)?\b|\boccasional(?:ly)?\b|\bsometimes\b|\bfrom time to time\b/i },
 ];
 
 export interface ContextRule {
@@ -84,6 +84,6 @@ export const CONTEXT_RULES: readonly ContextRule[] = [
   },
 ];
 
-export function timingTags(text: string): TimingTag[] {
-  return TIMING_WORDS.filter((t) => t.re.test(text)).map((t) => t.tag);
+export function timingTags(text: string, lower: string = text.toLowerCase()): TimingTag[] {
+  return TIMING_WORDS.filter((t) => t.hint.some((h) => lower.includes(h)) && t.re.test(text)).map((t) => t.tag);
 }

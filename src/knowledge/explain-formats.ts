@@ -172,6 +172,8 @@ export interface FlagFormat {
   re: RegExp;
   rows: readonly FlagRow[];
   key: (m: RegExpExecArray) => string[];
+  /** lower-case words of which the line must contain one before the pattern runs (skips compiling it for most lines) */
+  hint: readonly string[];
   /** whether the line's endpoint is worth probing: an access log's first address is the client's */
   probe: 'none' | 'any';
   /** how strongly a row's error counts (default: a specific text); below an explicit errno where the code only describes the errno's effect */
@@ -193,32 +195,33 @@ const elbTarget = (elb: string | undefined, target: string | undefined): string[
 
 export const FLAG_FORMATS: readonly FlagFormat[] = [
   // Envoy's default access-log format: [START_TIME] "METHOD PATH PROTOCOL" RESPONSE_CODE RESPONSE_FLAGS ...
-  { system: 'envoy-response-flag', product: 'envoy', re: /"[A-Z]{3,10} [^"\s]{1,4096} [A-Z0-9./-]{1,12}" \d{1,3} ([A-Z]{2,5}(?:,[A-Z]{2,5}){0,8}) /g, rows: ENVOY_RESPONSE_FLAGS, key: flagList, probe: 'none' },
+  { system: 'envoy-response-flag', product: 'envoy', hint: ['" '], re: /"[A-Z]{3,10} [^"\s]{1,4096} [A-Z0-9./-]{1,12}" \d{1,3} ([A-Z]{2,5}(?:,[A-Z]{2,5}){0,8}) /g, rows: ENVOY_RESPONSE_FLAGS, key: flagList, probe: 'none' },
   // JSON or key=value access logs (Istio's JSON format: "response_flags":"UF,URX")
-  { system: 'envoy-response-flag', product: 'envoy', re: /response_flags["']?\s{0,3}[:=]\s{0,3}["']?([A-Z]{2,5}(?:,[A-Z]{2,5}){0,8})/gi, rows: ENVOY_RESPONSE_FLAGS, key: (m) => flagList(m).map((f) => f.toUpperCase()), probe: 'none' },
+  { system: 'envoy-response-flag', product: 'envoy', hint: ['response_flags'], re: /response_flags["']?\s{0,3}[:=]\s{0,3}["']?([A-Z]{2,5}(?:,[A-Z]{2,5}){0,8})/gi, rows: ENVOY_RESPONSE_FLAGS, key: (m) => flagList(m).map((f) => f.toUpperCase()), probe: 'none' },
   // prose and dashboards: "503 UC", "503 UF,URX", "response flag UC"
-  { system: 'envoy-response-flag', product: 'envoy', re: new RegExp(String.raw`\b(?:50[234]|404|408|429|0) ((?:${envoyFlagCodes})(?:,(?:${envoyFlagCodes})){0,8})\b`, 'g'), rows: ENVOY_RESPONSE_FLAGS, key: flagList, probe: 'none' },
-  { system: 'envoy-response-flag', product: 'envoy', re: new RegExp(String.raw`\bresponse flags? (?:of |is |was )?["'(]?(${envoyFlagCodes})\b`, 'gi'), rows: ENVOY_RESPONSE_FLAGS, key: (m) => [(m[1] ?? '').toUpperCase()], probe: 'none' },
-  { system: 'envoy-response-flag', product: 'envoy', re: new RegExp(String.raw`\b(${envoyLongNames})\b`, 'g'), rows: ENVOY_RESPONSE_FLAGS, key: (m) => ENVOY_RESPONSE_FLAGS.filter((r) => r.name === m[1]).map((r) => r.code), probe: 'none' },
+  { system: 'envoy-response-flag', product: 'envoy', hint: [' uc', ' uf', ' uh', ' uo', ' urx', ' ut', ' ur', ' lr', ' dc', ' nr', ' upe', ' dpe', ' si', ' umsdr', ' lh', ' rl', ' om', ' dt', ' nc'], re: new RegExp(String.raw`\b(?:50[234]|404|408|429|0) ((?:${envoyFlagCodes})(?:,(?:${envoyFlagCodes})){0,8})\b`, 'g'), rows: ENVOY_RESPONSE_FLAGS, key: flagList, probe: 'none' },
+  { system: 'envoy-response-flag', product: 'envoy', hint: ['response flag'], re: new RegExp(String.raw`\bresponse flags? (?:of |is |was )?["'(]?(${envoyFlagCodes})\b`, 'gi'), rows: ENVOY_RESPONSE_FLAGS, key: (m) => [(m[1] ?? '').toUpperCase()], probe: 'none' },
+  { system: 'envoy-response-flag', product: 'envoy', hint: ['upstream', 'downstream', 'route', 'health', 'ratelimit', 'overload', 'cluster', 'duration', 'localreset'], re: new RegExp(String.raw`\b(${envoyLongNames})\b`, 'g'), rows: ENVOY_RESPONSE_FLAGS, key: (m) => ENVOY_RESPONSE_FLAGS.filter((r) => r.name === m[1]).map((r) => r.code), probe: 'none' },
   // a reset reason describes what an errno or TLS error after it caused: that error, when present, outranks it
-  { system: 'envoy-reset-reason', product: 'envoy', re: new RegExp(String.raw`reset reason: (${resetReasons})\b`, 'g'), rows: ENVOY_RESET_REASONS, key: g1, probe: 'none', weight: 5 },
+  { system: 'envoy-reset-reason', product: 'envoy', hint: ['reset reason'], re: new RegExp(String.raw`reset reason: (${resetReasons})\b`, 'g'), rows: ENVOY_RESET_REASONS, key: g1, probe: 'none', weight: 5 },
   // response_code_details: upstream_reset_before_response_started{connection_termination}
-  { system: 'envoy-reset-reason', product: 'envoy', re: /upstream_reset_(?:before|after)_response_started\{([a-z_]{3,40})/g, rows: ENVOY_RESET_REASONS, key: (m) => [(m[1] ?? '').replaceAll('_', ' ')], probe: 'none', weight: 5 },
+  { system: 'envoy-reset-reason', product: 'envoy', hint: ['upstream_reset_'], re: /upstream_reset_(?:before|after)_response_started\{([a-z_]{3,40})/g, rows: ENVOY_RESET_REASONS, key: (m) => [(m[1] ?? '').replaceAll('_', ' ')], probe: 'none', weight: 5 },
   // HAProxy HTTP and TCP logs: the state comes just before actconn/feconn/beconn/srv_conn/retries and srv_queue/backend_queue
-  { system: 'haproxy-termination-state', product: 'haproxy', re: /\s([A-Za-z-]{2}(?:[A-Za-z-]{2})?) \d{1,7}\/\d{1,7}\/\d{1,7}\/\d{1,7}\/\+?\d{1,4} \d{1,7}\/\d{1,7}\b/g, rows: HAPROXY_STATES, key: haproxyState, probe: 'none' },
-  { system: 'haproxy-termination-state', product: 'haproxy', re: /termination[_ ]state["']?\s{0,3}[:= ]\s{0,3}["']?([A-Za-z-]{2,4})\b/gi, rows: HAPROXY_STATES, key: haproxyState, probe: 'none' },
+  { system: 'haproxy-termination-state', product: 'haproxy', hint: ['/'], re: /\s([A-Za-z-]{2}(?:[A-Za-z-]{2})?) \d{1,7}\/\d{1,7}\/\d{1,7}\/\d{1,7}\/\+?\d{1,4} \d{1,7}\/\d{1,7}\b/g, rows: HAPROXY_STATES, key: haproxyState, probe: 'none' },
+  { system: 'haproxy-termination-state', product: 'haproxy', hint: ['termination'], re: /termination[_ ]state["']?\s{0,3}[:= ]\s{0,3}["']?([A-Za-z-]{2,4})\b/gi, rows: HAPROXY_STATES, key: haproxyState, probe: 'none' },
   // a bare state as the whole input ("SD--", "sH")
-  { system: 'haproxy-termination-state', product: 'haproxy', re: /^\s{0,20}([CSPRIDUKLcs][RQCHDLT](?:[NIDVEOU-][NIUPRD-])?)\s{0,20}$/g, rows: HAPROXY_STATES, key: haproxyState, probe: 'none' },
+  { system: 'haproxy-termination-state', product: 'haproxy', hint: [''], re: /^\s{0,20}([CSPRIDUKLcs][RQCHDLT](?:[NIDVEOU-][NIUPRD-])?)\s{0,20}$/g, rows: HAPROXY_STATES, key: haproxyState, probe: 'none' },
   // ALB: type time elb client:port target:port request target response elb_status target_status ...
-  { system: 'aws-elb-log', product: 'aws_alb', re: /(?:^|\s)(?:https?|h2|grpcs?|wss?) \S{10,40} app\/\S{1,200} \S{1,60} (?:\S{1,60}) -?[\d.]{1,12} -?[\d.]{1,12} -?[\d.]{1,12} (\d{3}|-) (\d{3}|-) /g, rows: AWS_ELB_ROWS, key: (m) => elbTarget(m[1], m[2]), probe: 'none' },
+  { system: 'aws-elb-log', product: 'aws_alb', hint: [' app/'], re: /(?:^|\s)(?:https?|h2|grpcs?|wss?) \S{10,40} app\/\S{1,200} \S{1,60} (?:\S{1,60}) -?[\d.]{1,12} -?[\d.]{1,12} -?[\d.]{1,12} (\d{3}|-) (\d{3}|-) /g, rows: AWS_ELB_ROWS, key: (m) => elbTarget(m[1], m[2]), probe: 'none' },
   // classic ELB: time elb client:port backend:port request backend response elb_status backend_status ...
   {
     system: 'aws-elb-log',
     product: 'aws_elb',
+    hint: ['z '],
     re: /(?:^|\s)\d{4}-\d\d-\d\dT[\d:.]{8,16}Z [A-Za-z0-9-]{1,64} [\d.:[\]a-f]{7,60} (?:[\d.:[\]a-f]{7,60}|-) (-?[\d.]{1,12}) (-?[\d.]{1,12}) (-?[\d.]{1,12}) (\d{3}) (\d{3}|-) /g,
     rows: AWS_ELB_ROWS,
     key: (m) => (m[1] === '-1' && m[2] === '-1' && m[3] === '-1' ? [`${m[4]} -1`] : elbTarget(m[4], m[5])),
     probe: 'none',
   },
-  { system: 'chrome-net-error', product: 'chrome', re: /(?<![A-Za-z0-9_])(?:net::)?(ERR_[A-Z0-9_]{3,50})\b/g, rows: CHROME_NET_ERRORS, key: g1, probe: 'any' },
+  { system: 'chrome-net-error', product: 'chrome', hint: ['z '], re: /(?<![A-Za-z0-9_])(?:net::)?(ERR_[A-Z0-9_]{3,50})\b/g, rows: CHROME_NET_ERRORS, key: g1, probe: 'any' },
 ];

@@ -49,6 +49,8 @@ export interface LogPerspective {
   peer: LogPeer;
   /** the operation the words show, where the line's own verbs do not (the MySQL handshake, an Envoy reset before headers) */
   operation?: Operation;
+  /** lower-case words of which the line must contain one before the pattern runs: most lines skip most rows without compiling their patterns */
+  hint: readonly string[];
   /** the socket is UDP (Windows reports an ICMP port-unreachable on a UDP socket as 10054) */
   transport?: 'udp';
   /** the error the words name when the line carries no error text of its own, and how strongly */
@@ -77,6 +79,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   // nginx's client_header_timeout / client_body_timeout / send_timeout expired
   {
     id: 'nginx-client-timeout',
+    hint: ['client timed out'],
     product: 'nginx',
     re: /\bclient timed out\b/,
     side: 'server',
@@ -88,6 +91,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   // the client closed first (nginx's 499): usually its own timeout ran out while the upstream was slow
   {
     id: 'nginx-client-closed',
+    hint: ['client'],
     product: 'nginx',
     re: /\bclient prematurely closed connection\b|\bclient (?:[0-9A-Fa-f.:]{2,45} )?closed (?:keepalive )?connection\b/,
     side: 'server',
@@ -99,6 +103,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   },
   {
     id: 'nginx-upstream-connect-timeout',
+    hint: ['upstream timed out'],
     product: 'nginx',
     re: /\bupstream timed out\b[^\n]{0,120}?\bwhile connecting to upstream\b/,
     side: 'proxy',
@@ -109,6 +114,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   },
   {
     id: 'nginx-upstream-timeout',
+    hint: ['upstream timed out'],
     product: 'nginx',
     re: /\bupstream timed out\b/,
     side: 'proxy',
@@ -119,6 +125,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   },
   {
     id: 'nginx-upstream-closed',
+    hint: ['upstream prematurely'],
     product: 'nginx',
     re: /\bupstream prematurely closed connection\b/,
     side: 'proxy',
@@ -130,6 +137,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   // a reset while waiting for the reply: mostly a kept-alive connection the backend had just closed
   {
     id: 'nginx-upstream-reset',
+    hint: ['upstream'],
     product: 'nginx',
     re: /Connection reset by peer\) while (?:reading response header from upstream|sending request to upstream|reading upstream)\b/,
     side: 'proxy',
@@ -142,6 +150,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   // the error's own causes fit, the note says whose they are
   {
     id: 'nginx-upstream',
+    hint: ['upstream'],
     product: 'nginx',
     re: /\b(?:from|to) upstream\b|\bwhile reading upstream\b|\bupstream: "/,
     side: 'proxy',
@@ -152,6 +161,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   // nginx's own error page (the reason is in nginx's error.log, which names the upstream)
   {
     id: 'nginx-error-page',
+    hint: ['nginx', 'openresty'],
     product: 'nginx',
     re: /<hr><center>(?:nginx|openresty)\b|^Server: (?:nginx|openresty)\b/im,
     side: 'proxy',
@@ -162,6 +172,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   // ---------------------------------------------------------------- Envoy (its local reply; flags and reset reasons are in explain-formats.ts)
   {
     id: 'envoy-upstream-reset-page',
+    hint: ['upstream connect error'],
     product: 'envoy',
     re: /upstream connect error or disconnect\/reset before headers/,
     side: 'proxy',
@@ -181,6 +192,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   },
   {
     id: 'envoy-no-healthy-upstream',
+    hint: ['no healthy upstream'],
     product: 'envoy',
     re: /\bno healthy upstream\b/,
     side: 'proxy',
@@ -192,6 +204,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   },
   {
     id: 'envoy-upstream-request-timeout',
+    hint: ['upstream request timeout'],
     product: 'envoy',
     re: /\bupstream request timeout\b/,
     side: 'proxy',
@@ -204,6 +217,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   // ---------------------------------------------------------------- AWS load balancers: a raw reply signed awselb
   {
     id: 'aws-elb-reply',
+    hint: ['awselb'],
     product: 'aws_alb',
     re: /\bawselb\/\d/i,
     side: 'proxy',
@@ -218,6 +232,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   },
   {
     id: 'cloudflare-reply',
+    hint: ['cloudflare', 'cf-ray'],
     product: 'cloudflare',
     re: /\bcloudflare\b|Cloudflare Ray ID|\bcf-ray\b/i,
     side: 'proxy',
@@ -228,6 +243,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   // ---------------------------------------------------------------- ssh (sshd's log first: it is about the client)
   {
     id: 'sshd-maxstartups',
+    hint: ['maxstartups', 'drop connection'],
     product: 'ssh',
     re: /past MaxStartups|\bdrop connection #\d+ from\b|\bexceeded MaxStartups\b/,
     side: 'server',
@@ -239,6 +255,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   },
   {
     id: 'sshd-about-client',
+    hint: ['preauth', 'sshd', 'refused connect'],
     product: 'ssh',
     re: /\[preauth\]|\bsshd(?:-session)?\[\d+\]|\bsshd: (?:error|fatal)\b|refused connect from\b/,
     side: 'server',
@@ -249,6 +266,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   },
   {
     id: 'ssh-client-preauth',
+    hint: ['exchange_identification', 'banner exchange'],
     product: 'ssh',
     re: /\bkex_exchange_identification\b|\bssh_exchange_identification\b|\bbanner exchange\b/,
     side: 'client',
@@ -260,6 +278,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   },
   {
     id: 'ssh-client-session',
+    hint: ['client_loop', 'packet_write_wait', 'not responding', 'closed by remote host', 'read from remote host', 'ssh: connect'],
     product: 'ssh',
     re: /\bclient_loop: send disconnect\b|\bpacket_write_wait\b|\bTimeout, server \S{1,253} not responding\b|\bConnection to \S{1,253} closed by remote host\b|\bRead from remote host\b|\bssh: connect to host\b/,
     side: 'client',
@@ -278,6 +297,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   // ---------------------------------------------------------------- PostgreSQL (server log lines first)
   {
     id: 'postgresql-idle-timeout',
+    hint: ['idle'],
     product: 'postgresql',
     re: /terminating connection due to idle[- ]in[- ]transaction timeout|terminating connection due to idle[- ]session timeout|idle_in_transaction_session_timeout|idle_session_timeout/,
     side: 'server',
@@ -289,6 +309,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   },
   {
     id: 'postgresql-admin-terminate',
+    hint: ['terminating connection', 'database system is'],
     product: 'postgresql',
     re: /terminating connection due to (?:administrator command|conflict with recovery|unexpected postmaster exit)|the database system is (?:shutting down|starting up|in recovery mode)/,
     side: 'server',
@@ -300,6 +321,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   },
   {
     id: 'postgresql-about-client',
+    hint: ['client connection', 'data from client', 'data to client', 'connection to client', 'startup packet'],
     product: 'postgresql',
     re: /could not (?:receive|send) data (?:from|to) client|unexpected EOF on client connection|connection to client lost|incomplete startup packet/,
     side: 'server',
@@ -311,6 +333,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   },
   {
     id: 'postgresql-client',
+    hint: ['server closed the connection', 'ssl syscall', 'psycopg', 'libpq', 'psqlexception', 'org.postgresql', 'connection to server at', 'pgx', 'asyncpg', 'node-postgres', 'sequelizeconnection'],
     product: 'postgresql',
     re: /server closed the connection unexpectedly|SSL SYSCALL error|\bpsycopg2?\b|\blibpq\b|\bPSQLException\b|org\.postgresql|connection to server at\b|\bpgx\b|\basyncpg\b|\bnode-postgres\b|\bSequelizeConnection/,
     side: 'client',
@@ -321,6 +344,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   // ---------------------------------------------------------------- MySQL / MariaDB
   {
     id: 'mysql-handshake',
+    hint: ['communication packet', 'authorization packet'],
     product: 'mysql',
     re: /reading initial communication packet|reading authorization packet/,
     side: 'client',
@@ -332,6 +356,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   },
   {
     id: 'mysql-server-timeout-reading',
+    hint: ['communication packets'],
     product: 'mysql',
     re: /Aborted connection \d+ to db:[^\n]{0,200}\(Got timeout reading communication packets\)|Got timeout reading communication packets/,
     side: 'server',
@@ -343,6 +368,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   },
   {
     id: 'mysql-server-about-client',
+    hint: ['aborted connection', 'communication packets'],
     product: 'mysql',
     re: /Aborted connection \d+ to db:|Got an error (?:reading|writing) communication packets|Aborted connection \d+\b/,
     side: 'server',
@@ -354,6 +380,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   },
   {
     id: 'mysql-client',
+    hint: ['mysql', 'communications link', 'cr_server', 'protocol_connection_lost', 'inactivity'],
     product: 'mysql',
     re: /MySQL server has gone away|Lost connection to MySQL server|disconnected by the server because of inactivity|\bCommunications link failure\b|\bCR_SERVER_(?:GONE|LOST)|\bPROTOCOL_CONNECTION_LOST\b|MySQL server on '/,
     side: 'client',
@@ -364,6 +391,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   // ---------------------------------------------------------------- Kafka clients (org.apache.kafka.clients.NetworkClient, librdkafka, KafkaJS, sarama, kafka-python)
   {
     id: 'kafka-connect-failed',
+    hint: ['could not be established', 'broker', 'nobrokersavailable'],
     product: 'kafka',
     re: /Connection to node -?\d+ (?:\([^)\n]{0,300}\) )?could not be established|Broker may not be available|\bNoBrokersAvailable\b|run out of available brokers|brokers are down|Failed to connect to (?:any )?(?:kafka )?brokers?/i,
     side: 'client',
@@ -376,6 +404,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   },
   {
     id: 'kafka-disconnected',
+    hint: ['disconnect', 'closing connection', 'closed by broker'],
     product: 'kafka',
     re: /\bDisconnectException\b|being disconnected|Bootstrap broker \S{1,300} \(id: -?\d+ rack: \S{1,60}\) disconnected|\bNode -?\d+ disconnected|Disconnected \(after \d+ms in state|KafkaJSConnectionClosedError|Closing connection[^\n]{0,80}due to|\bconnection closed by broker\b/i,
     side: 'client',
@@ -388,6 +417,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   },
   {
     id: 'kafka-client',
+    hint: ['kafka', 'sarama'],
     product: 'kafka',
     re: /org\.apache\.kafka|\blibrdkafka\b|\brdkafka\b|\bKafkaJS|\bkafka-python\b|\bsarama\b|\bconfluent_kafka\b|\bKafkaError\b/,
     side: 'client',
@@ -403,6 +433,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   // ---------------------------------------------------------------- container registries (docker pull and friends)
   {
     id: 'docker-registry',
+    hint: ['docker', 'daemon', 'pulling', 'failed to', 'imagepull', 'errimagepull', 'ghcr.io', 'quay.io', 'gcr.io', '.dkr.ecr.'],
     product: 'docker',
     re: /registry-1\.docker\.io|\bdocker pull\b|Error response from daemon|error pulling image|failed to (?:copy|do request|resolve reference)|\bImagePullBackOff\b|\bErrImagePull\b|\bghcr\.io\b|\bquay\.io\b|\bgcr\.io\b|\.dkr\.ecr\./,
     side: 'client',
@@ -419,6 +450,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   // ---------------------------------------------------------------- UDP sockets on Windows (10054 from an ICMP port-unreachable)
   {
     id: 'udp-socket',
+    hint: ['udp', 'receivefrom', 'wsarecvfrom', 'datagram', 'sock_dgram', 'recvfrom('],
     product: 'windows',
     re: /\bUdpClient\b|\bReceiveFrom\b|\bWSARecvFrom\b|\bDatagramProtocol\b|\bdatagram\b|\bSOCK_DGRAM\b|\.recvfrom\(|\bUDP\b/i,
     side: 'client',
@@ -431,6 +463,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   // ---------------------------------------------------------------- clients whose words only say which side wrote the line
   {
     id: 'node-socket-hang-up',
+    hint: ['socket hang up'],
     product: 'node',
     re: /\bsocket hang up\b/i,
     side: 'client',
@@ -440,6 +473,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   },
   {
     id: 'curl-client',
+    hint: ['curl'],
     product: 'curl',
     re: /\bcurl: \(\d+\)|\bcURL error \d+|\bcurl\b/,
     side: 'client',
@@ -449,6 +483,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   },
   {
     id: 'generic-client-library',
+    hint: ['connect e', 'read e', 'write e', 'getaddrinfo e', 'fetch failed', 'axioserror', 'undici'],
     product: 'node',
     re: /\b(?:connect|read|write) E[A-Z]{4,20}\b|\bgetaddrinfo E[A-Z_]{4,20}\b|\bfetch failed\b|\bAxiosError\b|\bundici\b/,
     side: 'client',
@@ -459,6 +494,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   // Go's net/http SERVER about a client whose TLS handshake failed (scanners, health checks, plain HTTP to the TLS port)
   {
     id: 'go-server-tls-handshake',
+    hint: ['tls handshake error from'],
     product: 'go',
     re: /\bhttp: TLS handshake error from\b/,
     side: 'server',
@@ -469,6 +505,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   },
   {
     id: 'python-client',
+    hint: ['traceback', 'requests.exceptions', 'urllib3', 'http.client', 'aiohttp', 'httpx', 'error', 'socket.'],
     product: 'python',
     re: /\bTraceback \(most recent call last\)|\brequests\.exceptions\.|\burllib3\.|\bhttp\.client\.|\baiohttp\.|\bhttpx\.|\bConnection(?:Reset|Refused|Aborted)Error\b|\bsocket\.(?:gaierror|timeout)\b|\[(?:WinError|Errno) -?\d+\]/,
     side: 'client',
@@ -478,6 +515,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   },
   {
     id: 'java-client',
+    hint: ['java.', 'javax.', 'okhttp', 'org.apache.http', 'io.netty', 'feignexception', 'resourceaccessexception'],
     product: 'java',
     re: /\bjava\.(?:net|io)\.|\bjavax\.net\.ssl\.|\bokhttp3?\b|\borg\.apache\.http\.|\bio\.netty\.|\bFeignException\b|\bResourceAccessException\b/,
     side: 'client',
@@ -487,6 +525,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   },
   {
     id: 'go-client',
+    hint: ['dial tcp', 'read tcp', 'write tcp', 'lookup ', 'net/http'],
     product: 'go',
     re: /\bdial tcp\b|\bread tcp\b|\bwrite tcp\b|\blookup \S{1,253}(?: on \S{1,60})?: |\bnet\/http: /,
     side: 'client',
@@ -496,6 +535,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   },
   {
     id: 'dotnet-client',
+    hint: ['system.net.', 'socketexception', 'httprequestexception'],
     product: 'dotnet',
     re: /\bSystem\.Net\.|\bSocketException\b|\bHttpRequestException\b/,
     side: 'client',
@@ -505,6 +545,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   },
 ];
 
-export function perspectiveOf(text: string): LogPerspective | null {
-  return LOG_PERSPECTIVES.find((p) => p.re.test(text)) ?? null;
+/** `lower` is the text lower-cased, passed in by a caller that already has it. */
+export function perspectiveOf(text: string, lower: string = text.toLowerCase()): LogPerspective | null {
+  return LOG_PERSPECTIVES.find((p) => p.hint.some((h) => lower.includes(h)) && p.re.test(text)) ?? null;
 }

@@ -187,7 +187,9 @@ export function resolveMessage(raw: string, platform?: Platform): MessageFinding
   const flags: FlagNote[] = [];
   let flag: MessageFinding['flag'] = null;
   let flagProbe: 'none' | 'any' | null = null;
+  const lower = text.toLowerCase();
   for (const f of FLAG_FORMATS) {
+    if (!f.hint.some((h) => lower.includes(h))) continue;
     for (const m of matches(f.re, text)) {
       for (const code of f.key(m)) {
         const row = f.rows.find((r) => r.code === code);
@@ -206,7 +208,7 @@ export function resolveMessage(raw: string, platform?: Platform): MessageFinding
       if (HTTP_STATUS_ERROR_CODES.includes(status)) add(`HTTP_${status}`, WEIGHT.contextDefault + 3, m.index);
     }
   }
-  const perspective = perspectiveOf(text);
+  const perspective = perspectiveOf(text, lower);
   if (perspective?.error) add(perspective.error.id, perspective.error.weight, text.length);
 
   let winner: [string, Score] | undefined;
@@ -236,7 +238,7 @@ export function resolveMessage(raw: string, platform?: Platform): MessageFinding
   const probe = flagProbe === 'none' ? 'none' : perspective?.probe;
   const endpoint = dns || probe === 'none' ? null : findEndpoint(text, probe === 'upstream');
   const tls = error === 'TLS_UNEXPECTED_EOF' || operation === 'tls_handshake';
-  const timing = timingTags(text);
+  const timing = timingTags(text, lower);
   return { error, operation, readings, context, alsoSeen, endpoint, probeTarget: endpoint ? probeTarget(endpoint, tls) : null, perspective, flags, flag, timing };
 }
 
