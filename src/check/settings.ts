@@ -242,6 +242,16 @@ export const SETTINGS = [
     defaultText: `${durationText(DEFAULT_INTERVAL_MS)}; check: 0`,
     help: 'time between the starts of repeated probes',
   }),
+  row({
+    id: 'followup',
+    key: 'followup',
+    flags: '--no-followup', // commander: `followup` is true unless the flag is given
+    commands: ['probe', 'check'],
+    parse: bool,
+    default: true,
+    defaultText: null,
+    help: 'after a failure, do not run the follow-up experiments that tell its causes apart (they add up to ~2 s; config: followup: false)',
+  }),
   // check's own flags
   row({
     id: 'concurrency',

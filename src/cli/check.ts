@@ -5,6 +5,8 @@ import { addSettingOptions, readFlags } from '../check/settings.js';
 export interface CheckCliOptions {
   config?: string;
   json?: boolean;
+  /** commander's --no-followup: false when given */
+  followup?: boolean;
   jsonFile?: string;
   junit?: string;
   prometheus?: string;
@@ -21,6 +23,8 @@ export interface CheckSettings {
   inputs: string[];
   config: string | null;
   json: boolean;
+  /** follow-up experiments for failing rows (config: followup) */
+  followup: boolean;
   jsonFile: string | null;
   junit: string | null;
   prometheus: string | null;
@@ -39,6 +43,7 @@ export function checkSettings(inputs: string[], opts: CheckCliOptions): CheckSet
     inputs,
     config: opts.config ?? null,
     json: opts.json === true,
+    followup: v.followup !== false,
     jsonFile: opts.jsonFile ?? null,
     junit: opts.junit ?? null,
     prometheus: opts.prometheus ?? null,

@@ -24,6 +24,8 @@ export interface ProbeSettings {
   repeat: number;
   intervalMs: number;
   json: boolean;
+  /** follow-up experiments after a failure (docs/experiments.md) */
+  followup: boolean;
 }
 
 export function probeSettings(targets: string[], opts: ProbeCliOptions): ProbeSettings {
@@ -49,6 +51,7 @@ export function probeSettings(targets: string[], opts: ProbeCliOptions): ProbeSe
     repeat: v.repeat ?? 1,
     intervalMs: v.intervalMs ?? DEFAULT_INTERVAL_MS,
     json: opts.json === true,
+    followup: v.followup !== false,
   };
 }
 

@@ -2,6 +2,7 @@
  * `connreset idle --json`: one document, schema "connreset.idle/v1" (fields documented in the
  * README's idle section). Durations are milliseconds; known timeouts and settings in seconds.
  */
+import { jsonDocument } from '../escape.js';
 import { IDLE_SCHEMA, DEATH_MEANINGS, DEATH_OUTCOMES, type IdleConclusion, type Trial } from '../diagnose/idle.js';
 import { KEEPALIVE_SETTINGS, fillTemplate, type KeepaliveParams } from '../knowledge/keepalive.js';
 import type { IdleRun, KeepaliveCheck } from '../probe/idle.js';
@@ -80,5 +81,5 @@ export function idleDocument(run: IdleRun, conclusion: IdleConclusion): IdleDocu
 }
 
 export function renderIdleJson(doc: IdleDocument): string {
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  return jsonDocument(doc);
 }
