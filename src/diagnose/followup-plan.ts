@@ -21,7 +21,12 @@ export interface PlannedExperiment {
   question: string;
   /** the top causes it separates */
   separates: CauseId[];
+  /** how long it may run: the budget, or for a repeat of a failure that took nearly that long, the failure's time plus a margin */
+  limitMs: number;
 }
+
+/** A repeat needs the failure's own delay plus the connect and the banner settle. */
+const REPEAT_MARGIN_MS = 300;
 
 export function planFollowups(obs: Observation, diagnosis: Diagnosis, budgetMs: number = DEFAULT_FOLLOWUP_BUDGET_MS): PlannedExperiment[] {
   if (diagnosis.healthy || budgetMs <= 0) return [];
@@ -33,7 +38,9 @@ export function planFollowups(obs: Observation, diagnosis: Diagnosis, budgetMs: 
     // the question must be about the causes at hand: the leading one and at least one rival
     if (separates.length < 2 || !separates.includes(top[0]!)) continue;
     if (!row.needs.every((need) => meets(need, obs, budgetMs))) continue;
-    planned.push({ id: row.experiment, question: row.question, separates });
+    const delay = failureDelayMs(obs);
+    const limitMs = row.needs.includes('fast_failure') && delay !== null ? Math.max(budgetMs, Math.ceil(delay + REPEAT_MARGIN_MS)) : budgetMs;
+    planned.push({ id: row.experiment, question: row.question, separates, limitMs });
   }
   return planned;
 }
