@@ -13,6 +13,8 @@ import { failureDelayMs } from './findings.js';
 
 /** Follow-ups add about this much time by default (they run concurrently, each bounded by it). */
 export const DEFAULT_FOLLOWUP_BUDGET_MS = 2_000;
+/** A top cause this sure needs no experiment (0.95 is the most a cause can score). */
+const DECIDED_CONFIDENCE = 0.9;
 /** A failure is repeated only when it came within this multiple of the budget. */
 const REPEATABLE_FACTOR = 1.25;
 
@@ -30,6 +32,8 @@ const REPEAT_MARGIN_MS = 300;
 
 export function planFollowups(obs: Observation, diagnosis: Diagnosis, budgetMs: number = DEFAULT_FOLLOWUP_BUDGET_MS): PlannedExperiment[] {
   if (diagnosis.healthy || budgetMs <= 0) return [];
+  // the timeline has already decided (a TLS record in answer to plain text, a proxy's 502 page)
+  if ((diagnosis.causes[0]?.confidence ?? 0) >= DECIDED_CONFIDENCE) return [];
   const top = diagnosis.causes.slice(0, FOLLOWUP_TOP_CAUSES).map((c) => c.id);
   const planned: PlannedExperiment[] = [];
   for (const row of FOLLOWUPS) {
