@@ -38,8 +38,11 @@ export interface Findings {
 
 /** A failure is "prompt" (content filtering acts at once) when it came this soon after our send. */
 const PROMPT_MS = 1_000;
-/** Delays under this are "at once" (a policy), over loopback or a LAN. */
-const IMMEDIATE_MS = 100;
+/**
+ * Delays under this are "at once" (a policy): no configured timer fires this soon, while a program
+ * spawned per connection (inetd, socat EXEC) on a busy host can take a few hundred ms to exit.
+ */
+const IMMEDIATE_MS = 500;
 
 export function findingsOf(obs: Observation, outcome: Outcome): Findings {
   const out: Findings = { signals: new Set(), vars: {}, source: new Map() };

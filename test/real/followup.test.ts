@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../helpers/cli.js';
 import { findBinary, freePort, selfSignedCertificate, startNginx, startProcess, startRedis, type RealServer } from './servers.js';
@@ -28,6 +29,22 @@ const servers: RealServer[] = [];
 const port: Record<string, number> = {};
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON documents asserted field by field */
+
+/**
+ * With CONNRESET_RECORD_FIXTURES=1 each case also writes its observation (with its experiments) and
+ * the outcome and top cause it asserted to test/fixtures/observations/, where
+ * test/diagnose/diagnose.test.ts checks them offline.
+ */
+function record(name: string, source: string, result: any): void {
+  if (process.env.CONNRESET_RECORD_FIXTURES !== '1') return;
+  const fixture = {
+    name,
+    source: `recorded by test/real/followup.test.ts: ${source}`,
+    expected: { outcome: result.diagnosis.outcome, topCause: result.diagnosis.causes[0]?.id ?? null, healthy: result.diagnosis.healthy },
+    observation: result.observation,
+  };
+  writeFileSync(new URL(`../fixtures/observations/${name}.json`, import.meta.url), `${JSON.stringify(fixture, null, 2)}\n`);
+}
 function experiment(result: any, id: string): any {
   return result.observation.experiments?.find((e: { id: string }) => e.id === id);
 }
@@ -102,6 +119,7 @@ describe('the wrong protocol or the wrong service on the port', () => {
     expect(r.diagnosis.outcome).toBe('closed_after_send');
     const top = topCause(r.diagnosis) as any;
     expect(top.id).toBe('protocol_mismatch');
+    record('real-followup-http-to-openssl-s-server', 'plain HTTP to openssl s_server (TLS only)', r);
     expect(top.evidence[0]).toMatch(/this port speaks TLS .*TLSv1\.[23].*CN=connreset\.test/);
     expect(top.basis).toMatchObject({ kind: 'experiment', id: 'service_id' });
     expect(r.diagnosis.experimentsUsed).toContain('service_id');
@@ -118,6 +136,7 @@ describe('the wrong protocol or the wrong service on the port', () => {
     expect(top.id).toBe('wrong_service_on_port');
     expect(top.evidence[0]).toContain('PostgreSQL is listening on port');
     expect(top.evidence[0]).toContain('SSLRequest answered N');
+    record('real-followup-http-to-postgres-standin', 'plain HTTP to a PostgreSQL startup-protocol stand-in', r);
   });
 
   it.skipIf(!BIN.redis)('plain HTTP to redis-server: Redis is listening here', async () => {
@@ -128,6 +147,7 @@ describe('the wrong protocol or the wrong service on the port', () => {
     expect(top.id).toBe('wrong_service_on_port');
     expect(top.evidence[0]).toContain('Redis is listening on port');
     expect(top.evidence[0]).toContain('+PONG');
+    record('real-followup-http-to-redis', 'plain HTTP to redis-server', r);
   });
 });
 
@@ -142,12 +162,14 @@ describe('closed right after accept', () => {
     expect(top.evidence[0]).toMatch(/closed_on_connect 3 of 3 times/);
     expect(r.diagnosis.causes.findIndex((c: { id: string }) => c.id === 'connection_limit')).not.toBe(0);
     expect(r.diagnosis.experimentsUsed).toContain('repeat');
+    record('real-followup-haproxy-backend-down', 'HAProxy mode tcp, its only backend DOWN by health check', r);
   });
 
   it.skipIf(!BIN.socat)('a program that exits as soon as it accepts (socat EXEC:/bin/true): the same policy reading', async () => {
     const { doc } = await probeJson([`tcp://127.0.0.1:${port.exits}`]);
     expect(doc.results[0].diagnosis.outcome).toBe('closed_on_connect');
     expect(topCause(doc.results[0].diagnosis).id).toBe('turned_away_by_policy');
+    record('real-followup-socat-exec-true', 'socat TCP-LISTEN,fork EXEC:/bin/true', doc.results[0]);
   });
 });
 
@@ -158,11 +180,14 @@ describe('a server timer', () => {
     expect(r.diagnosis.outcome).toBe('reset_after_send');
     const top = topCause(r.diagnosis) as any;
     expect(top.id).toBe('server_timer');
-    expect(top.evidence[0]).toMatch(/reset_after_send 3 of 3 times, after 2\.0 s, 2\.0 s, 2\.0 s/);
-    expect(top.evidence[0]).toContain('nginx client_header_timeout');
+    // the timeline's own round delay leads, the repeats confirm it and name the timer
+    const evidence = top.evidence.join('\n');
+    expect(evidence).toMatch(/reset_after_send 3 of 3 times, after 2\.0 s, 2\.0 s, 2\.0 s/);
+    expect(evidence).toContain('nginx client_header_timeout');
     expect(top.basis).toMatchObject({ kind: 'experiment', id: 'repeat' });
     // the payload differential ran too (GET / is answered), but a timer is not a content filter
     expect(r.diagnosis.causes.map((c: { id: string }) => c.id)).not.toContain('content_filtering');
+    record('real-followup-nginx-client-header-timeout-2s', 'nginx client_header_timeout 2s + reset_timedout_connection on, an incomplete request', r);
   });
 
   it('a silent client at a PostgreSQL stand-in with authentication_timeout 2 s: a timer, named', async () => {
@@ -171,6 +196,7 @@ describe('a server timer', () => {
     expect(r.diagnosis.outcome).toBe('closed_on_connect');
     const top = topCause(r.diagnosis);
     expect(top.id).toBe('server_timer');
+    record('real-followup-postgres-standin-auth-timeout', 'a silent client at the stand-in with authentication_timeout 2 s', r);
   });
 });
 
@@ -182,6 +208,7 @@ describe('a truncated HTTP body', () => {
     expect(r.diagnosis.outcome).toBe('reply_truncated');
     expect(r.diagnosis.healthy).toBe(false);
     expect(r.diagnosis.clientError.curl).toBe('curl: (18) transfer closed with 993 bytes remaining to read');
+    record('real-followup-truncated-content-length', 'socat: Content-Length 1000, 7 bytes, then FIN', r);
     if (BIN.curl) {
       // the real curl says the same
       let stderr = '';
@@ -207,6 +234,7 @@ describe('one health policy, and no follow-ups for the healthy', () => {
     const { code, doc } = await probeJson([target]);
     expect(doc.results[0].diagnosis.outcome).toBe('reply_then_close');
     expect(code).toBe(0);
+    record('real-followup-python-http-server', 'python3 -m http.server (HTTP/1.0, closes after each reply)', doc.results[0]);
     expect(doc.results[0].observation.experiments).toBeUndefined();
     const check = await runCli(['check', target, '--json'], { timeoutMs: 30_000 });
     expect(check.code).toBe(0);
