@@ -64,7 +64,6 @@ export function renderProbeText(obs: Observation, diagnosis: Diagnosis, options:
     const shown = options.causes ?? 3;
     out.push('');
     out.push(chalk.bold(diagnosis.healthy ? 'worth knowing' : 'likely causes'));
-    if (!diagnosis.healthy) out.push(chalk.dim(`  ${CONFIDENCE_LEGEND}`));
     diagnosis.causes.forEach((cause, index) => {
       const pct = `${Math.round(cause.confidence * 100)}%`.padStart(4);
       out.push(`  ${index + 1}. ${chalk.bold(pct)}  ${cause.title}`);
@@ -76,6 +75,7 @@ export function renderProbeText(obs: Observation, diagnosis: Diagnosis, options:
       for (const line of cause.evidence) out.push(`            ${chalk.cyan('evidence')}  ${escapeControls(line)}`);
       cause.remediation.forEach((step, i) => out.push(`            ${i === 0 ? chalk.green('do      ') : '        '}  - ${escapeControls(step)}`));
     });
+    if (!diagnosis.healthy) out.push(chalk.dim(`  ${CONFIDENCE_LEGEND}`));
   }
   return `${out.join('\n')}\n`;
 }
