@@ -329,13 +329,29 @@ export function reportOf(obs: Observation, diagnosis: Diagnosis, module: Module,
     const { decisive } = classifyDetailed(obs);
     failedAtStep = decisive?.phase ?? obs.events[obs.events.length - 1]?.phase ?? 'resolve';
   }
-  // the sender comes from the locate experiment (who sent it, #11), which is not on this engine yet:
-  // until it is wired in here, the series is absent rather than guessed
-  return { obs, diagnosis, verdict, failedAtStep, sender: null };
+  return { obs, diagnosis, verdict, failedAtStep, sender: senderOf(obs) };
 }
 
 function healthyVerdict(diagnosis: Diagnosis): Verdict {
   return { pass: diagnosis.healthy, reasons: diagnosis.healthy ? [] : [`${diagnosis.outcome} is not a healthy outcome`], observed: diagnosis.outcome };
+}
+
+/** The locate follow-up's verdict says who sent the reset; the sender kinds it may name (a bounded label). */
+const SENDERS = new Set(['server', 'middlebox', 'unknown']);
+
+/**
+ * Who sent the reset: the verdict of the `locate` follow-up experiment (#11), when the planner ran
+ * it (it rides the follow-ups, so serve needs no code of its own to run it). Read structurally, so
+ * that this holds whether or not the locate experiment is part of this build: without it, or when
+ * it did not run, the series is absent, never guessed.
+ */
+export function senderOf(obs: Observation): string | null {
+  for (const record of obs.experiments ?? []) {
+    if (String(record.id) !== 'locate') continue;
+    const sender = (record as { locate?: { verdict?: { sender?: unknown } } }).locate?.verdict?.sender;
+    if (typeof sender === 'string' && SENDERS.has(sender)) return sender;
+  }
+  return null;
 }
 
 function debugText(r: ProbeReport, module: Module, metricsText: string, options: ReturnType<typeof probeOptions>, signal: AbortSignal): string {

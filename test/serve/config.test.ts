@@ -177,3 +177,15 @@ describe('the per-probe registry', () => {
     expect(await probeRegistry({ ...base, sender: null }).metrics()).not.toMatch(/probe_connreset_sender/);
   });
 });
+
+describe('the sender, from the locate follow-up', () => {
+  it('is read from the locate experiment record when it ran, and only from a known sender kind', async () => {
+    const { senderOf } = await import('../../src/serve/server.js');
+    const obs = (experiments: unknown[]): Observation => ({ durationMs: 1, events: [], experiments }) as unknown as Observation;
+    expect(senderOf(obs([{ id: 'repeat' }, { id: 'locate', locate: { verdict: { sender: 'middlebox', hop: 2 } } }]))).toBe('middlebox');
+    expect(senderOf(obs([{ id: 'locate', locate: { verdict: { sender: 'server' } } }]))).toBe('server');
+    expect(senderOf(obs([{ id: 'locate', locate: { verdict: { sender: 'a"b' } } }]))).toBeNull();
+    expect(senderOf(obs([{ id: 'service_id' }]))).toBeNull();
+    expect(senderOf({ durationMs: 1, events: [] } as unknown as Observation)).toBeNull();
+  });
+});
