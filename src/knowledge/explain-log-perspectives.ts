@@ -163,7 +163,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
     id: 'nginx-error-page',
     hint: ['nginx', 'openresty'],
     product: 'nginx',
-    re: /<hr><center>(?:nginx|openresty)\b|^Server: (?:nginx|openresty)\b/im,
+    re: /<hr><center>(?:nginx|openresty)\b|^Server: (?:nginx|openresty)\b|^\s{0,8}(?:nginx|openresty)\/\d[\d.]{0,12}\s{0,8}$/im,
     side: 'proxy',
     peer: 'upstream',
     note: 'This is nginx\'s own error page: nginx answered because its connection to the UPSTREAM (the backend it proxies to) failed. nginx\'s error.log has a line for this request that names the upstream and the socket error: paste that line into `connreset explain -`.',
@@ -346,12 +346,16 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
     id: 'mysql-handshake',
     hint: ['communication packet', 'authorization packet'],
     product: 'mysql',
-    re: /reading initial communication packet|reading authorization packet/,
+    re: /(?:reading|waiting for) initial communication packet|reading authorization packet/,
     side: 'client',
     peer: 'server',
     operation: 'connect',
     note: 'The MySQL client wrote this: the TCP connection opened, but the server (or something forwarding the port) closed or reset it during MySQL\'s own handshake, before any query: the host is blocked (max_connect_errors) or not allowed, max_connections is reached, a reverse DNS lookup stalled (skip_name_resolve off), or the port forward (Docker, a proxy, an SSH tunnel) has no running server behind it yet.',
     causes: ['connection_limit', 'firewall_intervention', 'server_crash_restart', 'wrong_service_on_port'],
+    causesByError: {
+      ECONNREFUSED: ['nothing_listening', 'server_crash_restart', 'firewall_intervention'],
+      ETIMEDOUT: ['packet_filter_drop', 'connection_limit', 'routing_problem'],
+    },
     probe: 'any',
   },
   {
@@ -450,9 +454,9 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   // ---------------------------------------------------------------- UDP sockets on Windows (10054 from an ICMP port-unreachable)
   {
     id: 'udp-socket',
-    hint: ['udp', 'receivefrom', 'wsarecvfrom', 'datagram', 'sock_dgram', 'recvfrom('],
+    hint: ['udp', 'receivefrom', 'wsarecvfrom', 'datagram', 'sock_dgram', 'recvfrom'],
     product: 'windows',
-    re: /\bUdpClient\b|\bReceiveFrom\b|\bWSARecvFrom\b|\bDatagramProtocol\b|\bdatagram\b|\bSOCK_DGRAM\b|\.recvfrom\(|\bUDP\b/i,
+    re: /\bUdpClient\b|\bReceiveFrom\b|\bWSARecvFrom\b|\bDatagramProtocol\b|\bdatagram\b|\bSOCK_DGRAM\b|\brecvfrom\b|_recvfrom\(|\bUDP/i,
     side: 'client',
     peer: 'server',
     transport: 'udp',
