@@ -410,7 +410,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
     id: 'kafka-disconnected',
     hint: ['disconnect', 'closing connection', 'closed by broker'],
     product: 'kafka',
-    re: /\bDisconnectException\b|being disconnected|Bootstrap broker \S{1,300} \(id: -?\d+ rack: \S{1,60}\) disconnected|\bNode -?\d+ disconnected|Disconnected \(after \d+ms in state|KafkaJSConnectionClosedError|Closing connection[^\n]{0,80}due to|\bconnection closed by broker\b/i,
+    re: /\bDisconnectException\b|being disconnected|Bootstrap broker \S{1,300} \(id: -?\d+ rack: \S{1,60}\) disconnected|\bNode -?\d+ disconnected|Disconnected \(after \d+ms in state|(?:Receive failed|\/bootstrap|:\d{2,5}\/\d{1,6}): Disconnected\b|KafkaJSConnectionClosedError|Closing connection[^\n]{0,80}due to|\bconnection closed by broker\b/i,
     side: 'client',
     peer: 'server',
     operation: 'read',
