@@ -210,6 +210,8 @@ export const FLAG_FORMATS: readonly FlagFormat[] = [
   { system: 'haproxy-termination-state', product: 'haproxy', hint: ['/'], re: /\s([A-Za-z-]{2}(?:[A-Za-z-]{2})?) \d{1,7}\/\d{1,7}\/\d{1,7}\/\d{1,7}\/\+?\d{1,4} \d{1,7}\/\d{1,7}\b/g, rows: HAPROXY_STATES, key: haproxyState, probe: 'none' },
   // prose: "502 with SH-- errors", "lots of cD-- in the logs" (the 4-character HTTP form is distinctive enough)
   { system: 'haproxy-termination-state', product: 'haproxy', hint: ['--'], re: /(?<![A-Za-z0-9-])([CSPRIDUKLcs][RQCHDLT])--(?![A-Za-z0-9-])/g, rows: HAPROXY_STATES, key: haproxyState, probe: 'none' },
+  // prose: "terminations with status `sD`", "termination state cD"
+  { system: 'haproxy-termination-state', product: 'haproxy', hint: ['status', 'state', 'flag'], re: /\b(?:state|status|flags?)\s{1,3}[`'"]?([CSPRIDUKLcs][RQCHDLT])(?:--)?[`'"]?(?![A-Za-z0-9-])/g, rows: HAPROXY_STATES, key: haproxyState, probe: 'none' },
   { system: 'haproxy-termination-state', product: 'haproxy', hint: ['termination'], re: /termination[_ ]state["']?\s{0,3}[:= ]\s{0,3}["']?([A-Za-z-]{2,4})\b/gi, rows: HAPROXY_STATES, key: haproxyState, probe: 'none' },
   // a bare state as the whole input ("SD--", "sH")
   { system: 'haproxy-termination-state', product: 'haproxy', hint: [''], re: /^\s{0,20}([CSPRIDUKLcs][RQCHDLT](?:[NIDVEOU-][NIUPRD-])?)\s{0,20}$/g, rows: HAPROXY_STATES, key: haproxyState, probe: 'none' },
