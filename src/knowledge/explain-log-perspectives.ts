@@ -192,9 +192,9 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
   },
   {
     id: 'envoy-no-healthy-upstream',
-    hint: ['no healthy upstream'],
+    hint: ['healthy upstream', 'healthy_upstream'],
     product: 'envoy',
-    re: /\bno healthy upstream\b/,
+    re: /\bno[ _]healthy[ _]upstream\b/i,
     side: 'proxy',
     peer: 'upstream',
     error: { id: 'HTTP_503', weight: 6 },
