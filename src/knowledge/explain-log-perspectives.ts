@@ -397,7 +397,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
     id: 'kafka-connect-failed',
     hint: ['could not be established', 'broker', 'nobrokersavailable'],
     product: 'kafka',
-    re: /Connection to node -?\d+ (?:\([^)\n]{0,300}\) )?could not be established|Broker may not be available|\bNoBrokersAvailable\b|run out of available brokers|brokers are down|Failed to connect to (?:any )?(?:kafka )?brokers?/i,
+    re: /Connection to node -?\d+ (?:\([^)\n]{0,300}\) )?could not be established|Broker may not be available|\bNoBrokersAvailable\b|run out of available brokers|brokers are down|Failed to connect to (?:any |seed )?(?:kafka )?brokers?/i,
     side: 'client',
     peer: 'server',
     operation: 'connect',
