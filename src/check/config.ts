@@ -375,19 +375,17 @@ class ConfigReader {
         ok = false;
       }
     }
-    const followup = fields.get('followup');
-    if (followup) {
-      if (isScalar(followup.node) && typeof followup.node.value === 'boolean') out.options.followup = followup.node.value;
+    // true/false settings: the follow-up experiments after a failure, every address of the name
+    const booleans = [
+      ['followup', (v: boolean) => (out.options.followup = v)],
+      ['all_addresses', (v: boolean) => (out.options.allAddresses = v)],
+    ] as const;
+    for (const [key, set] of booleans) {
+      const found = fields.get(key);
+      if (!found) continue;
+      if (isScalar(found.node) && typeof found.node.value === 'boolean') set(found.node.value);
       else {
-        this.problem(followup.node, `${field}.followup`, `expected true or false, not ${JSON.stringify(isScalar(followup.node) ? followup.node.value : toText(followup.node))}`);
-        ok = false;
-      }
-    }
-    const all = fields.get('all_addresses');
-    if (all) {
-      if (isScalar(all.node) && typeof all.node.value === 'boolean') out.options.allAddresses = all.node.value;
-      else {
-        this.problem(all.node, `${field}.all_addresses`, `expected true or false, not ${JSON.stringify(isScalar(all.node) ? all.node.value : toText(all.node))}`);
+        this.problem(found.node, `${field}.${key}`, `expected true or false, not ${JSON.stringify(isScalar(found.node) ? found.node.value : toText(found.node))}`);
         ok = false;
       }
     }
