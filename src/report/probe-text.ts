@@ -42,7 +42,7 @@ const CLIENT_ROWS: readonly [keyof ClientErrorView, string][] = [
 
 export function renderProbeText(obs: Observation, diagnosis: Diagnosis, options: TextOptions = {}): string {
   const out: string[] = [];
-  const where = obs.address === null ? '' : chalk.dim(`  (${obs.family === 6 ? `[${obs.address}]` : obs.address}:${obs.port})`);
+  const where = obs.address === null ? '' : chalk.dim(`  (${escapeControls(obs.family === 6 ? `[${obs.address}]` : obs.address)}:${obs.port})`);
   out.push(`${chalk.bold(`probe ${escapeControls(obs.target)}`)}${where}`);
   out.push('');
   for (const event of obs.events) out.push(timelineLine(event, obs));
@@ -66,7 +66,7 @@ export function renderProbeText(obs: Observation, diagnosis: Diagnosis, options:
     out.push(chalk.bold(diagnosis.healthy ? 'worth knowing' : 'likely causes'));
     diagnosis.causes.forEach((cause, index) => {
       const pct = `${Math.round(cause.confidence * 100)}%`.padStart(4);
-      out.push(`  ${index + 1}. ${chalk.bold(pct)}  ${cause.title}`);
+      out.push(`  ${index + 1}. ${chalk.bold(pct)}  ${escapeControls(cause.title)}`);
       if (index >= shown) return;
       if (cause.basis) {
         const basis = cause.basis.kind === 'experiment' ? `follow-up: ${cause.basis.what.split(':')[0]}` : `timeline: ${cause.basis.what}`;
@@ -88,7 +88,9 @@ export function renderSummaryText(summary: RunSummary): string {
 function timelineLine(event: TimelineEvent, obs: Observation): string {
   const time = `${event.t < 10_000 ? `${event.t.toFixed(1)} ms` : formatMs(event.t)}`.padStart(10);
   const phase = event.phase.padEnd(7);
-  const { text, tone } = describe(event, obs);
+  const { text: raw, tone } = describe(event, obs);
+  // every line as a whole: addresses, previews and messages may come from a peer or a resolver
+  const text = escapeControls(raw);
   const coloured = tone === 'bad' ? chalk.red(text) : tone === 'warn' ? chalk.yellow(text) : tone === 'good' ? chalk.green(text) : text;
   return `  ${chalk.dim(time)}  ${chalk.dim(phase)}  ${coloured}`;
 }
