@@ -78,7 +78,9 @@ async function gatherSpecs(settings: CheckSettings): Promise<Gathered> {
   };
   const outcomes = parseOutcomeList(settings.expectOutcome);
   if (typeof outcomes === 'string') throw new ConfigProblems([new ConfigError('--expect-outcome', outcomes)]);
-  const argExpectation: Expectation = { outcomes, idleWindow: null, reply: null };
+  // the default (`ok`) is the probe's own health verdict, as for config targets without `expect:`
+  const isDefault = outcomes.length === 1 && outcomes[0] === 'ok';
+  const argExpectation: Expectation = { outcomes, idleWindow: null, reply: null, ...(isDefault ? { healthy: true as const } : {}) };
 
   const files = settings.config ? [settings.config] : [];
   const targets: string[] = [];
@@ -93,6 +95,8 @@ async function gatherSpecs(settings: CheckSettings): Promise<Gathered> {
   // --all-addresses is for targets from arguments and stdin; a config file says it with `all_addresses:`
   const argOptions = (list: CheckSpec[]): CheckSpec[] =>
     settings.allAddresses ? list.map((spec) => ({ ...spec, options: { ...spec.options, allAddresses: true } })) : list;
+  // --no-followup applies to every row, from any input (a config's `followup: false` to its rows)
+  const noFollowup = (list: CheckSpec[]): CheckSpec[] => (settings.followup ? list : list.map((spec) => ({ ...spec, options: { ...spec.options, followup: false } })));
   if (targets.length > 0) collect(() => argOptions(specsFromArgs(targets, DEPS, argExpectation)));
   if (stdin) {
     const text = await readStdin();
@@ -109,18 +113,20 @@ async function gatherSpecs(settings: CheckSettings): Promise<Gathered> {
     }
   }
   if (problems.length > 0) throw new ConfigProblems(problems);
+  specs.splice(0, specs.length, ...noFollowup(specs));
   if (specs.length === 0) throw new ConfigProblems([new ConfigError(stdin ? '<stdin>' : (files[0] ?? 'arguments'), 'no targets to check')]);
   const sources = [...files, ...(stdin ? ['<stdin>'] : [])];
   return { specs, source: sources.length > 0 ? sources.join(', ') : null };
 }
 
 async function loadEngine(): Promise<ProbeEngine> {
-  const [{ probe, probeAll }, { probeOptions }, { diagnose }] = await Promise.all([
+  const [{ probe, probeAll }, { probeOptions }, { diagnose }, { diagnoseWithFollowups }] = await Promise.all([
     import('../probe/probe.js'),
     import('../probe/defaults.js'),
     import('../diagnose/diagnose.js'),
+    import('../probe/experiments/followup.js'),
   ]);
-  return { probe, probeAll, probeOptions, diagnose };
+  return { probe, probeAll, probeOptions, diagnose, followup: (target, options, obs, signal) => diagnoseWithFollowups(target, options, obs, { enabled: true }, signal) };
 }
 
 /** Progress on stderr: an ora spinner on a TTY (done / total, failures so far); nothing otherwise. */

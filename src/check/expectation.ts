@@ -8,6 +8,7 @@ import type { Observation, TimelineEvent } from '../diagnose/observation.js';
 import type { Diagnosis } from '../diagnose/diagnosis.js';
 import type { Outcome } from '../diagnose/outcome.js';
 import { formatMs } from '../duration.js';
+import { matchesPattern } from '../pattern.js';
 
 /** The outcomes for which a time window makes sense: the peer (or a middlebox) ended an idle connection. */
 export const IDLE_OUTCOMES = ['closed_while_idle', 'reset_while_idle'] as const satisfies readonly Outcome[];
@@ -24,9 +25,14 @@ export interface Expectation {
   idleWindow: TimeWindow | null;
   /** regex source the reply must match */
   reply: string | null;
+  /**
+   * The default expectation: the probe's own verdict. `ok`, or any outcome `probe` calls healthy
+   * (a complete reply and a graceful close, reply_then_close): one health policy for both commands.
+   */
+  healthy?: true;
 }
 
-export const DEFAULT_EXPECTATION: Expectation = { outcomes: ['ok'], idleWindow: null, reply: null };
+export const DEFAULT_EXPECTATION: Expectation = { outcomes: ['ok'], idleWindow: null, reply: null, healthy: true };
 
 export interface Verdict {
   pass: boolean;
@@ -84,13 +90,14 @@ export function replyMatches(obs: Observation, pattern: string): boolean {
     .filter((ev): ev is Extract<TimelineEvent, { kind: 'received' }> => ev.kind === 'received')
     .map((ev) => ev.preview)
     .join('');
-  return new RegExp(pattern).test(reply);
+  return matchesPattern(pattern, reply);
 }
 
 export function evaluate(exp: Expectation, obs: Observation, diagnosis: Diagnosis): Verdict {
   const outcome = diagnosis.outcome;
   const reasons: string[] = [];
-  if (exp.outcomes.length > 0 && !exp.outcomes.includes(outcome)) {
+  const healthyEnough = exp.healthy === true && diagnosis.healthy;
+  if (exp.outcomes.length > 0 && !exp.outcomes.includes(outcome) && !healthyEnough) {
     reasons.push(`expected ${exp.outcomes.join(' or ')}, observed ${outcome}`);
   }
   const closedAfter = idleCloseAfterMs(obs);

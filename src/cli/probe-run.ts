@@ -16,7 +16,7 @@ import { probeOptions } from '../probe/defaults.js';
 import { repeatProbe } from '../probe/repeat.js';
 import { concurrencyNotice, localLimitNotice, planConcurrency, runBounded } from '../probe/runner.js';
 import type { ProbeOptions, Target } from '../probe/types.js';
-import { diagnose } from '../diagnose/diagnose.js';
+import { diagnoseWithFollowups } from '../probe/experiments/followup.js';
 import { summariseRuns, type RunSummary } from '../report/probe-summary.js';
 import { probeDocument, renderProbeJson, type ProbeResult } from '../report/probe-json.js';
 import { renderProbeText, renderSummaryText } from '../report/probe-text.js';
@@ -51,17 +51,21 @@ export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext):
     try {
       let done = 0;
       const total = targets.length * settings.repeat;
+      const followup = { enabled: settings.followup };
       // the same fd-aware cap as check: 400 targets under `ulimit -n 256` must not turn our EMFILE into their fault
       await runBounded(
         targets.map((target, index) => ({ target, index })),
         async ({ target, index }, signal) => {
-          const results: ProbeResult[] = [];
-          perTarget[index] = results;
+          // a failure's follow-up experiments run while the next repeat waits its interval
+          const pending: Promise<ProbeResult>[] = [];
           await repeatProbe(target, options, { count: settings.repeat, intervalMs: settings.intervalMs }, signal, (observations, run) => {
-            for (const observation of observations) results.push({ target: target.input, run, observation, diagnosis: diagnose(observation) });
+            for (const observation of observations) {
+              pending.push(diagnoseWithFollowups(target, options, observation, followup, signal).then((d) => ({ target: target.input, run, ...d })));
+            }
             done++;
             if (spinner && total > 1) spinner.text = `${spinnerText(targets, settings)} (${done}/${total})`;
           });
+          perTarget[index] = await Promise.all(pending);
         },
         { onResult: () => undefined, onUnfinished: () => undefined },
         { concurrency: plan.concurrency, deadlineMs: null, signal: stop.signal },

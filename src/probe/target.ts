@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { BadTargetError } from '../errors.js';
 import { quote } from '../escape.js';
 import type { Payload, Scheme, Target } from './types.js';
+import { editDistance } from '../edit-distance.js';
 
 interface SchemeSpec {
   /** port when the URL names none; null = the user must give one */
@@ -204,19 +205,6 @@ function closest(word: string, candidates: string[]): string | null {
     }
   }
   return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 /** host as it goes in a URL or Host header: IPv6 in brackets. */
