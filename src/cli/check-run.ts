@@ -12,7 +12,7 @@ import { capList } from '../escape.js';
 import { EXIT } from '../exit-codes.js';
 import { parseTarget } from '../probe/target.js';
 import { parseSend } from '../probe/payload.js';
-import { DEFAULT_CONCURRENCY, concurrencyNotice, planConcurrency } from '../probe/runner.js';
+import { DEFAULT_CONCURRENCY, concurrencyNotice, localLimitNotice, planConcurrency } from '../probe/runner.js';
 import {
   ConfigProblems,
   DEFAULT_CONFIG_FILE,
@@ -237,6 +237,8 @@ async function emitReports(run: CheckRun, settings: CheckSettings, ctx: CliConte
     if (annotations) ctx.stdout.write(annotations);
   }
   for (const message of writeErrors) ctx.stderr.write(messageLine(message));
+  const ourLimit = localLimitNotice(run.results.map((r) => r.observation));
+  if (ourLimit) ctx.stderr.write(ourLimit);
   if (writeErrors.length > 0 && exitCode === EXIT.ok) return EXIT.usage;
   return exitCode;
 }

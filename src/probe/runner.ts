@@ -224,3 +224,22 @@ export function raiseFdLimit(needed: number, limit: FdLimit = readFdLimit()): Fd
   }
   return readFdLimit();
 }
+
+/** Errors that come from this process's own limits, never from the endpoint or the path. */
+const LOCAL_LIMIT_CODES: ReadonlySet<string> = new Set(['EMFILE', 'ENFILE']);
+
+/**
+ * The stderr line when probes failed on our own descriptor limit (descriptors used outside the
+ * probes can still exhaust it): those results say nothing about the endpoints. Null when none did.
+ */
+export function localLimitNotice(observations: Iterable<{ events: readonly { kind: string; code?: string }[] } | null>): string | null {
+  let count = 0;
+  for (const obs of observations) {
+    if (obs?.events.some((ev) => ev.kind === 'error' && ev.code !== undefined && LOCAL_LIMIT_CODES.has(ev.code))) count++;
+  }
+  if (count === 0) return null;
+  return (
+    `connreset: ${count} probe${count === 1 ? '' : 's'} failed with EMFILE/ENFILE: that is this machine's open-file limit, ` +
+    `not the endpoint's fault; raise it with \`ulimit -n\` or run fewer probes at once\n`
+  );
+}
