@@ -19,6 +19,23 @@ import { diagnose } from '../diagnose/diagnose.js';
 import { summariseRuns, type RunSummary } from '../report/probe-summary.js';
 import { probeDocument, renderProbeJson, type ProbeResult } from '../report/probe-json.js';
 import { renderProbeText, renderSummaryText } from '../report/probe-text.js';
+import { renderLocateText } from '../report/locate-text.js';
+import { applyLocate } from '../diagnose/locate-rerank.js';
+
+/** Runs locate after each failed probe (targets at once, a target's runs one after another) and re-ranks its diagnosis. */
+async function locateFailures(targets: Target[], perTarget: ProbeResult[][], options: ProbeOptions, timeoutMs: number | null, signal: AbortSignal): Promise<void> {
+  // loaded only when asked: the native module stays out of every other path
+  const { locate, LOCATE_TIMEOUT_MS } = await import('../probe/locate.js');
+  await Promise.all(
+    targets.map(async (target, index) => {
+      for (const result of perTarget[index] ?? []) {
+        if (result.diagnosis.healthy || signal.aborted) continue;
+        result.locate = await locate(target, options, result.observation, { timeoutMs: timeoutMs ?? LOCATE_TIMEOUT_MS }, signal);
+        result.diagnosis = applyLocate(result.diagnosis, result.locate);
+      }
+    }),
+  );
+}
 
 export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext): Promise<number> {
   const targets = settings.targets.map((input) => checkFamily(parseTarget(input), settings.family));
@@ -57,6 +74,10 @@ export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext):
           });
         }),
       );
+      if (settings.locate && !stop.signal.aborted) {
+        if (spinner) spinner.text = 'locating who sent it';
+        await locateFailures(targets, perTarget, options, settings.locateTimeoutMs, stop.signal);
+      }
     } finally {
       spinner?.stop();
     }
@@ -76,7 +97,7 @@ export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext):
     targets.forEach((_, i) => {
       const runs = perTarget[i] ?? [];
       if (settings.repeat === 1) {
-        for (const r of runs) blocks.push(renderProbeText(r.observation, r.diagnosis));
+        for (const r of runs) blocks.push(renderProbeText(r.observation, r.diagnosis) + (r.locate ? renderLocateText(r.locate) : ''));
         return;
       }
       // repeated: the summary, then the first failure in full (or the last run when all were healthy)

@@ -19,6 +19,8 @@ export interface ProbeCliOptions {
   repeat?: string;
   interval?: string;
   json?: boolean;
+  locate?: boolean;
+  locateTimeout?: string;
 }
 
 /** Options as typed, checked: every mistake is one line and exit 2, before any packet is sent. */
@@ -39,6 +41,9 @@ export interface ProbeSettings {
   repeat: number;
   intervalMs: number;
   json: boolean;
+  /** run the locate experiment after a failure (src/probe/locate.ts) */
+  locate: boolean;
+  locateTimeoutMs: number | null;
 }
 
 const MAX_REPEAT = 10_000;
@@ -92,6 +97,8 @@ export function probeSettings(targets: string[], opts: ProbeCliOptions): ProbeSe
     repeat,
     intervalMs,
     json: opts.json === true,
+    locate: opts.locate === true || opts.locateTimeout !== undefined,
+    locateTimeoutMs: positiveDuration(opts.locateTimeout, '--locate-timeout'),
   };
 }
 
@@ -128,6 +135,8 @@ export function defineProbe(program: Command, ctx: CliContext): void {
     .option('--all-addresses', 'probe every address the name resolves to, one report each')
     .option('--repeat <n>', 'probe N times and summarise (e.g. 3 of 20 runs failed, always after ~60 s idle)')
     .option('--interval <duration>', 'time between the starts of repeated probes (default 1s)')
+    .option('--locate', 'after an RST, a FIN without a reply or silence, find which hop sent it (TTL-limited replay; Linux)')
+    .option('--locate-timeout <duration>', 'time the locate experiment may take per failure (default 2s; implies --locate)')
     .option('--json', 'print one JSON document (schema connreset.probe/v1) instead of the report')
     .addHelpText(
       'after',

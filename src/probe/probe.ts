@@ -166,6 +166,8 @@ class ProbeRun {
   /** When the SYN went out, and how long the TCP connect took (the round trip the banner wait scales with). */
   private connectingAt = 0;
   private connectMs = 0;
+  /** the TCP socket under the stream, for SocketHooks */
+  private raw: Socket | null = null;
 
   constructor(
     private readonly target: Target,
@@ -244,10 +246,12 @@ class ProbeRun {
 
   /** Connect, TLS, banner, send, reply, idle, resume; then close if the peer has not. */
   private async converse(address: ResolvedAddress): Promise<void> {
-    const raw = new Socket({ allowHalfOpen: true });
+    const raw = this.options.hooks?.create?.(address.family) ?? new Socket({ allowHalfOpen: true });
     raw.on('error', () => undefined); // every error is recorded by the phase that is listening
+    this.raw = raw;
     try {
       if (!(await this.connect(raw, address))) return;
+      this.options.hooks?.at?.('connected', raw);
       let stream: Socket = raw;
       if (this.target.tls) {
         const secured = await this.handshake(raw);
@@ -433,6 +437,7 @@ class ProbeRun {
       this.sentAt = t;
       this.rec.add(phase, { kind: 'sent', bytes: this.bytes.length }, t);
     };
+    if (this.raw) this.options.hooks?.at?.(phase === 'resume' ? 'resume' : 'send', this.raw);
     // write errors (EPIPE, ECONNRESET) also arrive as the stream's 'error' event, recorded there
     watch.stream.write(this.bytes, (error) => {
       if (error || flushed) return;
