@@ -16,6 +16,7 @@
  * Every attempt is bounded by the remaining budget (`timeoutMs`, 2 s by default), and attempts of a
  * round run in parallel, so locate costs a few round trips plus the longest wait, not their sum.
  */
+import { setMaxListeners } from 'node:events';
 import { Socket } from 'node:net';
 import type { Observation, Phase, TimelineEvent } from '../diagnose/observation.js';
 import {
@@ -84,8 +85,19 @@ export async function locate(target: Target, options: ProbeOptions, original: Ob
     if (timing === null) notRun.push({ method: 'timing', reason: 'not available: the original probe has no round trip and answer delay to compare' });
     return { schema: LOCATE_SCHEMA, ran: true, durationMs: elapsed(), verdict: judge(base), notRun, measurements: base };
   }
-  const run = new LocateRun(target, options, original, trigger, loaded.native, started + locateOptions.timeoutMs, signal);
-  const measurements = await run.measure(base, notRun);
+  // every attempt listens on the stop signal: one child signal for this run, with room for all of them
+  const child = new AbortController();
+  setMaxListeners(4 * MAX_PARALLEL, child.signal);
+  const onAbort = (): void => child.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) child.abort(signal.reason);
+  const run = new LocateRun(target, options, original, trigger, loaded.native, started + locateOptions.timeoutMs, child.signal);
+  let measurements: LocateMeasurements;
+  try {
+    measurements = await run.measure(base, notRun);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
   return { schema: LOCATE_SCHEMA, ran: true, durationMs: elapsed(), verdict: judge(measurements), notRun, measurements };
 }
 
@@ -175,15 +187,19 @@ class LocateRun {
         : Promise.all(range(1, hops).map(async (ttl): Promise<ReplayStep> => ({ ttl, result: this.classify(await this.ttlAttempt(point, ttl), point) })));
     if (point === null) notRun.push({ method: 'ttl_replay', reason: `not run: the ${m.answer === 'reset' ? 'RST' : 'FIN'} came before we sent anything, so there is no packet to limit` });
     const serverTtl = m.serverHops === null || m.answer === 'silence' ? Promise.resolve(null) : this.serverTtl(m.serverHops);
-    const [steps, sTtl, ref] = await Promise.all([replay, serverTtl, reference]);
+    // after an idle hold a third round would repeat the hold: bracket the answer's TTL now, over every hop
+    const early = this.needsIdle() && m.answer !== 'silence' ? this.answerTtl(m, point) : Promise.resolve(null);
+    const [steps, sTtl, ref, earlyTtl] = await Promise.all([replay, serverTtl, reference, early]);
     if (steps) m.replay = steps;
     m.serverTtl = sTtl;
+    m.answerTtl = earlyTtl;
 
     // round 3: the answer's own arrival TTL, around the hops the replay pointed at
-    if (m.answer !== 'silence' && !this.signal?.aborted) {
-      m.answerTtl = await this.answerTtl(m, point);
-    } else if (m.answer === 'silence') {
+    if (m.answer === 'silence') {
       notRun.push({ method: 'min_ttl', reason: 'not needed: silence has no packet whose TTL could be read' });
+    } else if (!this.needsIdle() && !this.signal?.aborted) {
+      if (this.remaining() < MIN_WAIT_MS / 2) notRun.push({ method: 'min_ttl', reason: 'not run: the time for locate (--locate-timeout) was spent before the answer\'s TTL could be bracketed' });
+      else m.answerTtl = await this.answerTtl(m, point);
     }
     if (capture) {
       const packets = capture.finish();
@@ -243,8 +259,8 @@ class LocateRun {
   /** The TTL of the answer: the replay with IP_MINTTL at values around the hops it could come from. */
   private async answerTtl(m: LocateMeasurements, point: HookPoint | 'syn' | null): Promise<number | null> {
     const kmin = m.replay.filter((s) => s.result === 'answer').map((s) => s.ttl).sort((a, b) => a - b)[0];
-    // a sender at hop h arrives with initial - h + 1; the replay says h is kmin - 1 or kmin
-    const hops = kmin !== undefined ? [kmin - 1, kmin] : range(1, m.serverHops ?? 1);
+    // a sender at hop h arrives with initial - h + 1; the replay says h is kmin - 1 or kmin (without it: any hop up to the server)
+    const hops = kmin !== undefined ? [kmin - 1, kmin] : range(1, m.serverHops ?? Math.max(1, m.path.length + 1));
     const candidates = new Set<number>();
     for (const initial of INITIAL_TTLS) {
       for (const h of hops) {
