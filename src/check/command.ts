@@ -126,13 +126,27 @@ function unwritable(path: string): string | null {
   }
 }
 
-async function loadEngine(): Promise<ProbeEngine> {
+async function loadEngine(locateTimeoutMs: number | null): Promise<ProbeEngine> {
   const [{ probe, probeAll }, { probeOptions }, { diagnose }] = await Promise.all([
     import('../probe/probe.js'),
     import('../probe/defaults.js'),
     import('../diagnose/diagnose.js'),
   ]);
-  return { probe, probeAll, probeOptions, diagnose };
+  if (locateTimeoutMs === null) return { probe, probeAll, probeOptions, diagnose };
+  // only with --locate: the experiment and (lazily, inside it) the native module
+  const [{ locate }, { applyLocate }] = await Promise.all([import('../probe/locate.js'), import('../diagnose/locate-rerank.js')]);
+  return {
+    probe,
+    probeAll,
+    probeOptions,
+    diagnose,
+    async locate(target, options, obs, diagnosis, signal) {
+      const result = await locate(target, options, obs, { timeoutMs: locateTimeoutMs }, signal);
+      if (!result.ran) return { diagnosis, located: null };
+      const { sender, hop, hopAddress, summary } = result.verdict;
+      return { diagnosis: applyLocate(diagnosis, result), located: { sender, hop, hopAddress, summary } };
+    },
+  };
 }
 
 /** Progress on stderr: an ora spinner on a TTY (done / total, failures so far); nothing otherwise. */
@@ -178,7 +192,7 @@ export async function runCheckCommand(settings: CheckSettings, ctx: CliContext):
     );
   }
 
-  const engine = await loadEngine();
+  const engine = await loadEngine(settings.locateTimeoutMs);
   const stop = handleStopSignals();
   try {
     const progress = await startProgress(ctx, specs.length);

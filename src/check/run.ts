@@ -10,7 +10,7 @@ import type { ProbeOptions, Target } from '../probe/types.js';
 import { runBounded, type ConcurrencyPlan } from '../probe/runner.js';
 import type { CheckSpec } from './config.js';
 import { describeExpectation, evaluate, type Verdict } from './expectation.js';
-import type { CheckResult, CheckRun, NotRunReason } from './result.js';
+import type { CheckResult, CheckRun, LocatedSender, NotRunReason } from './result.js';
 import { isStopSignal } from '../stop-signals.js';
 
 export interface ProbeEngine {
@@ -19,6 +19,8 @@ export interface ProbeEngine {
   probeAll(target: Target, options: ProbeOptions, signal?: AbortSignal): Promise<Observation[]>;
   probeOptions(partial: Partial<ProbeOptions>): ProbeOptions;
   diagnose(obs: Observation): Diagnosis;
+  /** the locate experiment, when asked for (check --locate): run on failing rows, re-ranks their diagnosis */
+  locate?(target: Target, options: ProbeOptions, obs: Observation, diagnosis: Diagnosis, signal: AbortSignal): Promise<{ diagnosis: Diagnosis; located: LocatedSender | null }>;
 }
 
 export interface RunCheckOptions {
@@ -119,6 +121,14 @@ export async function checkOne(spec: CheckSpec, index: number, engine: ProbeEngi
     }
   }
   const rows = [...tallies].flatMap(([address, tally]) => (tally.deciding ? [resultOf(spec, index, address, tally, tally.deciding)] : []));
+  if (engine.locate) {
+    for (const row of rows) {
+      if (row.status !== 'failed' || !row.observation || !row.diagnosis || signal.aborted) continue;
+      const { diagnosis, located } = await engine.locate(spec.target, options, row.observation, row.diagnosis, signal);
+      const top = diagnosis.causes[0];
+      Object.assign(row, { diagnosis, locate: located, topCause: top ? { id: top.id, title: top.title, confidence: top.confidence } : null });
+    }
+  }
   return rows.length > 0 ? rows : [notRun(spec, index, 'interrupted')];
 }
 

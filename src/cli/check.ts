@@ -15,6 +15,8 @@ export interface CheckCliOptions {
   expectOutcome?: string;
   onlyFailures?: boolean;
   allAddresses?: boolean;
+  locate?: boolean;
+  locateTimeout?: string;
 }
 
 /** Parsed, validated command-line options (everything a user can type is checked here). */
@@ -32,9 +34,13 @@ export interface CheckSettings {
   onlyFailures: boolean;
   /** probe every address of each target from arguments or stdin (config files: `all_addresses:`) */
   allAddresses: boolean;
+  /** run the locate experiment on failing targets (src/probe/locate.ts); null: off */
+  locateTimeoutMs: number | null;
 }
 
 const MAX_CONCURRENCY = 100_000;
+/** src/probe/locate.ts's default, repeated here so the CLI does not load the socket code to parse flags */
+const LOCATE_DEFAULT_MS = 2_000;
 
 export function checkSettings(inputs: string[], opts: CheckCliOptions): CheckSettings {
   let concurrency: number | null = null;
@@ -46,6 +52,8 @@ export function checkSettings(inputs: string[], opts: CheckCliOptions): CheckSet
     concurrency = n;
   }
   const deadlineMs = opts.deadline === undefined ? null : parseDuration(opts.deadline, '--deadline');
+  const locateTimeoutMs = opts.locateTimeout === undefined ? (opts.locate ? LOCATE_DEFAULT_MS : null) : parseDuration(opts.locateTimeout, '--locate-timeout');
+  if (locateTimeoutMs === 0) throw new UsageError('bad --locate-timeout "0": give a positive duration, e.g. 2s');
   if (deadlineMs === 0) throw new UsageError('bad --deadline "0": give a positive duration, e.g. 5m');
   return {
     inputs,
@@ -57,6 +65,7 @@ export function checkSettings(inputs: string[], opts: CheckCliOptions): CheckSet
     concurrency,
     deadlineMs,
     failFast: opts.failFast === true,
+    locateTimeoutMs,
     expectOutcome: opts.expectOutcome ?? 'ok',
     onlyFailures: opts.onlyFailures === true,
     allAddresses: opts.allAddresses === true,
@@ -81,6 +90,8 @@ export function defineCheck(program: Command, ctx: CliContext): void {
     .option('--prometheus <file>', 'write metrics in the node_exporter textfile format (.prom)')
     .option('--concurrency <n>', 'probes in flight at once (default 100; capped below the open-file limit)')
     .option('--deadline <duration>', 'stop the whole run after this long; unfinished targets fail (e.g. 5m)')
+    .option('--locate', 'on failing targets, find which hop sent the RST or drops the packets (Linux; about 2 s per failure)')
+    .option('--locate-timeout <duration>', 'time locate may take per failing target (default 2s; implies --locate)')
     .option('--fail-fast', 'stop at the first target whose expectation does not hold')
     .option('--expect-outcome <list>', 'expected outcome(s) for targets from arguments or stdin, comma-separated', 'ok')
     .option('--only-failures', 'list only failing targets in the table (large fleets)')

@@ -4,8 +4,11 @@
  * The CLI runs as root in the client namespace (so the capture runs too), except where a case says
  * otherwise: an unprivileged run, and a run without the native module.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { warnIfSkipped } from './harness.js';
+import { BIN, run, warnIfSkipped } from './harness.js';
 import { PATH4, PATH6, SERVER_PORT, TwoRouterPath } from './two-routers.js';
 import type { Diagnosis } from '../../src/diagnose/diagnosis.js';
 import type { LocateResult, LocateVerdict } from '../../src/diagnose/locate-types.js';
@@ -155,6 +158,29 @@ describe.skipIf(skip)('netns: locate names who sent it', () => {
     expect(verdict?.methods.filter((m) => m !== 'timing')).toEqual([]);
     for (const method of ['syn_sweep', 'ttl_replay', 'min_ttl', 'capture'] as const) {
       expect(loc.notRun.find((n) => n.method === method)?.reason).toMatch(/^not available: the native module is turned off/);
+    }
+  });
+
+  it('check --locate: the failing row names the sender and hop, and Prometheus gets sender="middlebox" with the hop', async () => {
+    await p().iptables('r2', 4, ['-A', 'FORWARD', '-p', 'tcp', '-m', 'string', '--algo', 'bm', '--string', 'EVIL', '-j', 'REJECT', '--reject-with', 'tcp-reset']);
+    const dir = mkdtempSync(join(tmpdir(), 'connreset-locate-'));
+    try {
+      const config = join(dir, 'checks.yml');
+      const prom = join(dir, 'out.prom');
+      writeFileSync(
+        config,
+        `targets:\n  - name: ips\n    target: ${target4()}\n    send: "text:EVIL request"\n  - name: healthy\n    target: ${target4()}\n    send: "text:hello"\n`,
+      );
+      const result = await run('ip', ['netns', 'exec', p().client, 'env', 'NO_COLOR=1', process.execPath, BIN, 'check', config, '--locate', '--prometheus', prom], 60_000);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain('who sent it: the RST came from hop 2 (10.232.2.2); the server is 3 hops away');
+      const metrics = readFileSync(prom, 'utf8');
+      expect(metrics).toContain(`connreset_probe_sender{name="ips",target="${target4()}",sender="middlebox"} 1`);
+      expect(metrics).toContain(`connreset_probe_sender_hop{name="ips",target="${target4()}"} 2`);
+      // a passing row gets no sender series
+      expect(metrics).not.toMatch(/connreset_probe_sender\{name="healthy"/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
