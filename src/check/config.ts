@@ -5,9 +5,9 @@
  * collected (a 10,000-target file with three bad entries reports all three) and thrown together
  * before anything is probed.
  */
-import { readFileSync } from 'node:fs';
+import { readBounded } from '../bounded-read.js';
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { LineCounter, isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseDocument, type Alias, type Document, type Node } from 'yaml';
 import { ConfigError, ConnresetError, UsageError } from '../errors.js';
 import { parseDuration } from '../duration.js';
 import { OUTCOMES, isOutcome, type Outcome } from '../diagnose/outcome.js';
@@ -29,7 +29,7 @@ export interface SourceRef {
 
 /** One target to check, fully validated. */
 export interface CheckSpec {
-  /** display name: `name:` from the config, else the target as written (after env expansion) */
+  /** display name: `name:` from the config, else the target as written (after env expansion, password redacted) */
   name: string;
   target: Target;
   /** passed to probeOptions(); only what the config set */
@@ -81,19 +81,24 @@ interface Settings {
 }
 
 const MAX_REPEAT = 1000;
-const MAX_ALIAS_RESOLUTIONS = 10_000;
+/**
+ * Aliases are resolved once, from an index built in one pass (yaml's Alias.resolve walks the
+ * document on every call: 20,000 aliases took 19 s). The total they expand to, counted in nodes
+ * with nested aliases expanded ("billion laughs"), is bounded like yaml's own maxAliasCount:
+ * a config may alias a small `expect:` from 200,000 targets, not a large node thousands of times.
+ */
+const MAX_ALIAS_EXPANSION = 1_000_000;
+/** Anchors that alias anchors that alias anchors…: deeper than this is an attack, not a config. */
+const MAX_ALIAS_DEPTH = 64;
+/** A config file larger than this is refused before it is parsed (a 200,000-target fleet is ~6 MB). */
+export const MAX_CONFIG_BYTES = 64 * 1024 * 1024;
 
 /** Reads and parses a config file; a missing or unreadable file is a ConfigError (exit 2). */
 export function loadConfigFile(path: string, deps: ConfigDeps, env: Env = process.env): CheckSpec[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code ?? 'error'})`;
-    throw new ConfigProblems([new ConfigError(path, why)]);
-  }
-  return parseConfig(text, path, deps, env);
+  // bounded and type-checked: `check /dev/zero` is an error, `check <(generate)` reads the pipe
+  const read = readBounded(path, { limit: MAX_CONFIG_BYTES, allowPipes: true });
+  if (!read.ok) throw new ConfigProblems([new ConfigError(path, read.reason)]);
+  return parseConfig(read.bytes.toString('utf8'), path, deps, env);
 }
 
 export function parseConfig(text: string, file: string, deps: ConfigDeps, env: Env = process.env): CheckSpec[] {
@@ -104,7 +109,8 @@ class ConfigReader {
   private readonly lines = new LineCounter();
   private readonly problems: ConfigError[] = [];
   private doc!: Document.Parsed;
-  private aliasResolutions = 0;
+  /** each alias node -> the anchored node it refers to (the last one before it, as YAML says) */
+  private readonly aliasTargets = new Map<Alias, Node>();
   private readonly baseDir: string;
 
   constructor(
@@ -121,6 +127,8 @@ class ConfigReader {
     for (const err of this.doc.errors) {
       this.problems.push(new ConfigError(this.file, err.message.split('\n')[0] ?? err.message, err.linePos?.[0].line));
     }
+    if (this.problems.length > 0) throw new ConfigProblems(this.problems);
+    this.indexAliases();
     if (this.problems.length > 0) throw new ConfigProblems(this.problems);
 
     const root = this.deref(this.doc.contents);
@@ -168,7 +176,7 @@ class ConfigReader {
       if (input === null) return null;
       const target = this.parseTargetAt(input, node, field);
       if (!target) return null;
-      return this.finish(target, input, { ...defaults }, line, node, field);
+      return this.finish(target, target.input, { ...defaults }, line, node, field);
     }
     if (!isMap(node)) {
       this.problem(node ?? raw, field, 'expected a target string or a mapping with `target:`');
@@ -196,10 +204,16 @@ class ConfigReader {
       const hostText = h === null ? null : this.expand(h, host!.node, `${field}.host`);
       const portText = port ? this.portAt(port.node, `${field}.port`) : null;
       if (!host) this.problem(node, `${field}.host`, 'missing (with `port:` give `host:` too)');
-      if (hostText !== null && portText !== null) {
+      const schemeText = scheme ? this.stringAt(scheme.node, `${field}.scheme`) : null;
+      // an entry that cannot form a target is an error, never dropped: `host:` alone has no port
+      // unless a `scheme:` brings its default one (the target parser says when it does not)
+      if (host && !port && schemeText === null) {
+        this.problem(node, `${field}.port`, 'missing (with `host:` give `port:` too, or a `scheme:` such as https that has a default port)');
+      }
+      if (hostText !== null && (portText !== null || (!port && schemeText !== null))) {
         const bracketed = hostText.includes(':') && !hostText.startsWith('[') ? `[${hostText}]` : hostText;
-        const schemeText = scheme ? this.stringAt(scheme.node, `${field}.scheme`) : null;
-        input = schemeText ? `${schemeText}://${bracketed}:${portText}` : `${bracketed}:${portText}`;
+        const hostPort = portText !== null ? `${bracketed}:${portText}` : bracketed;
+        input = schemeText ? `${schemeText}://${hostPort}` : hostPort;
       }
       targetNode = (host ?? port)!.node;
       targetField = host ? `${field}.host` : `${field}.port`;
@@ -215,7 +229,7 @@ class ConfigReader {
       intervalMs: own.intervalMs ?? defaults.intervalMs,
       expectation: own.expectation ?? defaults.expectation,
     };
-    return this.finish(target, nameText ?? input, merged, line, fields.get('expect')?.node ?? node, field);
+    return this.finish(target, nameText ?? target.input, merged, line, fields.get('expect')?.node ?? node, field);
   }
 
   /** `expectNode` is where an inconsistency between the expectation and the idle hold is reported. */
@@ -529,13 +543,76 @@ class ConfigReader {
 
   private deref(node: unknown): Node | null {
     let n = node as Node | null | undefined;
-    for (let hops = 0; n && isAlias(n) && hops < 100; hops++) {
-      if (++this.aliasResolutions > MAX_ALIAS_RESOLUTIONS) {
-        throw new ConfigProblems([new ConfigError(this.file, 'too many alias references', this.lineOf(n))]);
+    for (let hops = 0; n && isAlias(n) && hops <= MAX_ALIAS_DEPTH; hops++) n = this.aliasTargets.get(n);
+    return n && !isAlias(n) ? n : null;
+  }
+
+  /**
+   * One pass over the document in order: every alias is mapped to its anchor, and the size of
+   * what the aliases expand to is added up (memoised per anchor, nested aliases expanded). An
+   * unknown anchor, an alias inside its own anchor, nesting deeper than MAX_ALIAS_DEPTH or an
+   * expansion over MAX_ALIAS_EXPANSION is one problem, found before any field is read.
+   */
+  private indexAliases(): void {
+    const anchors = new Map<string, Node>();
+    const order: Node[] = [];
+    const stack: unknown[] = [this.doc.contents];
+    while (stack.length > 0) {
+      const n = stack.pop();
+      if (isPair(n)) {
+        stack.push(n.value, n.key); // key first, in document order
+        continue;
       }
-      n = n.resolve(this.doc) as Node | undefined;
+      if (!n || typeof n !== 'object' || !('range' in n || isAlias(n) || isCollection(n) || isScalar(n))) continue;
+      const node = n as Node;
+      order.push(node);
+      if (isAlias(node)) {
+        const target = anchors.get(node.source);
+        if (!target) return this.problem(node, '', `unknown alias *${node.source}: its anchor &${node.source} must come before it`);
+        this.aliasTargets.set(node, target);
+      } else {
+        if (node.anchor) anchors.set(node.anchor, node);
+        if (isCollection(node)) for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
+      }
     }
-    return n ?? null;
+    const sizes = new Map<Node, number>();
+    const inProgress = new Set<Node>();
+    let total = 0;
+    const sizeOf = (root: Node, depth: number): number | string => {
+      const memo = sizes.get(root);
+      if (memo !== undefined) return memo;
+      if (inProgress.has(root)) return 'an alias refers to the node that holds it';
+      if (depth > MAX_ALIAS_DEPTH) return `aliases nested more than ${MAX_ALIAS_DEPTH} deep`;
+      inProgress.add(root);
+      let size = 0;
+      const walk: unknown[] = [root];
+      while (walk.length > 0) {
+        const n = walk.pop();
+        if (isPair(n)) {
+          walk.push(n.key, n.value);
+          continue;
+        }
+        if (isAlias(n)) {
+          const inner = sizeOf(this.aliasTargets.get(n)!, depth + 1);
+          if (typeof inner === 'string') return inner;
+          size += inner;
+        } else if (isCollection(n)) {
+          size += 1;
+          for (const item of n.items) walk.push(item);
+        } else if (n) size += 1;
+        if (size > MAX_ALIAS_EXPANSION) return `aliases expand to more than ${MAX_ALIAS_EXPANSION} nodes`;
+      }
+      inProgress.delete(root);
+      sizes.set(root, size);
+      return size;
+    };
+    for (const node of order) {
+      if (!isAlias(node)) continue;
+      const size = sizeOf(this.aliasTargets.get(node)!, 1);
+      total += typeof size === 'string' ? 0 : size;
+      const why = typeof size === 'string' ? size : total > MAX_ALIAS_EXPANSION ? `aliases expand to more than ${MAX_ALIAS_EXPANSION} nodes in all` : null;
+      if (why) return this.problem(node, '', `${why}: write the values out, or alias smaller nodes`);
+    }
   }
 
   private lineOf(node: Node | null | undefined): number {
@@ -669,7 +746,7 @@ function specFromText(
   }
   try {
     const target = deps.parseTarget(expanded);
-    return { name: expanded, target, options: {}, repeat: 1, intervalMs: 0, expectation, source };
+    return { name: target.input, target, options: {}, repeat: 1, intervalMs: 0, expectation, source };
   } catch (error) {
     if (!(error instanceof ConnresetError)) throw error;
     problems.push(new ConfigError(where, withHint(error), source?.line));

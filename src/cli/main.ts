@@ -3,8 +3,8 @@
  * loads its heavy code (sockets, TLS, spinner) with a dynamic import inside the action, so that
  * `connreset explain` never pays for the probe's modules at start-up.
  */
-import { Command, CommanderError } from 'commander';
-import { ConnresetError, errorLine, ignoreClosedPipe } from '../errors.js';
+import { Command, CommanderError, type OutputConfiguration } from 'commander';
+import { ConnresetError, errorLine, ignoreClosedPipe, messageLine } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliContext } from './context.js';
 import { defineExplain } from './explain.js';
@@ -22,11 +22,7 @@ export function buildProgram(ctx: CliContext): Command {
     .description('Find out why TCP connections get reset, and what to do about it.')
     .version(VERSION, '-V, --version', 'print the version')
     .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({
-      writeOut: (s) => ctx.stdout.write(s),
-      writeErr: (s) => ctx.stderr.write(s),
-    })
+    .configureOutput(output(ctx))
     .exitOverride();
   program.addHelpText(
     'after',
@@ -46,12 +42,27 @@ Exit codes: 0 healthy / explained, 1 failure found or expectation not met, 2 bad
     define(program, ctx);
   }
   for (const sub of program.commands) {
-    sub.exitOverride().configureOutput({
-      writeOut: (s) => ctx.stdout.write(s),
-      writeErr: (s) => ctx.stderr.write(s),
-    });
+    sub.exitOverride().showHelpAfterError(false).configureOutput(output(ctx));
   }
   return program;
+}
+
+/**
+ * Commander prints its own errors raw and on two lines (the message, then the help hint); its
+ * errors are printed by handleError instead, as one escaped `connreset:` line like every other.
+ */
+function output(ctx: CliContext): OutputConfiguration {
+  return {
+    writeOut: (s) => ctx.stdout.write(s),
+    writeErr: (s) => ctx.stderr.write(s),
+    outputError: () => undefined,
+  };
+}
+
+/** commander's "error: unknown option '-x'\n(Did you mean --xy?)" as one line, the input in it escaped. */
+function commanderLine(message: string): string {
+  const text = message.replace(/^error: /, '').replace(/\n\(Did you mean/, ' (Did you mean');
+  return messageLine(`${text} (run with --help for usage)`);
 }
 
 /** Runs the CLI and resolves to the process exit code. Never throws for expected failures. */
@@ -77,10 +88,11 @@ export async function main(argv: string[], io?: Partial<CliContext>): Promise<nu
 
 function handleError(error: unknown, ctx: CliContext): number {
   if (error instanceof CommanderError) {
-    // help and version exit 0; commander already printed its one-line message otherwise
+    // help and version exit 0
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
       return EXIT.ok;
     }
+    ctx.stderr.write(commanderLine(error.message));
     return EXIT.usage;
   }
   if (error instanceof ConnresetError) {

@@ -18,6 +18,7 @@
  *   "summaries": [RunSummary]      // one per target: runs, failed, outcomes with counts and timings, text
  * }
  */
+import { jsonDocument } from '../escape.js';
 import { VERSION } from '../version.js';
 import type { Diagnosis } from '../diagnose/diagnosis.js';
 import type { Observation } from '../diagnose/observation.js';
@@ -63,5 +64,5 @@ export function probeDocument(
 }
 
 export function renderProbeJson(doc: ProbeDocument): string {
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  return jsonDocument(doc);
 }
