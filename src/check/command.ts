@@ -3,6 +3,8 @@
  * before any probe runs; runs them; prints the table or JSON; writes the report files; returns the
  * exit code. Loaded lazily by src/cli/check.ts.
  */
+import type { FollowupSettings } from '../probe/experiments/followup.js';
+import { DEFAULT_FOLLOWUP_BUDGET_MS } from '../diagnose/followup-plan.js';
 import { statSync } from 'node:fs';
 import type { CliContext } from '../cli/context.js';
 import { startSpinner } from '../cli/spinner.js';
@@ -78,7 +80,9 @@ async function gatherSpecs(settings: CheckSettings): Promise<Gathered> {
   };
   const outcomes = parseOutcomeList(settings.expectOutcome);
   if (typeof outcomes === 'string') throw new ConfigProblems([new ConfigError('--expect-outcome', outcomes)]);
-  const argExpectation: Expectation = { outcomes, idleWindow: null, reply: null };
+  // the default (`ok`) is the probe's own health verdict, as for config targets without `expect:`
+  const isDefault = outcomes.length === 1 && outcomes[0] === 'ok';
+  const argExpectation: Expectation = { outcomes, idleWindow: null, reply: null, ...(isDefault ? { healthy: true as const } : {}) };
 
   const files = settings.config ? [settings.config] : [];
   const targets: string[] = [];
@@ -93,6 +97,8 @@ async function gatherSpecs(settings: CheckSettings): Promise<Gathered> {
   // --all-addresses is for targets from arguments and stdin; a config file says it with `all_addresses:`
   const argOptions = (list: CheckSpec[]): CheckSpec[] =>
     settings.allAddresses ? list.map((spec) => ({ ...spec, options: { ...spec.options, allAddresses: true } })) : list;
+  // --no-followup applies to every row, from any input (a config's `followup: false` to its rows)
+  const noFollowup = (list: CheckSpec[]): CheckSpec[] => (settings.followup ? list : list.map((spec) => ({ ...spec, options: { ...spec.options, followup: false } })));
   if (targets.length > 0) collect(() => argOptions(specsFromArgs(targets, DEPS, argExpectation)));
   if (stdin) {
     const text = await readStdin();
@@ -109,32 +115,22 @@ async function gatherSpecs(settings: CheckSettings): Promise<Gathered> {
     }
   }
   if (problems.length > 0) throw new ConfigProblems(problems);
+  specs.splice(0, specs.length, ...noFollowup(specs));
   if (specs.length === 0) throw new ConfigProblems([new ConfigError(stdin ? '<stdin>' : (files[0] ?? 'arguments'), 'no targets to check')]);
   const sources = [...files, ...(stdin ? ['<stdin>'] : [])];
   return { specs, source: sources.length > 0 ? sources.join(', ') : null };
 }
 
 async function loadEngine(locateTimeoutMs: number | null): Promise<ProbeEngine> {
-  const [{ probe, probeAll }, { probeOptions }, { diagnose }] = await Promise.all([
+  const [{ probe, probeAll }, { probeOptions }, { diagnose }, { diagnoseWithFollowups }] = await Promise.all([
     import('../probe/probe.js'),
     import('../probe/defaults.js'),
     import('../diagnose/diagnose.js'),
+    import('../probe/experiments/followup.js'),
   ]);
-  if (locateTimeoutMs === null) return { probe, probeAll, probeOptions, diagnose };
-  // only with --locate: the experiment and (lazily, inside it) the native module
-  const [{ locate }, { applyLocate }] = await Promise.all([import('../probe/locate.js'), import('../diagnose/locate-rerank.js')]);
-  return {
-    probe,
-    probeAll,
-    probeOptions,
-    diagnose,
-    async locate(target, options, obs, diagnosis, signal) {
-      const result = await locate(target, options, obs, { timeoutMs: locateTimeoutMs }, signal);
-      if (!result.ran) return { diagnosis, located: null };
-      const { sender, hop, hopAddress, summary } = result.verdict;
-      return { diagnosis: applyLocate(diagnosis, result), located: { sender, hop, hopAddress, summary } };
-    },
-  };
+  // --locate: the locate experiment on every failing row, with its own time (--locate-timeout)
+  const settings: FollowupSettings = locateTimeoutMs === null ? { enabled: true } : { enabled: true, force: ['locate'], budgetMs: Math.max(DEFAULT_FOLLOWUP_BUDGET_MS, locateTimeoutMs) };
+  return { probe, probeAll, probeOptions, diagnose, followup: (target, options, obs, signal) => diagnoseWithFollowups(target, options, obs, settings, signal) };
 }
 
 /** Progress on stderr: an ora spinner on a TTY (done / total, failures so far); nothing otherwise. */

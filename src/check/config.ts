@@ -68,10 +68,12 @@ const SETTING_KEYS = [
   'repeat',
   'interval',
   'expect',
+  'followup',
 ] as const;
 type SettingKey = (typeof SETTING_KEYS)[number];
 const TARGET_ONLY_KEYS = ['target', 'host', 'port', 'scheme', 'name'] as const;
-const TOP_KEYS = ['version', 'defaults', 'targets'] as const;
+// `modules:` is read by `connreset serve` (parseModules below); check ignores it
+const TOP_KEYS = ['version', 'defaults', 'targets', 'modules'] as const;
 
 interface Settings {
   options: Partial<ProbeOptions>;
@@ -99,6 +101,21 @@ export function loadConfigFile(path: string, deps: ConfigDeps, env: Env = proces
   const read = readBounded(path, { limit: MAX_CONFIG_BYTES, allowPipes: true });
   if (!read.ok) throw new ConfigProblems([new ConfigError(path, read.reason)]);
   return parseConfig(read.bytes.toString('utf8'), path, deps, env);
+}
+
+/** One `modules:` entry of a config file, for `connreset serve` (src/serve/config.ts). */
+export interface ModuleEntry {
+  name: string;
+  options: Partial<ProbeOptions>;
+  /** null when neither the module nor `defaults:` says `expect:` */
+  expectation: Expectation | null;
+  line: number;
+  /** the keys the caller asked for, as plain data, with their line */
+  extra: Map<string, { value: unknown; line: number }>;
+}
+
+export function parseModules(text: string, file: string, deps: ConfigDeps, extraKeys: readonly string[], env: Env = process.env): ModuleEntry[] {
+  return new ConfigReader(text, file, deps, env).readModules(extraKeys);
 }
 
 export function parseConfig(text: string, file: string, deps: ConfigDeps, env: Env = process.env): CheckSpec[] {
@@ -166,6 +183,58 @@ class ConfigReader {
     }
     if (this.problems.length > 0) throw new ConfigProblems(this.problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
     return specs;
+  }
+
+  /**
+   * `modules:` (connreset serve): each a name and a mapping of the settings `defaults:` takes,
+   * merged over `defaults:`, plus the keys in `extraKeys` that the caller reads itself (as plain
+   * data with their line). `targets:` is not required here.
+   */
+  readModules(extraKeys: readonly string[]): ModuleEntry[] {
+    this.doc = parseDocument(this.text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: true });
+    for (const err of this.doc.errors) {
+      this.problems.push(new ConfigError(this.file, err.message.split('\n')[0] ?? err.message, err.linePos?.[0].line));
+    }
+    if (this.problems.length > 0) throw new ConfigProblems(this.problems);
+    const root = this.deref(this.doc.contents);
+    const out: ModuleEntry[] = [];
+    if (!isMap(root)) {
+      this.problem(root, '', 'expected a mapping with `modules:`');
+      throw new ConfigProblems(this.problems);
+    }
+    const fields = this.fields(root, '', TOP_KEYS);
+    const d = fields.get('defaults');
+    const defaults: Settings = (d ? this.settings(d.node, 'defaults', false) : null) ?? { options: {} };
+    const modules = fields.get('modules');
+    if (modules && !isMap(modules.node)) this.problem(modules.node, 'modules', 'expected a mapping of module names to settings');
+    else if (modules && isMap(modules.node)) {
+      for (const [name, { node }] of this.fieldsQuiet(modules.node)) {
+        const field = `modules.${name}`;
+        if (!isMap(node)) {
+          this.problem(node, field, 'expected a mapping of settings');
+          continue;
+        }
+        const own = this.fields(node, field, [...SETTING_KEYS, ...extraKeys]);
+        const s = this.settings(node, field, true);
+        if (!s) continue;
+        const expectation = s.expectation ?? defaults.expectation ?? null;
+        const options: Partial<ProbeOptions> = { ...defaults.options, ...s.options };
+        if (expectation && expectation.reply !== null) options.expect = expectation.reply;
+        const idleProblem = idleConsistency(expectation ?? DEFAULT_EXPECTATION, options.idleMs ?? null);
+        if (idleProblem) {
+          this.problem(own.get('expect')?.node ?? node, `${field}.expect`, idleProblem);
+          continue;
+        }
+        const extra = new Map<string, { value: unknown; line: number }>();
+        for (const key of extraKeys) {
+          const f = own.get(key);
+          if (f) extra.set(key, { value: f.node.toJSON(), line: this.lineOf(f.node) });
+        }
+        out.push({ name, options, expectation, line: this.lineOf(node), extra });
+      }
+    }
+    if (this.problems.length > 0) throw new ConfigProblems(this.problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
+    return out;
   }
 
   private targetEntry(raw: Node, field: string, defaults: Settings): CheckSpec | null {
@@ -303,6 +372,14 @@ class ConfigReader {
       if (v === 4 || v === 6) out.options.family = v;
       else {
         this.problem(family.node, `${field}.family`, 'expected 4 or 6');
+        ok = false;
+      }
+    }
+    const followup = fields.get('followup');
+    if (followup) {
+      if (isScalar(followup.node) && typeof followup.node.value === 'boolean') out.options.followup = followup.node.value;
+      else {
+        this.problem(followup.node, `${field}.followup`, `expected true or false, not ${JSON.stringify(isScalar(followup.node) ? followup.node.value : toText(followup.node))}`);
         ok = false;
       }
     }

@@ -19,9 +19,16 @@ export interface ProbeEngine {
   probeAll(target: Target, options: ProbeOptions, signal?: AbortSignal): Promise<Observation[]>;
   probeOptions(partial: Partial<ProbeOptions>): ProbeOptions;
   diagnose(obs: Observation): Diagnosis;
-  /** the locate experiment, when asked for (check --locate): run on failing rows, re-ranks their diagnosis */
-  locate?(target: Target, options: ProbeOptions, obs: Observation, diagnosis: Diagnosis, signal: AbortSignal): Promise<{ diagnosis: Diagnosis; located: LocatedSender | null }>;
+  /** follow-up experiments for a failing row (absent: none run); src/probe/experiments/followup.ts */
+  followup?(target: Target, options: ProbeOptions, obs: Observation, signal: AbortSignal): Promise<{ observation: Observation; diagnosis: Diagnosis }>;
 }
+
+/**
+ * Failing rows run their follow-up experiments (several probes each) at most this many at a time,
+ * whatever the check's concurrency: a fleet with many failures must not open thousands of sockets
+ * at once, nor the follow-ups hold up the healthy rows' probes.
+ */
+export const FOLLOWUP_CONCURRENCY = 4;
 
 export interface RunCheckOptions {
   plan: ConcurrencyPlan;
@@ -120,15 +127,16 @@ export async function checkOne(spec: CheckSpec, index: number, engine: ProbeEngi
       tally.add({ obs, diagnosis, verdict: evaluate(spec.expectation, obs, diagnosis) });
     }
   }
-  const rows = [...tallies].flatMap(([address, tally]) => (tally.deciding ? [resultOf(spec, index, address, tally, tally.deciding)] : []));
-  if (engine.locate) {
-    for (const row of rows) {
-      if (row.status !== 'failed' || !row.observation || !row.diagnosis || signal.aborted) continue;
-      const { diagnosis, located } = await engine.locate(spec.target, options, row.observation, row.diagnosis, signal);
-      const top = diagnosis.causes[0];
-      Object.assign(row, { diagnosis, locate: located, topCause: top ? { id: top.id, title: top.title, confidence: top.confidence } : null });
+  // the same health policy as `probe`: a failing row's follow-ups may re-rank its causes (never its outcome)
+  if (engine.followup && options.followup !== false && !signal.aborted) {
+    for (const tally of tallies.values()) {
+      const deciding = tally.deciding;
+      if (!deciding || deciding.verdict.pass || deciding.diagnosis.healthy) continue;
+      const followed = await withSlot(() => engine.followup!(spec.target, options, deciding.obs, signal));
+      tally.deciding = { ...deciding, obs: followed.observation, diagnosis: followed.diagnosis };
     }
   }
+  const rows = [...tallies].flatMap(([address, tally]) => (tally.deciding ? [resultOf(spec, index, address, tally, tally.deciding)] : []));
   return rows.length > 0 ? rows : [notRun(spec, index, 'interrupted')];
 }
 
@@ -150,6 +158,7 @@ function resultOf(spec: CheckSpec, index: number, address: string | null, tally:
     failedAttempts: tally.failed,
     reasons: pass ? [] : verdict.reasons,
     topCause: top ? { id: top.id, title: top.title, confidence: top.confidence } : null,
+    ...(pass ? {} : { locate: locatedSender(obs) }),
     summary: diagnosis.summary,
     // a passing target keeps no timeline: thousands of healthy targets cost a few fields each
     observation: pass ? null : obs,
@@ -182,9 +191,32 @@ function identity(spec: CheckSpec, index: number, address: string | null): Pick<
   return { index, name: spec.name, target: spec.target.input, address, source: spec.source, expected: describeExpectation(spec.expectation) };
 }
 
+/** The locate follow-up's verdict on a failing row, when it ran. */
+function locatedSender(obs: Observation): LocatedSender | null {
+  const result = obs.experiments?.find((e) => e.id === 'locate')?.locate;
+  if (!result || !result.ran) return null;
+  const { sender, hop, hopAddress, summary } = result.verdict;
+  return { sender, hop, hopAddress, summary };
+}
+
 function connectTime(obs: Observation): number | null {
   const connected = obs.events.find((ev) => ev.kind === 'connected');
   return connected ? connected.t : null;
+}
+
+let followupsRunning = 0;
+const followupQueue: (() => void)[] = [];
+
+/** Runs `fn` when one of the FOLLOWUP_CONCURRENCY slots is free. */
+async function withSlot<T>(fn: () => Promise<T>): Promise<T> {
+  if (followupsRunning >= FOLLOWUP_CONCURRENCY) await new Promise<void>((resolve) => followupQueue.push(resolve));
+  followupsRunning++;
+  try {
+    return await fn();
+  } finally {
+    followupsRunning--;
+    followupQueue.shift()?.();
+  }
 }
 
 function delay(ms: number, signal: AbortSignal): Promise<void> {

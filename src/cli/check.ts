@@ -6,6 +6,8 @@ import { parseDuration } from '../duration.js';
 export interface CheckCliOptions {
   config?: string;
   json?: boolean;
+  /** commander's --no-followup: false when given */
+  followup?: boolean;
   jsonFile?: string;
   junit?: string;
   prometheus?: string;
@@ -24,6 +26,8 @@ export interface CheckSettings {
   inputs: string[];
   config: string | null;
   json: boolean;
+  /** follow-up experiments for failing rows (config: followup) */
+  followup: boolean;
   jsonFile: string | null;
   junit: string | null;
   prometheus: string | null;
@@ -59,6 +63,7 @@ export function checkSettings(inputs: string[], opts: CheckCliOptions): CheckSet
     inputs,
     config: opts.config ?? null,
     json: opts.json === true,
+    followup: opts.followup !== false,
     jsonFile: opts.jsonFile ?? null,
     junit: opts.junit ?? null,
     prometheus: opts.prometheus ?? null,
@@ -92,6 +97,7 @@ export function defineCheck(program: Command, ctx: CliContext): void {
     .option('--deadline <duration>', 'stop the whole run after this long; unfinished targets fail (e.g. 5m)')
     .option('--locate', 'on failing targets, find which hop sent the RST or drops the packets (Linux; about 2 s per failure)')
     .option('--locate-timeout <duration>', 'time locate may take per failing target (default 2s; implies --locate)')
+    .option('--no-followup', 'do not run follow-up experiments on failing targets (config: followup: false)')
     .option('--fail-fast', 'stop at the first target whose expectation does not hold')
     .option('--expect-outcome <list>', 'expected outcome(s) for targets from arguments or stdin, comma-separated', 'ok')
     .option('--only-failures', 'list only failing targets in the table (large fleets)')

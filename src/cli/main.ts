@@ -13,6 +13,7 @@ import { defineLab } from './lab.js';
 import { defineDemo } from './demo.js';
 import { defineCheck } from './check.js';
 import { defineIdle } from './idle.js';
+import { defineServe } from './serve.js';
 import { VERSION } from '../version.js';
 
 export function buildProgram(ctx: CliContext): Command {
@@ -35,10 +36,11 @@ Examples:
   $ connreset idle db.internal:5432 --max 10m
   $ connreset check connreset.yml --junit report.xml
   $ connreset demo
+  $ connreset serve --config connreset.yml
 
 Exit codes: 0 healthy / explained, 1 failure found or expectation not met, 2 bad input, 130 interrupted (Ctrl-C), 143 SIGTERM, 129 SIGHUP.`,
   );
-  for (const define of [defineExplain, defineProbe, defineCheck, defineIdle, defineLab, defineDemo]) {
+  for (const define of [defineExplain, defineProbe, defineCheck, defineIdle, defineLab, defineDemo, defineServe]) {
     define(program, ctx);
   }
   for (const sub of program.commands) {

@@ -16,28 +16,11 @@ import { probeOptions } from '../probe/defaults.js';
 import { repeatProbe } from '../probe/repeat.js';
 import { concurrencyNotice, planConcurrency, runBounded } from '../probe/runner.js';
 import type { ProbeOptions, Target } from '../probe/types.js';
-import { diagnose } from '../diagnose/diagnose.js';
+import { diagnoseWithFollowups, type FollowupSettings } from '../probe/experiments/followup.js';
+import { DEFAULT_FOLLOWUP_BUDGET_MS } from '../diagnose/followup-plan.js';
 import { summariseRuns, type RunSummary } from '../report/probe-summary.js';
 import { probeDocument, renderProbeJson, type ProbeResult } from '../report/probe-json.js';
 import { renderProbeText, renderSummaryText } from '../report/probe-text.js';
-import { renderLocateText } from '../report/locate-text.js';
-import { applyLocate } from '../diagnose/locate-rerank.js';
-
-/** Runs locate after each failed probe (targets at once, a target's runs one after another) and re-ranks its diagnosis. */
-async function locateFailures(targets: Target[], perTarget: ProbeResult[][], options: ProbeOptions, timeoutMs: number | null, signal: AbortSignal): Promise<void> {
-  // loaded only when asked: the native module stays out of every other path
-  const { locate, LOCATE_TIMEOUT_MS } = await import('../probe/locate.js');
-  await Promise.all(
-    targets.map(async (target, index) => {
-      for (const result of perTarget[index] ?? []) {
-        if (result.diagnosis.healthy || signal.aborted) continue;
-        result.locate = await locate(target, options, result.observation, { timeoutMs: timeoutMs ?? LOCATE_TIMEOUT_MS }, signal);
-        result.diagnosis = applyLocate(result.diagnosis, result.locate);
-      }
-    }),
-  );
-}
-
 export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext): Promise<number> {
   const targets = settings.targets.map((input) => checkFamily(parseTarget(input), settings.family));
   const payload = settings.send === null ? null : parseSend(settings.send);
@@ -68,25 +51,30 @@ export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext):
     try {
       let done = 0;
       const total = targets.length * settings.repeat;
+      // --locate forces the locate experiment (with its own time, --locate-timeout); --no-followup keeps the planner's others off
+      const followup: FollowupSettings = {
+        enabled: settings.followup || settings.locate,
+        plan: settings.followup,
+        ...(settings.locate ? { force: ['locate'] as const, budgetMs: Math.max(DEFAULT_FOLLOWUP_BUDGET_MS, settings.locateTimeoutMs ?? 0) } : {}),
+      };
       // the same fd-aware cap as check: 400 targets under `ulimit -n 256` must not turn our EMFILE into their fault
       await runBounded(
         targets.map((target, index) => ({ target, index })),
         async ({ target, index }, signal) => {
-          const results: ProbeResult[] = [];
-          perTarget[index] = results;
+          // a failure's follow-up experiments run while the next repeat waits its interval
+          const pending: Promise<ProbeResult>[] = [];
           await repeatProbe(target, options, { count: settings.repeat, intervalMs: settings.intervalMs }, signal, (observations, run) => {
-            for (const observation of observations) results.push({ target: target.input, run, observation, diagnosis: diagnose(observation) });
+            for (const observation of observations) {
+              pending.push(diagnoseWithFollowups(target, options, observation, followup, signal).then((d) => ({ target: target.input, run, ...d })));
+            }
             done++;
             if (spinner && total > 1) spinner.text = `${spinnerText(targets, settings)} (${done}/${total})`;
           });
+          perTarget[index] = await Promise.all(pending);
         },
         { onResult: () => undefined, onUnfinished: () => undefined },
         { concurrency: plan.concurrency, deadlineMs: null, signal: stop.signal },
       );
-      if (settings.locate && !stop.signal.aborted) {
-        if (spinner) spinner.text = 'locating who sent it';
-        await locateFailures(targets, perTarget, options, settings.locateTimeoutMs, stop.signal);
-      }
     } finally {
       spinner?.stop();
     }
@@ -106,7 +94,7 @@ export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext):
     targets.forEach((_, i) => {
       const runs = perTarget[i] ?? [];
       if (settings.repeat === 1) {
-        for (const r of runs) blocks.push(renderProbeText(r.observation, r.diagnosis) + (r.locate ? renderLocateText(r.locate) : ''));
+        for (const r of runs) blocks.push(renderProbeText(r.observation, r.diagnosis));
         return;
       }
       // repeated: the summary, then the first failure in full (or the last run when all were healthy)

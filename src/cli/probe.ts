@@ -21,6 +21,8 @@ export interface ProbeCliOptions {
   json?: boolean;
   locate?: boolean;
   locateTimeout?: string;
+  /** commander's --no-followup: false when given */
+  followup?: boolean;
 }
 
 /** Options as typed, checked: every mistake is one line and exit 2, before any packet is sent. */
@@ -44,6 +46,8 @@ export interface ProbeSettings {
   /** run the locate experiment after a failure (src/probe/locate.ts) */
   locate: boolean;
   locateTimeoutMs: number | null;
+  /** follow-up experiments after a failure (docs/experiments.md) */
+  followup: boolean;
 }
 
 const MAX_REPEAT = 10_000;
@@ -99,6 +103,7 @@ export function probeSettings(targets: string[], opts: ProbeCliOptions): ProbeSe
     json: opts.json === true,
     locate: opts.locate === true || opts.locateTimeout !== undefined,
     locateTimeoutMs: positiveDuration(opts.locateTimeout, '--locate-timeout'),
+    followup: opts.followup !== false,
   };
 }
 
@@ -137,6 +142,7 @@ export function defineProbe(program: Command, ctx: CliContext): void {
     .option('--interval <duration>', 'time between the starts of repeated probes (default 1s)')
     .option('--locate', 'after an RST, a FIN without a reply or silence, find which hop sent it (TTL-limited replay; Linux)')
     .option('--locate-timeout <duration>', 'time the locate experiment may take per failure (default 2s; implies --locate)')
+    .option('--no-followup', 'after a failure, do not run the follow-up experiments that tell its causes apart (they add up to ~2 s)')
     .option('--json', 'print one JSON document (schema connreset.probe/v1) instead of the report')
     .addHelpText(
       'after',

@@ -55,7 +55,7 @@ function hopText(m: LocateMeasurements, hop: number): string {
 }
 
 function serverText(m: LocateMeasurements): string {
-  return m.serverHops === null ? 'the server\'s distance could not be measured (no SYN connected)' : `the server is ${m.serverHops} hop${m.serverHops === 1 ? '' : 's'} away`;
+  return m.serverHops === null ? 'the server\'s distance is unknown' : `the server is ${m.serverHops} hop${m.serverHops === 1 ? '' : 's'} away`;
 }
 
 function judgeAnswer(m: LocateMeasurements): LocateVerdict {

@@ -54,6 +54,11 @@ export interface ProbeOptions {
   allAddresses: boolean;
   /** TLS servername override (SNI); defaults to the host when it is a name */
   servername: string | null;
+  /**
+   * Follow-up experiments after a failure (docs/experiments.md): on unless false (--no-followup,
+   * config `followup: false`). The engine ignores it; the commands read it.
+   */
+  followup?: boolean;
   /** injected resolver (tests use it to avoid the machine's DNS) */
   lookup?: LookupFn;
   /** socket hooks for follow-up experiments (locate sets TTLs on the descriptor); absent for a plain probe */

@@ -12,8 +12,7 @@
  *     "target": string,            // as typed (passwords replaced by ***)
  *     "run": number,               // 1-based, with --repeat
  *     "observation": Observation,  // schema connreset.observation/v1: the raw timeline
- *     "diagnosis": Diagnosis,      // schema connreset.diagnosis/v1: outcome, causes, client error
- *     "locate"?: LocateResult      // schema connreset.locate/v1, with --locate after a failure (docs/locate.md)
+ *     "diagnosis": Diagnosis       // schema connreset.diagnosis/v1: outcome, causes, client error
  *   }],
  *   "summaries": [RunSummary]      // one per target: runs, failed, outcomes with counts and timings, text
  * }
@@ -23,7 +22,6 @@ import { VERSION } from '../version.js';
 import type { Diagnosis } from '../diagnose/diagnosis.js';
 import type { Observation } from '../diagnose/observation.js';
 import type { RunSummary } from './probe-summary.js';
-import type { LocateResult } from '../diagnose/locate-types.js';
 
 export const PROBE_SCHEMA = 'connreset.probe/v1' as const;
 
@@ -32,8 +30,6 @@ export interface ProbeResult {
   run: number;
   observation: Observation;
   diagnosis: Diagnosis;
-  /** the locate experiment (schema connreset.locate/v1), when it ran: who sent the RST, or where packets stop */
-  locate?: LocateResult;
 }
 
 export interface ProbeDocument {
