@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
-import { UsageError } from '../errors.js';
-import { parseDuration } from '../duration.js';
+import { addSettingOptions, readFlags } from '../check/settings.js';
 
 export interface CheckCliOptions {
   config?: string;
@@ -17,8 +16,6 @@ export interface CheckCliOptions {
   expectOutcome?: string;
   onlyFailures?: boolean;
   allAddresses?: boolean;
-  locate?: boolean;
-  locateTimeout?: string;
 }
 
 /** Parsed, validated command-line options (everything a user can type is checked here). */
@@ -38,47 +35,32 @@ export interface CheckSettings {
   onlyFailures: boolean;
   /** probe every address of each target from arguments or stdin (config files: `all_addresses:`) */
   allAddresses: boolean;
-  /** run the locate experiment on failing targets (src/probe/locate.ts); null: off */
+  /** --locate / --locate-timeout: locate on every failing row with this much time; null: only when the planner picks it */
   locateTimeoutMs: number | null;
 }
 
-const MAX_CONCURRENCY = 100_000;
-/** src/probe/locate.ts's default, repeated here so the CLI does not load the socket code to parse flags */
-const LOCATE_DEFAULT_MS = 2_000;
-
 export function checkSettings(inputs: string[], opts: CheckCliOptions): CheckSettings {
-  let concurrency: number | null = null;
-  if (opts.concurrency !== undefined) {
-    const n = Number(opts.concurrency);
-    if (!/^\d+$/.test(opts.concurrency.trim()) || n < 1 || n > MAX_CONCURRENCY) {
-      throw new UsageError(`bad --concurrency ${JSON.stringify(opts.concurrency)}: expected a whole number from 1 to ${MAX_CONCURRENCY}`);
-    }
-    concurrency = n;
-  }
-  const deadlineMs = opts.deadline === undefined ? null : parseDuration(opts.deadline, '--deadline');
-  const locateTimeoutMs = opts.locateTimeout === undefined ? (opts.locate ? LOCATE_DEFAULT_MS : null) : parseDuration(opts.locateTimeout, '--locate-timeout');
-  if (locateTimeoutMs === 0) throw new UsageError('bad --locate-timeout "0": give a positive duration, e.g. 2s');
-  if (deadlineMs === 0) throw new UsageError('bad --deadline "0": give a positive duration, e.g. 5m');
+  const v = readFlags('check', opts as Record<string, unknown>);
   return {
     inputs,
     config: opts.config ?? null,
     json: opts.json === true,
-    followup: opts.followup !== false,
+    followup: v.followup !== false,
+    locateTimeoutMs: v.locateTimeoutMs ?? (v.locate === true ? 2_000 : null),
     jsonFile: opts.jsonFile ?? null,
     junit: opts.junit ?? null,
     prometheus: opts.prometheus ?? null,
-    concurrency,
-    deadlineMs,
+    concurrency: v.concurrency ?? null,
+    deadlineMs: v.deadlineMs ?? null,
     failFast: opts.failFast === true,
-    locateTimeoutMs,
     expectOutcome: opts.expectOutcome ?? 'ok',
     onlyFailures: opts.onlyFailures === true,
-    allAddresses: opts.allAddresses === true,
+    allAddresses: v.allAddresses === true,
   };
 }
 
 export function defineCheck(program: Command, ctx: CliContext): void {
-  program
+  const cmd = program
     .command('check')
     .summary('CI smoke checks: probe many targets against expectations')
     .description(
@@ -93,15 +75,10 @@ export function defineCheck(program: Command, ctx: CliContext): void {
     .option('--json-file <file>', 'also write the JSON document to a file')
     .option('--junit <file>', 'write a JUnit XML report (one test case per target)')
     .option('--prometheus <file>', 'write metrics in the node_exporter textfile format (.prom)')
-    .option('--concurrency <n>', 'probes in flight at once (default 100; capped below the open-file limit)')
-    .option('--deadline <duration>', 'stop the whole run after this long; unfinished targets fail (e.g. 5m)')
-    .option('--locate', 'on failing targets, find which hop sent the RST or drops the packets (Linux; about 2 s per failure)')
-    .option('--locate-timeout <duration>', 'time locate may take per failing target (default 2s; implies --locate)')
-    .option('--no-followup', 'do not run follow-up experiments on failing targets (config: followup: false)')
     .option('--fail-fast', 'stop at the first target whose expectation does not hold')
     .option('--expect-outcome <list>', 'expected outcome(s) for targets from arguments or stdin, comma-separated', 'ok')
-    .option('--only-failures', 'list only failing targets in the table (large fleets)')
-    .option('--all-addresses', 'probe every address each target from arguments or stdin resolves to, one row each (config: all_addresses)')
+    .option('--only-failures', 'list only failing targets in the table (large fleets)');
+  addSettingOptions(cmd, 'check')
     .addHelpText(
       'after',
       `

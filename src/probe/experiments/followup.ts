@@ -43,7 +43,7 @@ export async function diagnoseWithFollowups(
   const planned = settings.plan === false ? [] : planFollowups(observation, first, budgetMs);
   for (const id of settings.force ?? []) {
     const row = FOLLOWUPS.find((r) => r.experiment === id);
-    if (row && !planned.some((p) => p.id === id)) planned.push({ id, question: row.question, separates: [] });
+    if (row && !planned.some((p) => p.id === id)) planned.push({ id, question: row.question, separates: [], limitMs: budgetMs });
   }
   if (planned.length === 0) return { observation, diagnosis: first };
   const experiments = await runFollowups(target, options, observation, planned, budgetMs, signal);
@@ -61,9 +61,11 @@ export async function runFollowups(
   signal?: AbortSignal,
 ): Promise<ExperimentRecord[]> {
   const budget = new AbortController();
-  const timer = setTimeout(() => budget.abort('budget'), budgetMs);
+  // a repeat of a 2.0 s timer needs a little more than a 2 s budget: the longest planned limit applies
+  const limitMs = Math.max(budgetMs, ...planned.map((p) => p.limitMs));
+  const timer = setTimeout(() => budget.abort('budget'), limitMs);
   const stop = signal ? AbortSignal.any([signal, budget.signal]) : budget.signal;
-  const ctx: ExperimentContext = { target, options: boundedOptions(options, observation, budgetMs), obs: observation, budgetMs, signal: stop };
+  const ctx: ExperimentContext = { target, options: boundedOptions(options, observation, limitMs), obs: observation, budgetMs: limitMs, signal: stop };
   const t0 = performance.now();
   try {
     return await Promise.all(
