@@ -86,6 +86,7 @@ function judgeAnswer(m: LocateMeasurements): LocateVerdict {
 
   const server = (): LocateVerdict => {
     const hop = m.serverHops ?? (serverTtl !== null ? hopOfTtl(serverTtl) : null);
+    evidence.push(`the server host sent it: its application, its kernel, or a firewall on that host itself; nothing on the path between.`);
     return {
       sender: 'server',
       hop,

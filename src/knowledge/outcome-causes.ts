@@ -573,10 +573,11 @@ export const SIGNAL_RULES: readonly SignalRule[] = [
   { signal: 'exp_located_middlebox', cause: 'wrong_service_on_port', delta: -0.4, evidence: null },
   { signal: 'exp_located_middlebox', cause: 'server_slow_or_overloaded', delta: -0.4, evidence: null },
   { signal: 'exp_located_middlebox', cause: 'protocol_mismatch', delta: -0.3, evidence: null },
-  { signal: 'exp_located_server', cause: 'firewall_intervention', delta: -0.4, evidence: null },
-  { signal: 'exp_located_server', cause: 'content_filtering', delta: -0.4, evidence: null },
+  // the server host sent it: a firewall ON that host (iptables REJECT there) still fits, a box on the path less so
+  { signal: 'exp_located_server', cause: 'firewall_intervention', delta: -0.15, evidence: null },
+  { signal: 'exp_located_server', cause: 'content_filtering', delta: -0.3, evidence: null },
   { signal: 'exp_located_server', cause: 'middlebox_idle_timeout', delta: -0.4, evidence: null },
-  { signal: 'exp_located_server', cause: 'packet_filter_drop', delta: -0.4, evidence: null },
+  { signal: 'exp_located_server', cause: 'packet_filter_drop', delta: -0.2, evidence: null },
 ];
 
 /** Rivals an experiment's finding makes less likely (no sentence: the finding's own sentence says why). */
