@@ -112,6 +112,19 @@ describe('locate trigger', () => {
     expect(locateTrigger(fixture('lab-refused'))).toMatchObject({ answer: 'reset', phase: 'connect' });
     expect(locateTrigger(fixture('hand-ok-slow-reply'))).toBeNull();
   });
+
+  it('a FIN in place of the reply is located; a FIN after the reply is an ordinary close', () => {
+    const obs = fixture('lab-reset-on-request');
+    const head = obs.events.filter((e) => e.kind !== 'reset' && e.kind !== 'closed_by_us');
+    const sent = head.find((e) => e.kind === 'sent')!;
+    const finOnly = { ...obs, events: [...head, { t: sent.t + 5, phase: 'reply' as const, kind: 'fin' as const }] };
+    expect(locateTrigger(finOnly)).toMatchObject({ answer: 'fin', phase: 'reply', answerAfterMs: 5 });
+    const replied = {
+      ...obs,
+      events: [...head, { t: sent.t + 2, phase: 'reply' as const, kind: 'received' as const, bytes: 3, preview: 'ok\\n' }, { t: sent.t + 5, phase: 'reply' as const, kind: 'fin' as const }],
+    };
+    expect(locateTrigger(replied)).toBeNull();
+  });
 });
 
 describe('locate in the diagnosis', () => {
