@@ -66,6 +66,8 @@ export interface LocateMeasurements {
   serverTtl: number | null;
   /** from a capture, as root */
   capture: { synAck: PacketFacts | null; answer: PacketFacts | null } | null;
+  /** a connect refused by an ICMP error (port unreachable…) instead of an RST: who sent it, from the sweep's error queue */
+  icmpAnswer?: { from: string; type: number; code: number } | null;
   /** connect round trip and the answer's delay after our last send, from the original probe */
   timing: { rttMs: number; answerAfterMs: number } | null;
 }

@@ -41,7 +41,26 @@ export function smallestAnsweringTtl(m: LocateMeasurements): number | null {
 }
 
 export function judge(m: LocateMeasurements): LocateVerdict {
+  if (m.icmpAnswer) return judgeIcmp(m, m.icmpAnswer);
   return m.answer === 'silence' ? judgeSilence(m) : judgeAnswer(m);
+}
+
+/** A connect refused by an ICMP error: the message carries its sender's address. */
+function judgeIcmp(m: LocateMeasurements, icmp: { from: string; type: number; code: number }): LocateVerdict {
+  const kmin = smallestAnsweringTtl(m);
+  const fromServer = icmp.from === m.address;
+  const hop = m.path.find((p) => p.address === icmp.from)?.hop ?? (fromServer ? kmin : kmin === null ? null : kmin - 1);
+  const what = `ICMP type ${icmp.type} code ${icmp.code}`;
+  const evidence = [`the connect was refused by ${what} from ${icmp.from}${kmin === null ? '' : `, drawn by SYNs with TTL ${kmin} and above`}.`];
+  const common = { hopAddress: icmp.from, serverHops: m.serverHops, methods: ['syn_sweep' as const], evidence };
+  if (fromServer) return { ...common, sender: 'server', hop, kind: null, summary: `the refusal (${what}) came from the server itself (${icmp.from}${hop === null ? '' : `, hop ${hop}`})` };
+  return {
+    ...common,
+    sender: 'middlebox',
+    hop,
+    kind: 'firewall_reject',
+    summary: `the refusal (${what}) came from ${hop === null ? icmp.from : `hop ${hop} (${icmp.from})`}, not the server: a middlebox refused this connection: ${MIDDLEBOX_KINDS.firewall_reject.what}`,
+  };
 }
 
 function addressOfHop(m: LocateMeasurements, hop: number): string | null {

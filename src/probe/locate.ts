@@ -173,8 +173,13 @@ class LocateRun {
 
     // round 1: the path and the server's distance
     const swept = await this.sweep();
-    m = { ...m, serverHops: swept.serverHops, path: swept.path };
+    m = { ...m, serverHops: swept.serverHops, path: swept.path, icmpAnswer: swept.icmpAnswer };
     if (this.trigger.phase === 'connect') m.replay = swept.steps;
+    if (swept.icmpAnswer) {
+      // the ICMP message names its sender; bracketing its TTL would only draw more ICMP (routers rate-limit it)
+      notRun.push({ method: 'min_ttl', reason: 'not needed: the refusal was an ICMP message, which names its sender' }, { method: 'capture', reason: 'not needed: the refusal was an ICMP message' });
+      return m;
+    }
     if (this.signal?.aborted) return m;
 
     // round 2: replay (and the server's SYN-ACK TTL), with a capture of a full-TTL replay as root
@@ -209,10 +214,11 @@ class LocateRun {
   }
 
   /** SYNs with TTL 1, 2, … in batches until one connects (or is answered), or the budget ends. */
-  private async sweep(): Promise<{ serverHops: number | null; path: PathHop[]; steps: ReplayStep[] }> {
+  private async sweep(): Promise<{ serverHops: number | null; path: PathHop[]; steps: ReplayStep[]; icmpAnswer: { from: string; type: number; code: number } | null }> {
     const path: PathHop[] = [];
     const steps: ReplayStep[] = [];
     let serverHops: number | null = null;
+    let icmpAnswer: { from: string; type: number; code: number } | null = null;
     for (let first = 1; first <= MAX_HOPS && this.remaining() > 0 && !this.signal?.aborted; first += SWEEP_BATCH) {
       const batch = range(first, Math.min(MAX_HOPS, first + SWEEP_BATCH - 1));
       const results = await Promise.all(
@@ -234,6 +240,9 @@ class LocateRun {
         if (!done) {
           steps.push({ ttl, result: step });
           if (step === 'reply') serverHops = ttl;
+          // ECONNREFUSED from an ICMP error, not an RST: the error queue names its sender
+          const refusal = result.icmp.find((r) => !r.timeExceeded);
+          if (step === 'answer' && refusal) icmpAnswer = { from: refusal.from, type: refusal.type, code: refusal.code };
           if (step === 'died' || step === 'silence') path.push({ hop: ttl, address: expired?.from ?? null });
         }
         if (step === 'reply' || step === 'answer') done = true;
@@ -241,7 +250,7 @@ class LocateRun {
       // a whole batch without any answer: nothing further on answers either (a drop, or routers without ICMP)
       if (done || results.every(({ result }) => this.classify(result, 'syn') === 'silence')) break;
     }
-    return { serverHops, path, steps };
+    return { serverHops, path, steps, icmpAnswer };
   }
 
   /** The TTL of the server's SYN-ACK: connects with IP_MINTTL at the values a server at this distance arrives with. */

@@ -83,6 +83,13 @@ describe('locate verdict', () => {
     expect(judge({ ...refused, replay: steps('died', 'answer'), answerTtl: 60 })).toMatchObject({ sender: 'unknown', hop: null });
   });
 
+  it('a connect refused by ICMP port unreachable: the message names its sender, no TTL bracket needed', () => {
+    const refused = { ...base, phase: 'connect' as const, serverHops: null, replay: steps('died', 'answer') };
+    const v = judge({ ...refused, path: [{ hop: 1, address: '10.0.1.1' }], icmpAnswer: { from: '10.0.1.1', type: 3, code: 3 } });
+    expect(v).toMatchObject({ sender: 'middlebox', hop: 1, hopAddress: '10.0.1.1', kind: 'firewall_reject' });
+    expect(judge({ ...refused, icmpAnswer: { from: '10.0.3.2', type: 3, code: 3 } })).toMatchObject({ sender: 'server', hopAddress: '10.0.3.2' });
+  });
+
   it('timing alone: far inside the round trip is "nearer than the server" without a hop; a sub-millisecond path says nothing', () => {
     const none = { ...base, serverHops: null, path: [] };
     expect(judge({ ...none, timing: { rttMs: 20, answerAfterMs: 2 } })).toMatchObject({ sender: 'middlebox', hop: null, methods: ['timing'] });
