@@ -39,7 +39,11 @@ import type { HookPoint, ProbeOptions, SocketHooks, Target } from './types.js';
 export const LOCATE_TIMEOUT_MS = 2_000;
 /** A TTL sweep stops here (traceroute's default maximum is 30). */
 const MAX_HOPS = 30;
-/** SYNs of the sweep sent at once. */
+/**
+ * SYNs of the sweep sent at once: 2 first (a refusing or resetting box is usually near, and every
+ * SYN past it draws one more answer, which for ICMP counts against the router's rate limit), then 4.
+ */
+const SWEEP_FIRST_BATCH = 2;
 const SWEEP_BATCH = 4;
 /** Attempts in flight at once. */
 const MAX_PARALLEL = 24;
@@ -219,8 +223,10 @@ class LocateRun {
     const steps: ReplayStep[] = [];
     let serverHops: number | null = null;
     let icmpAnswer: { from: string; type: number; code: number } | null = null;
-    for (let first = 1; first <= MAX_HOPS && this.remaining() > 0 && !this.signal?.aborted; first += SWEEP_BATCH) {
-      const batch = range(first, Math.min(MAX_HOPS, first + SWEEP_BATCH - 1));
+    for (let first = 1; first <= MAX_HOPS && this.remaining() > 0 && !this.signal?.aborted; ) {
+      const size = first === 1 ? SWEEP_FIRST_BATCH : SWEEP_BATCH;
+      const batch = range(first, Math.min(MAX_HOPS, first + size - 1));
+      first += size;
       const results = await Promise.all(
         batch.map(async (ttl) => {
           const result = await this.attempt({
