@@ -9,12 +9,21 @@ import type { Diagnosis } from '../diagnose/diagnosis.js';
 import type { Outcome } from '../shared/outcome.js';
 import type { CauseId } from '../knowledge/causes.js';
 import type { SourceRef } from './config.js';
+import type { Sender } from '../diagnose/locate-types.js';
 import { SIGNAL_EXIT_CODES, type StopSignal } from '../stop-signals.js';
 
 export const CHECK_SCHEMA = 'connreset.check/v1' as const;
 
 /** Why a target was not (fully) checked. `deadline` counts as a failure; the others do not by themselves. */
 export type NotRunReason = 'deadline' | 'fail_fast' | 'interrupted';
+
+/** The locate verdict as a check row carries it. */
+export interface LocatedSender {
+  sender: Sender;
+  hop: number | null;
+  hopAddress: string | null;
+  summary: string;
+}
 
 export type CheckStatus = 'passed' | 'failed' | 'not_run';
 
@@ -55,6 +64,8 @@ export interface CheckResult {
   topCause: TopCause | null;
   /** one sentence of what happened on the wire */
   summary: string | null;
+  /** with --locate, on a failure: who sent the RST (or where packets stop); null otherwise */
+  locate?: LocatedSender | null;
   /** kept for failures only */
   observation: Observation | null;
   diagnosis: Diagnosis | null;

@@ -10,7 +10,7 @@ import type { ProbeOptions, Target } from '../probe/types.js';
 import { runBounded, type ConcurrencyPlan } from '../probe/runner.js';
 import type { CheckSpec } from './config.js';
 import { describeExpectation, evaluate, type Verdict } from './expectation.js';
-import type { CheckResult, CheckRun, NotRunReason } from './result.js';
+import type { CheckResult, CheckRun, LocatedSender, NotRunReason } from './result.js';
 import { isStopSignal } from '../stop-signals.js';
 import type { Outcome } from '../shared/outcome.js';
 import { OUTCOME_INFO } from '../knowledge/outcomes.js';
@@ -218,6 +218,7 @@ function resultOf(spec: CheckSpec, index: number, address: string | null, tally:
     failedAttempts: tally.failed,
     reasons: pass ? [] : verdict.reasons,
     topCause: top ? { id: top.id, title: top.title, confidence: top.confidence } : null,
+    ...(pass ? {} : { locate: locatedSender(obs) }),
     // a pass judged on its outcome alone says what the outcome means on the wire
     summary: diagnosis?.summary ?? OUTCOME_INFO[deciding.outcome].wire,
     // a passing target keeps no timeline: thousands of healthy targets cost a few fields each
@@ -249,6 +250,14 @@ export function notRun(spec: CheckSpec, index: number, reason: NotRunReason): Ch
 /** What names a result, whatever its status: the fields that tie it to its check in the config. */
 function identity(spec: CheckSpec, index: number, address: string | null): Pick<CheckResult, 'index' | 'name' | 'target' | 'address' | 'source' | 'expected'> {
   return { index, name: spec.name, target: spec.target.input, address, source: spec.source, expected: describeExpectation(spec.expectation) };
+}
+
+/** The locate follow-up's verdict on a failing row, when it ran. */
+function locatedSender(obs: Observation): LocatedSender | null {
+  const result = obs.experiments?.find((e) => e.id === 'locate')?.locate;
+  if (!result || !result.ran) return null;
+  const { sender, hop, hopAddress, summary } = result.verdict;
+  return { sender, hop, hopAddress, summary };
 }
 
 function connectTime(obs: Observation): number | null {

@@ -252,6 +252,26 @@ export const SETTINGS = [
     defaultText: null,
     help: 'after a failure, do not run the follow-up experiments that tell its causes apart (they add up to ~2 s; config: followup: false)',
   }),
+  row({
+    id: 'locate',
+    key: null,
+    flags: '--locate',
+    commands: ['probe', 'check'],
+    parse: bool,
+    default: false,
+    defaultText: null,
+    help: 'after an RST, a FIN without a reply or silence, find which hop sent it, even when the follow-ups would not (Linux; docs/locate.md)',
+  }),
+  row({
+    id: 'locateTimeoutMs',
+    key: null,
+    flags: '--locate-timeout <duration>',
+    commands: ['probe', 'check'],
+    parse: positiveDuration,
+    default: 2_000, // src/probe/locate.ts LOCATE_TIMEOUT_MS (not imported: flag parsing must not load the socket code)
+    defaultText: '2s',
+    help: 'time the locate experiment may take per failure (implies --locate)',
+  }),
   // check's own flags
   row({
     id: 'concurrency',

@@ -3,6 +3,8 @@
  * before any probe runs; runs them; prints the table or JSON; writes the report files; returns the
  * exit code. Loaded lazily by src/cli/check.ts.
  */
+import type { FollowupSettings } from '../probe/experiments/followup.js';
+import { DEFAULT_FOLLOWUP_BUDGET_MS } from '../diagnose/followup-plan.js';
 import { statSync } from 'node:fs';
 import type { CliContext } from './context.js';
 import { startSpinner } from './spinner.js';
@@ -119,7 +121,7 @@ async function gatherSpecs(settings: CheckSettings): Promise<Gathered> {
   return { specs, source: sources.length > 0 ? sources.join(', ') : null };
 }
 
-async function loadEngine(): Promise<ProbeEngine> {
+async function loadEngine(locateTimeoutMs: number | null): Promise<ProbeEngine> {
   const [{ probe, probeAll }, { probeOptions }, { diagnose }, { classify }, { diagnoseWithFollowups }] = await Promise.all([
     import('../probe/probe.js'),
     import('../probe/defaults.js'),
@@ -127,7 +129,9 @@ async function loadEngine(): Promise<ProbeEngine> {
     import('../diagnose/classify.js'),
     import('../probe/experiments/followup.js'),
   ]);
-  return { probe, probeAll, probeOptions, diagnose, classify, followup: (target, options, obs, signal) => diagnoseWithFollowups(target, options, obs, { enabled: true }, signal) };
+  // --locate: the locate experiment on every failing row, with its own time (--locate-timeout)
+  const settings: FollowupSettings = locateTimeoutMs === null ? { enabled: true } : { enabled: true, force: ['locate'], budgetMs: Math.max(DEFAULT_FOLLOWUP_BUDGET_MS, locateTimeoutMs) };
+  return { probe, probeAll, probeOptions, diagnose, classify, followup: (target, options, obs, signal) => diagnoseWithFollowups(target, options, obs, settings, signal) };
 }
 
 /** Progress on stderr: an ora spinner on a TTY (done / total, failures so far); nothing otherwise. */
@@ -171,7 +175,7 @@ export async function runCheckCommand(settings: CheckSettings, ctx: CliContext):
   const plan = planConcurrency(Math.min(requested, specs.length));
   if (plan.capped) ctx.stderr.write(concurrencyNotice(requested, plan));
 
-  const engine = await loadEngine();
+  const engine = await loadEngine(settings.locateTimeoutMs);
   const stop = handleStopSignals();
   try {
     const progress = await startProgress(ctx, specs.length);

@@ -35,6 +35,8 @@ export interface CheckSettings {
   onlyFailures: boolean;
   /** probe every address of each target from arguments or stdin (config files: `all_addresses:`) */
   allAddresses: boolean;
+  /** --locate / --locate-timeout: locate on every failing row with this much time; null: only when the planner picks it */
+  locateTimeoutMs: number | null;
 }
 
 export function checkSettings(inputs: string[], opts: CheckCliOptions): CheckSettings {
@@ -44,6 +46,7 @@ export function checkSettings(inputs: string[], opts: CheckCliOptions): CheckSet
     config: opts.config ?? null,
     json: opts.json === true,
     followup: v.followup !== false,
+    locateTimeoutMs: v.locateTimeoutMs ?? (v.locate === true ? 2_000 : null),
     jsonFile: opts.jsonFile ?? null,
     junit: opts.junit ?? null,
     prometheus: opts.prometheus ?? null,

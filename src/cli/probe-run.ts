@@ -16,11 +16,11 @@ import { probeOptions } from '../probe/defaults.js';
 import { repeatProbe } from '../probe/repeat.js';
 import { concurrencyNotice, localLimitNotice, planConcurrency, runBounded } from '../probe/runner.js';
 import type { ProbeOptions, Target } from '../probe/types.js';
-import { diagnoseWithFollowups } from '../probe/experiments/followup.js';
+import { diagnoseWithFollowups, type FollowupSettings } from '../probe/experiments/followup.js';
+import { DEFAULT_FOLLOWUP_BUDGET_MS } from '../diagnose/followup-plan.js';
 import { summariseRuns, type RunSummary } from '../report/probe-summary.js';
 import { probeDocument, renderProbeJson, type ProbeResult } from '../report/probe-json.js';
 import { renderProbeText, renderSummaryText } from '../report/probe-text.js';
-
 export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext): Promise<number> {
   const targets = settings.targets.map((input) => checkFamily(parseTarget(input), settings.family));
   const payload = settings.send === null ? null : parseSend(settings.send);
@@ -51,7 +51,12 @@ export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext):
     try {
       let done = 0;
       const total = targets.length * settings.repeat;
-      const followup = { enabled: settings.followup };
+      // --locate forces the locate experiment (with its own time, --locate-timeout); --no-followup keeps the planner's others off
+      const followup: FollowupSettings = {
+        enabled: settings.followup || settings.locate,
+        plan: settings.followup,
+        ...(settings.locate ? { force: ['locate'] as const, budgetMs: Math.max(DEFAULT_FOLLOWUP_BUDGET_MS, settings.locateTimeoutMs ?? 0) } : {}),
+      };
       // the same fd-aware cap as check: 400 targets under `ulimit -n 256` must not turn our EMFILE into their fault
       await runBounded(
         targets.map((target, index) => ({ target, index })),

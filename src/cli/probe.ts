@@ -26,6 +26,9 @@ export interface ProbeSettings {
   json: boolean;
   /** follow-up experiments after a failure (docs/experiments.md) */
   followup: boolean;
+  /** run the locate experiment after a failure whatever the planner says (docs/locate.md) */
+  locate: boolean;
+  locateTimeoutMs: number | null;
 }
 
 export function probeSettings(targets: string[], opts: ProbeCliOptions): ProbeSettings {
@@ -52,6 +55,8 @@ export function probeSettings(targets: string[], opts: ProbeCliOptions): ProbeSe
     intervalMs: v.intervalMs ?? DEFAULT_INTERVAL_MS,
     json: opts.json === true,
     followup: v.followup !== false,
+    locate: v.locate === true || v.locateTimeoutMs !== undefined,
+    locateTimeoutMs: v.locateTimeoutMs ?? null,
   };
 }
 

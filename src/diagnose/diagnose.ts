@@ -175,6 +175,7 @@ export const EXPERIMENT_NAMES: Readonly<Record<ExperimentId, string>> = {
   service_id: 'service identification',
   repeat: 'timing and consistency repeats',
   neutral_payload: 'payload differential',
+  locate: 'locating the sender on the path (TTL-limited replay)',
 };
 
 function experimentBasis(id: ExperimentId, sentence: string | null): CauseBasis {

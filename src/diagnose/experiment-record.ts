@@ -5,6 +5,7 @@
  * payload, scheme or timing. A leaf module: the knowledge tables and the probe both import it.
  */
 import type { Observation } from './observation.js';
+import type { LocateResult } from './locate-types.js';
 
 import { EXPERIMENT_IDS, type ExperimentId } from '../shared/experiment-ids.js';
 
@@ -30,4 +31,6 @@ export interface ExperimentRecord {
   /** set when the run was cut short (time budget, Ctrl-C): what it saw is still recorded */
   stopped: 'budget' | 'interrupted' | null;
   trials: ExperimentTrial[];
+  /** the locate experiment's measurements and verdict (its attempts are too many to keep as trials) */
+  locate?: LocateResult;
 }

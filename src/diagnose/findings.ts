@@ -14,6 +14,7 @@ import { isRoundSeconds, matchTimers, type TimerTrigger } from '../knowledge/ser
 import { formatMs } from '../duration.js';
 import { escapeControls } from '../escape.js';
 import { neutralPayloadFor } from './neutral.js';
+import { MIDDLEBOX_KINDS, SENDER_SIGNALS } from '../knowledge/locate.js';
 
 /** The facts the experiments' evidence sentences quote (null when an experiment did not establish them). */
 export const FINDING_VARS = [
@@ -27,6 +28,7 @@ export const FINDING_VARS = [
   'neutralWhat',
   'neutralAnswer',
   'ourFate',
+  'locateSummary',
 ] as const;
 
 export interface Findings {
@@ -66,7 +68,19 @@ const CONCLUDE: Readonly<Record<ExperimentId, (record: ExperimentRecord, obs: Ob
   service_id: concludeService,
   repeat: concludeRepeat,
   neutral_payload: concludeNeutral,
+  locate: concludeLocate,
 };
+
+/** The locate verdict's signals: who sent it (demotions) and the kind of middlebox (the cause it is). */
+function concludeLocate(record: ExperimentRecord): Conclusion {
+  const result = record.locate;
+  if (!result || !result.ran) return { signals: [], vars: {} };
+  const { verdict } = result;
+  if (verdict.sender === 'unknown') return { signals: [], vars: {} };
+  const signals: Signal[] = [SENDER_SIGNALS[verdict.sender]];
+  if (verdict.sender === 'middlebox' && verdict.kind) signals.push(MIDDLEBOX_KINDS[verdict.kind].signal);
+  return { signals, vars: { locateSummary: escapeControls(verdict.summary) } };
+}
 
 // ---- service identification -------------------------------------------------------------
 

@@ -10,6 +10,7 @@ import { FOLLOWUPS, FOLLOWUP_TOP_CAUSES, type FollowupNeed } from '../knowledge/
 import type { CauseId } from '../knowledge/causes.js';
 import { neutralPayloadFor } from './neutral.js';
 import { failureDelayMs } from './findings.js';
+import { locateTrigger } from './locate-trigger.js';
 
 /** Follow-ups add about this much time by default (they run concurrently, each bounded by it). */
 export const DEFAULT_FOLLOWUP_BUDGET_MS = 2_000;
@@ -59,5 +60,7 @@ function meets(need: FollowupNeed, obs: Observation, budgetMs: number): boolean 
     }
     case 'distinct_neutral':
       return neutralPayloadFor(obs) !== null;
+    case 'locatable':
+      return locateTrigger(obs) !== null;
   }
 }

@@ -16,7 +16,9 @@ export type FollowupNeed =
   /** a neutral payload of the same protocol exists that differs from what the user sent */
   | 'distinct_neutral'
   /** the handshake worked: we spoke, the peer said nothing useful */
-  | 'connected';
+  | 'connected'
+  /** the probe ended in an RST, a FIN without a reply or silence, at a known address (src/diagnose/locate-trigger.ts) */
+  | 'locatable';
 
 export interface FollowupRow {
   experiment: ExperimentId;
@@ -81,5 +83,25 @@ export const FOLLOWUPS: readonly FollowupRow[] = [
     outcomes: ['no_reply', 'reset_after_send', 'closed_after_send'],
     separates: ['server_slow_or_overloaded', 'app_error_close', 'protocol_mismatch', 'content_filtering', 'firewall_intervention', 'wrong_service_on_port'],
     needs: ['connected', 'distinct_neutral'],
+  },
+  {
+    experiment: 'locate',
+    question: 'which hop sent the RST (or drops the packets): the server, or a middlebox on the path? (docs/locate.md)',
+    outcomes: ['refused', 'connect_timeout', 'reset_on_connect', 'reset_after_send', 'closed_after_send', 'no_reply', 'reset_on_resume', 'timeout_on_resume'],
+    separates: [
+      'server_crash_restart',
+      'app_error_close',
+      'firewall_intervention',
+      'content_filtering',
+      'middlebox_idle_timeout',
+      'server_idle_timeout',
+      'packet_filter_drop',
+      'nothing_listening',
+      'server_slow_or_overloaded',
+      'protocol_mismatch',
+      'wrong_service_on_port',
+      'connection_limit',
+    ],
+    needs: ['locatable'],
   },
 ];

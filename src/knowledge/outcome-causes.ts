@@ -293,6 +293,13 @@ export const SIGNALS = [
   'exp_repeat_varies',
   'exp_neutral_answered',
   'exp_neutral_fails_too',
+  // from the locate experiment (src/knowledge/locate.ts names which one a verdict raises)
+  'exp_located_server',
+  'exp_located_middlebox',
+  'exp_located_reject',
+  'exp_located_payload_reset',
+  'exp_located_state_expiry',
+  'exp_located_drop',
 ] as const;
 
 export type Signal = (typeof SIGNALS)[number];
@@ -549,6 +556,28 @@ export const SIGNAL_RULES: readonly SignalRule[] = [
     delta: 0.05,
     evidence: 'payload differential: a neutral {neutralWhat} fails the same way, so it is not the content of our request',
   },
+  // locate (src/probe/locate.ts): a sender named hop by hop. A middlebox's RST or drop is not the
+  // server host's doing; the server's own RST clears the path. Measured in network namespaces
+  // (docs/locate.md): iptables REJECT/DROP, -m string, conntrack INVALID after expiry.
+  { signal: 'exp_located_reject', cause: 'firewall_intervention', delta: 0.6, evidence: 'locate: {locateSummary}' },
+  { signal: 'exp_located_payload_reset', cause: 'firewall_intervention', delta: 0.5, evidence: 'locate: {locateSummary}' },
+  { signal: 'exp_located_payload_reset', cause: 'content_filtering', delta: 0.5, evidence: 'locate: {locateSummary}' },
+  { signal: 'exp_located_state_expiry', cause: 'middlebox_idle_timeout', delta: 0.6, evidence: 'locate: {locateSummary}' },
+  { signal: 'exp_located_drop', cause: 'packet_filter_drop', delta: 0.6, evidence: 'locate: {locateSummary}' },
+  { signal: 'exp_located_middlebox', cause: 'server_crash_restart', delta: -0.5, evidence: null },
+  { signal: 'exp_located_middlebox', cause: 'app_error_close', delta: -0.5, evidence: null },
+  { signal: 'exp_located_middlebox', cause: 'app_server_error', delta: -0.5, evidence: null },
+  { signal: 'exp_located_middlebox', cause: 'server_idle_timeout', delta: -0.5, evidence: null },
+  { signal: 'exp_located_middlebox', cause: 'nothing_listening', delta: -0.6, evidence: null },
+  { signal: 'exp_located_middlebox', cause: 'connection_limit', delta: -0.4, evidence: null },
+  { signal: 'exp_located_middlebox', cause: 'wrong_service_on_port', delta: -0.4, evidence: null },
+  { signal: 'exp_located_middlebox', cause: 'server_slow_or_overloaded', delta: -0.4, evidence: null },
+  { signal: 'exp_located_middlebox', cause: 'protocol_mismatch', delta: -0.3, evidence: null },
+  // the server host sent it: a firewall ON that host (iptables REJECT there) still fits, a box on the path less so
+  { signal: 'exp_located_server', cause: 'firewall_intervention', delta: -0.15, evidence: null },
+  { signal: 'exp_located_server', cause: 'content_filtering', delta: -0.3, evidence: null },
+  { signal: 'exp_located_server', cause: 'middlebox_idle_timeout', delta: -0.4, evidence: null },
+  { signal: 'exp_located_server', cause: 'packet_filter_drop', delta: -0.2, evidence: null },
 ];
 
 /** Rivals an experiment's finding makes less likely (no sentence: the finding's own sentence says why). */

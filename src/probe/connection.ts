@@ -243,12 +243,14 @@ export interface ConnectionOptions {
   servername: string | null;
   /** ALPN protocols to offer, or null */
   alpn: string[] | null;
+  /** makes the TCP socket instead of `new Socket()`: a descriptor prepared before the SYN (locate's TTL-limited SYNs) */
+  createSocket?: (() => Socket) | undefined;
 }
 
 export class Connection {
-  readonly raw = new Socket({ allowHalfOpen: true });
+  readonly raw: Socket;
   /** the stream that carries application data: `raw`, or the TLS socket over it */
-  stream: Socket = this.raw;
+  stream: Socket;
   watch: StreamWatch | null = null;
   /** when the SYN went out, and how long the TCP connect took */
   connectingAt = 0;
@@ -261,6 +263,8 @@ export class Connection {
     readonly sink: EventSink,
     readonly options: ConnectionOptions,
   ) {
+    this.raw = options.createSocket?.() ?? new Socket({ allowHalfOpen: true });
+    this.stream = this.raw;
     this.raw.on('error', () => undefined); // every error is reported by the phase that is listening
   }
 

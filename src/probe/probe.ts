@@ -57,6 +57,8 @@ class ProbeRun {
   private sentAt = 0;
   /** How long the TCP connect took (the round trip the banner wait scales with). */
   private connectMs = 0;
+  /** the TCP socket under the stream, for SocketHooks */
+  private raw: Socket | null = null;
 
   constructor(
     private readonly target: Target,
@@ -108,11 +110,14 @@ class ProbeRun {
       tlsTimeoutMs: this.options.tlsTimeoutMs,
       servername: this.options.servername,
       alpn: this.payload.kind === 'http' ? ['http/1.1'] : null,
+      createSocket: this.options.hooks?.create ? () => this.options.hooks!.create!(address.family) : undefined,
     });
+    this.raw = conn.raw;
     this.onStop = () => conn.interrupt();
     try {
       this.currentPhase = 'connect';
       if (!(await conn.connect(address))) return;
+      this.options.hooks?.at?.('connected', conn.raw);
       this.connectMs = conn.connectMs;
       if (this.target.tls) {
         this.currentPhase = 'tls';
@@ -209,6 +214,7 @@ class ProbeRun {
       this.rec.add(phase, { kind: 'sent', bytes: this.bytes.length }, t);
     };
     // write errors (EPIPE, ECONNRESET) also arrive as the stream's 'error' event, recorded there
+    if (this.raw) this.options.hooks?.at?.(phase === 'resume' ? 'resume' : 'send', this.raw);
     watch.stream.write(this.bytes, (error) => {
       if (error || flushed) return;
       markSent(this.rec.now());

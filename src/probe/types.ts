@@ -61,6 +61,21 @@ export interface ProbeOptions {
   followup?: boolean;
   /** injected resolver (tests use it to avoid the machine's DNS) */
   lookup?: LookupFn;
+  /** socket hooks for follow-up experiments (locate sets TTLs on the descriptor); absent for a plain probe */
+  hooks?: SocketHooks;
+}
+
+/** Where a hook sees the TCP socket: once connected, right before the payload goes out, right before the resume send. */
+export type HookPoint = 'connected' | 'send' | 'resume';
+
+/**
+ * Hooks into the engine's own connection, so experiments reuse its connect and FIN/RST watcher
+ * instead of a socket loop of their own: `create` makes the socket (a descriptor prepared before
+ * the SYN, e.g. with a TTL), `at` sees the raw TCP socket at each HookPoint.
+ */
+export interface SocketHooks {
+  create?(family: AddressFamily): import('node:net').Socket;
+  at?(point: HookPoint, raw: import('node:net').Socket): void;
 }
 
 export type LookupFn = (host: string) => Promise<{ address: string; family: AddressFamily }[]>;

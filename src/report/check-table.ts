@@ -157,6 +157,7 @@ function failureDetail(r: CheckResult, n: number): string[] {
   for (const reason of r.reasons) lines.push(`   ${chalk.red(safeText(reason))}`);
   if (r.attempts > 1) lines.push(`   ${r.failedAttempts} of ${r.attempts} attempts failed`);
   if (r.summary) lines.push(`   ${safeText(r.summary)}`);
+  if (r.locate) lines.push(`   who sent it: ${safeText(r.locate.summary)}`);
   const cause = r.diagnosis?.causes[0];
   if (cause) {
     lines.push(`   Top cause: ${chalk.bold(safeText(cause.title))} (${Math.round(cause.confidence * 100)}%)`);

@@ -11,6 +11,7 @@ import { classify } from '../diagnose/classify.js';
 import { formatMs } from '../duration.js';
 import { cutPreview } from '../probe/preview.js';
 import { escapeControls } from '../escape.js';
+import { locateLines } from './locate-text.js';
 
 const TRIAL_NAMES: Readonly<Record<string, string>> = {
   tls_hello: 'TLS ClientHello',
@@ -31,6 +32,7 @@ export function renderExperimentsText(experiments: readonly ExperimentRecord[], 
     const mark = used.has(record.id) ? chalk.green('used') : chalk.dim('inconclusive');
     out.push(`  ${chalk.bold(EXPERIMENT_NAMES[record.id])}  ${chalk.dim(`${formatMs(record.durationMs)}${stopped}`)}  ${mark}`);
     for (const trial of record.trials) out.push(`      ${(TRIAL_NAMES[trial.label] ?? trial.label).padEnd(22)} ${trialLine(trial)}`);
+    if (record.locate) out.push(...locateLines(record.locate));
   }
   return out;
 }

@@ -7,6 +7,9 @@
  *   connreset_probe_outcome{name,target,outcome}    1 for the observed outcome
  *   connreset_probe_duration_seconds{name,target}   duration of the probe
  *   connreset_probe_connect_seconds{name,target}    time to the TCP connection (when connected)
+ *   connreset_probe_sender{name,target,sender}      1 on a failing target checked with --locate: who sent the
+ *     RST or drops the packets, sender="server|middlebox|unknown" (bounded)
+ *   connreset_probe_sender_hop{name,target}         that sender's hop (1 = the first router), when locate named it
  *   connreset_check_targets{status}                 targets by status (passed, failed, not_run)
  *   connreset_check_run_duration_seconds            duration of the whole run
  *   connreset_check_run_timestamp_seconds           when the run ended (alert on staleness)
@@ -53,6 +56,8 @@ export function renderPrometheus(run: CheckRun, now: Date = new Date()): string 
   const outcome: Family = { name: 'connreset_probe_outcome', help: 'Outcome of the last probe of the target (1 for the observed outcome).', samples: [] };
   const duration: Family = { name: 'connreset_probe_duration_seconds', help: 'Duration of the last probe of the target.', samples: [] };
   const connect: Family = { name: 'connreset_probe_connect_seconds', help: 'Time from the start of the last probe to the TCP connection.', samples: [] };
+  const sender: Family = { name: 'connreset_probe_sender', help: 'Who sent the RST (or drops the packets) of the last failing probe, from locate (1 for the sender).', samples: [] };
+  const senderHop: Family = { name: 'connreset_probe_sender_hop', help: 'The hop of that sender (1 = the first router), when locate named it.', samples: [] };
 
   // a series must be unique: the same target listed twice gets its position in the name label
   const count = new Map<string, number>();
@@ -72,6 +77,10 @@ export function renderPrometheus(run: CheckRun, now: Date = new Date()): string 
     if (r.outcome) outcome.samples.push(`${outcome.name}${labels({ ...base, outcome: r.outcome })} 1`);
     if (r.durationMs !== null) duration.samples.push(`${duration.name}${labels(base)} ${num(r.durationMs / 1000)}`);
     if (r.connectMs !== null) connect.samples.push(`${connect.name}${labels(base)} ${num(r.connectMs / 1000)}`);
+    if (r.status === 'failed' && r.locate) {
+      sender.samples.push(`${sender.name}${labels({ ...base, sender: r.locate.sender })} 1`);
+      if (r.locate.hop !== null) senderHop.samples.push(`${senderHop.name}${labels(base)} ${r.locate.hop}`);
+    }
   }
   const t = totals(run);
   const targets: Family = {
@@ -100,7 +109,7 @@ export function renderPrometheus(run: CheckRun, now: Date = new Date()): string 
   };
 
   const out: string[] = [];
-  for (const f of [success, outcome, duration, connect, targets, runDuration, runTs, info]) {
+  for (const f of [success, outcome, duration, connect, sender, senderHop, targets, runDuration, runTs, info]) {
     if (f.samples.length === 0) continue;
     out.push(`# HELP ${f.name} ${f.help}`);
     out.push(`# TYPE ${f.name} gauge`);

@@ -3,5 +3,5 @@
  * pairs it separates, for which outcomes), one module in src/probe/experiments/ that runs it
  * (registered in src/probe/experiments/registry.ts), and its conclusions in src/diagnose/findings.ts.
  */
-export const EXPERIMENT_IDS = ['service_id', 'repeat', 'neutral_payload'] as const;
+export const EXPERIMENT_IDS = ['service_id', 'repeat', 'neutral_payload', 'locate'] as const;
 export type ExperimentId = (typeof EXPERIMENT_IDS)[number];

@@ -415,7 +415,7 @@ export function parseJson<T>(result: ExecResult, what: string): T {
   }
 }
 
-async function deleteNamespace(ns: string): Promise<void> {
+export async function deleteNamespace(ns: string): Promise<void> {
   // processes still inside (e.g. from a crashed run) keep a namespace alive: stop them first
   const pids = await run('ip', ['netns', 'pids', ns]);
   for (const pid of pids.stdout.split(/\s+/).filter(Boolean).map(Number)) {
@@ -429,7 +429,7 @@ async function deleteNamespace(ns: string): Promise<void> {
 }
 
 /** Deletes namespaces of this harness whose creating process is no longer alive. */
-async function removeStaleNamespaces(): Promise<void> {
+export async function removeStaleNamespaces(): Promise<void> {
   let names: string[];
   try {
     names = readdirSync('/run/netns');

@@ -6,6 +6,7 @@
  */
 import type { Observation } from '../../diagnose/observation.js';
 import type { ExperimentTrial } from '../../diagnose/experiment-record.js';
+import type { LocateResult } from '../../diagnose/locate-types.js';
 import type { Payload, ProbeOptions, Target } from '../types.js';
 import { probe } from '../probe.js';
 
@@ -20,7 +21,8 @@ export interface ExperimentContext {
 
 /** One module per experiment: it runs its trials and returns them (what they mean is diagnose/'s job). */
 export interface ExperimentModule {
-  run(ctx: ExperimentContext): Promise<ExperimentTrial[]>;
+  /** its trials; an experiment whose attempts are too many to keep as trials (locate) returns its own record too */
+  run(ctx: ExperimentContext): Promise<ExperimentTrial[] | { trials: ExperimentTrial[]; locate: LocateResult }>;
 }
 
 /** The user's options for a follow-up: same address, no idle hold, every limit within the budget. */

@@ -5,7 +5,8 @@
  */
 import type { Observation } from '../../diagnose/observation.js';
 import type { Diagnosis } from '../../diagnose/diagnosis.js';
-import type { ExperimentRecord } from '../../diagnose/experiment-record.js';
+import type { ExperimentId, ExperimentRecord } from '../../diagnose/experiment-record.js';
+import { FOLLOWUPS } from '../../knowledge/followups.js';
 import { planFollowups, DEFAULT_FOLLOWUP_BUDGET_MS, type PlannedExperiment } from '../../diagnose/followup-plan.js';
 import { diagnose } from '../../diagnose/diagnose.js';
 import type { ProbeOptions, Target } from '../types.js';
@@ -17,6 +18,10 @@ export interface FollowupSettings {
   enabled: boolean;
   /** the most time follow-ups may add, in ms */
   budgetMs?: number;
+  /** false: run only `force` (probe --locate --no-followup) */
+  plan?: boolean;
+  /** experiments to run after a failure even when the planner would not (probe --locate) */
+  force?: readonly ExperimentId[];
 }
 
 export interface Diagnosed {
@@ -35,7 +40,11 @@ export async function diagnoseWithFollowups(
   const first = diagnose(observation);
   if (!settings.enabled || first.healthy || signal?.aborted) return { observation, diagnosis: first };
   const budgetMs = settings.budgetMs ?? DEFAULT_FOLLOWUP_BUDGET_MS;
-  const planned = planFollowups(observation, first, budgetMs);
+  const planned = settings.plan === false ? [] : planFollowups(observation, first, budgetMs);
+  for (const id of settings.force ?? []) {
+    const row = FOLLOWUPS.find((r) => r.experiment === id);
+    if (row && !planned.some((p) => p.id === id)) planned.push({ id, question: row.question, separates: [], limitMs: budgetMs });
+  }
   if (planned.length === 0) return { observation, diagnosis: first };
   const experiments = await runFollowups(target, options, observation, planned, budgetMs, signal);
   const followed: Observation = { ...observation, experiments };
@@ -62,7 +71,8 @@ export async function runFollowups(
     return await Promise.all(
       planned.map(async (plan): Promise<ExperimentRecord> => {
         const started = performance.now();
-        const trials = await EXPERIMENTS[plan.id].run(ctx);
+        const output = await EXPERIMENTS[plan.id].run(ctx);
+        const { trials, locate } = Array.isArray(output) ? { trials: output, locate: undefined } : output;
         return {
           id: plan.id,
           question: plan.question,
@@ -71,6 +81,7 @@ export async function runFollowups(
           durationMs: round1(performance.now() - started),
           stopped: signal?.aborted ? 'interrupted' : budget.signal.aborted ? 'budget' : null,
           trials,
+          ...(locate ? { locate } : {}),
         };
       }),
     );

@@ -8,9 +8,11 @@ import type { ExperimentModule } from './context.js';
 import { serviceId } from './service-id.js';
 import { repeat } from './repeat.js';
 import { neutralPayload } from './neutral-payload.js';
+import { locateExperiment } from './locate.js';
 
 export const EXPERIMENTS: Readonly<Record<ExperimentId, ExperimentModule>> = {
   service_id: serviceId,
   repeat,
   neutral_payload: neutralPayload,
+  locate: locateExperiment,
 };
