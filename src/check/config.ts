@@ -13,6 +13,9 @@ import { parseDuration } from '../duration.js';
 import { OUTCOMES, isOutcome, type Outcome } from '../diagnose/outcome.js';
 import type { Payload, ProbeOptions, Target } from '../probe/types.js';
 import { DEFAULT_EXPECTATION, IDLE_OUTCOMES, type Expectation, type TimeWindow } from './expectation.js';
+import { CONFIG_KEYS, SETTINGS, type SettingId, type SettingRow } from './settings.js';
+import { patternError } from '../pattern.js';
+import { editDistance } from '../edit-distance.js';
 
 export const DEFAULT_CONFIG_FILE = 'connreset.yml';
 
@@ -53,24 +56,8 @@ export class ConfigProblems extends UsageError {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Probe settings a config may give in `defaults:` and per target. */
-const SETTING_KEYS = [
-  'send',
-  'connect_timeout',
-  'tls_timeout',
-  'banner_timeout',
-  'reply_timeout',
-  'idle',
-  'keepalive',
-  'family',
-  'all_addresses',
-  'servername',
-  'repeat',
-  'interval',
-  'expect',
-  'followup',
-] as const;
-type SettingKey = (typeof SETTING_KEYS)[number];
+/** Probe settings a config may give in `defaults:` and per target: the settings table's keys, and the expectation. */
+const SETTING_KEYS: readonly string[] = [...CONFIG_KEYS, 'expect'];
 const TARGET_ONLY_KEYS = ['target', 'host', 'port', 'scheme', 'name'] as const;
 // `modules:` is read by `connreset serve` (parseModules below); check ignores it
 const TOP_KEYS = ['version', 'defaults', 'targets', 'modules'] as const;
@@ -82,7 +69,6 @@ interface Settings {
   expectation?: Expectation;
 }
 
-const MAX_REPEAT = 1000;
 /**
  * Aliases are resolved once, from an index built in one pass (yaml's Alias.resolve walks the
  * document on every call: 20,000 aliases took 19 s). The total they expand to, counted in nodes
@@ -322,7 +308,10 @@ class ConfigReader {
     };
   }
 
-  /** Reads the probe settings of a mapping (defaults or one target). Returns null if any was bad. */
+  /**
+   * Reads the probe settings of a mapping (defaults or one target) through the settings table
+   * (src/check/settings.ts), the parsers the flags use. Returns null if any was bad.
+   */
   private settings(raw: Node, field: string, isTarget: boolean): Settings | null {
     const node = this.deref(raw);
     if (!isMap(node)) {
@@ -332,80 +321,18 @@ class ConfigReader {
     const fields = isTarget ? this.fieldsQuiet(node) : this.fields(node, field, SETTING_KEYS);
     const out: Settings = { options: {} };
     let ok = true;
-    const dur = (key: SettingKey): number | undefined => {
-      const f = fields.get(key);
-      if (!f) return undefined;
-      const v = this.durationAt(f.node, `${field}.${key}`);
-      if (v === null) ok = false;
-      return v ?? undefined;
-    };
-    const setDur = (key: SettingKey, opt: 'connectTimeoutMs' | 'tlsTimeoutMs' | 'bannerTimeoutMs' | 'replyTimeoutMs' | 'idleMs') => {
-      const v = dur(key);
-      if (v !== undefined) out.options[opt] = v;
-    };
-    setDur('connect_timeout', 'connectTimeoutMs');
-    setDur('tls_timeout', 'tlsTimeoutMs');
-    setDur('banner_timeout', 'bannerTimeoutMs');
-    setDur('reply_timeout', 'replyTimeoutMs');
-    setDur('idle', 'idleMs');
-    const ka = fields.get('keepalive');
-    if (ka) {
-      if (isScalar(ka.node) && (ka.node.value === false || ka.node.value === null)) out.options.keepaliveMs = null;
-      else {
-        const v = this.durationAt(ka.node, `${field}.keepalive`);
-        if (v === null) ok = false;
-        else out.options.keepaliveMs = v;
+    for (const r of SETTINGS as readonly SettingRow[]) {
+      const f = r.key === null ? undefined : fields.get(r.key);
+      if (!f) continue;
+      const at = `${field}.${r.key}`;
+      // `keepalive: false` (or empty) turns keepalive off for a target whose defaults set it
+      if (r.id === 'keepaliveMs' && isScalar(f.node) && (f.node.value === false || f.node.value === null)) {
+        out.options.keepaliveMs = null;
+        continue;
       }
-    }
-    const interval = dur('interval');
-    if (interval !== undefined) out.intervalMs = interval;
-    const send = fields.get('send');
-    if (send) {
-      const s = this.stringAt(send.node, `${field}.send`);
-      const payload = s === null ? null : this.parseSendAt(s, send.node, `${field}.send`);
-      if (payload === null) ok = false;
-      else out.options.payload = payload;
-    }
-    const family = fields.get('family');
-    if (family) {
-      const v = isScalar(family.node) ? Number(family.node.value) : NaN;
-      if (v === 4 || v === 6) out.options.family = v;
-      else {
-        this.problem(family.node, `${field}.family`, 'expected 4 or 6');
-        ok = false;
-      }
-    }
-    const followup = fields.get('followup');
-    if (followup) {
-      if (isScalar(followup.node) && typeof followup.node.value === 'boolean') out.options.followup = followup.node.value;
-      else {
-        this.problem(followup.node, `${field}.followup`, `expected true or false, not ${JSON.stringify(isScalar(followup.node) ? followup.node.value : toText(followup.node))}`);
-        ok = false;
-      }
-    }
-    const all = fields.get('all_addresses');
-    if (all) {
-      if (isScalar(all.node) && typeof all.node.value === 'boolean') out.options.allAddresses = all.node.value;
-      else {
-        this.problem(all.node, `${field}.all_addresses`, `expected true or false, not ${JSON.stringify(isScalar(all.node) ? all.node.value : toText(all.node))}`);
-        ok = false;
-      }
-    }
-    const sn = fields.get('servername');
-    if (sn) {
-      const s = this.stringAt(sn.node, `${field}.servername`);
-      const v = s === null ? null : this.expand(s, sn.node, `${field}.servername`);
-      if (v === null) ok = false;
-      else out.options.servername = v;
-    }
-    const repeat = fields.get('repeat');
-    if (repeat) {
-      const v = isScalar(repeat.node) ? Number(repeat.node.value) : NaN;
-      if (Number.isInteger(v) && v >= 1 && v <= MAX_REPEAT) out.repeat = v;
-      else {
-        this.problem(repeat.node, `${field}.repeat`, `expected a whole number from 1 to ${MAX_REPEAT}`);
-        ok = false;
-      }
+      const text = this.sourceText(f.node, at);
+      const value = text === null ? null : this.parsedAt(() => r.parse(text, null), f.node, at);
+      if (value === null || !this.apply(out, r.id as SettingId, value, f.node, at)) ok = false;
     }
     const exp = fields.get('expect');
     if (exp) {
@@ -414,6 +341,57 @@ class ConfigReader {
       else out.expectation = e;
     }
     return ok ? out : null;
+  }
+
+  /** Puts a parsed setting where the probe (or the check's repeat loop) reads it. */
+  private apply(out: Settings, id: SettingId, value: unknown, node: Node, at: string): boolean {
+    switch (id) {
+      case 'send': {
+        const payload = this.parseSendAt(value as string, node, at);
+        if (payload === null) return false;
+        out.options.payload = payload;
+        return true;
+      }
+      case 'servername': {
+        const v = this.expand(value as string, node, at);
+        if (v === null) return false;
+        out.options.servername = v;
+        return true;
+      }
+      case 'repeat':
+        out.repeat = value as number;
+        return true;
+      case 'intervalMs':
+        out.intervalMs = value as number;
+        return true;
+      case 'idleMs':
+      case 'keepaliveMs':
+      case 'connectTimeoutMs':
+      case 'tlsTimeoutMs':
+      case 'bannerTimeoutMs':
+      case 'replyTimeoutMs':
+      case 'family':
+      case 'allAddresses':
+      case 'followup':
+        (out.options as Record<string, unknown>)[id] = value;
+        return true;
+      default:
+        throw new Error(`settings row ${id} has a config key but no place in the probe options`);
+    }
+  }
+
+  /**
+   * A scalar as the user wrote it: a plain scalar's source text (so `repeat: 1e2` is the text
+   * "1e2", refused as on the command line, not the number 100 YAML makes of it), a quoted one's value.
+   */
+  private sourceText(raw: Node, field: string): string | null {
+    const node = this.deref(raw);
+    if (isScalar(node) && ['string', 'number', 'boolean'].includes(typeof node.value)) {
+      if (node.type === 'PLAIN' && node.range) return this.text.slice(node.range[0], node.range[1]).trim();
+      return String(node.value);
+    }
+    this.problem(node ?? raw, field, 'expected a single value, not a list or a mapping');
+    return null;
   }
 
   private expectationAt(raw: Node, field: string): Expectation | null {
@@ -449,14 +427,9 @@ class ConfigReader {
     const r = fields.get('reply');
     if (r) {
       reply = this.stringAt(r.node, `${field}.reply`);
-      if (reply !== null) {
-        try {
-          new RegExp(reply);
-        } catch (error) {
-          this.problem(r.node, `${field}.reply`, `not a valid regular expression: ${(error as Error).message}`);
-          ok = false;
-        }
-      } else ok = false;
+      const error = reply === null ? null : patternError(reply);
+      if (error !== null) this.problem(r.node, `${field}.reply`, `not a valid regular expression: ${error}`);
+      if (reply === null || error !== null) ok = false;
     }
     if (ok && outcomes.length === 0 && reply === null) {
       this.problem(node, field, 'give `outcome:` or `reply:`');
@@ -867,18 +840,4 @@ export function didYouMean(word: string, allowed: readonly string[]): string | u
     }
   }
   return bestD <= Math.max(1, Math.floor(w.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length]!;
 }

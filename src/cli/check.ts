@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
-import { UsageError } from '../errors.js';
-import { parseDuration } from '../duration.js';
+import { addSettingOptions, readFlags } from '../check/settings.js';
 
 export interface CheckCliOptions {
   config?: string;
@@ -38,38 +37,27 @@ export interface CheckSettings {
   allAddresses: boolean;
 }
 
-const MAX_CONCURRENCY = 100_000;
-
 export function checkSettings(inputs: string[], opts: CheckCliOptions): CheckSettings {
-  let concurrency: number | null = null;
-  if (opts.concurrency !== undefined) {
-    const n = Number(opts.concurrency);
-    if (!/^\d+$/.test(opts.concurrency.trim()) || n < 1 || n > MAX_CONCURRENCY) {
-      throw new UsageError(`bad --concurrency ${JSON.stringify(opts.concurrency)}: expected a whole number from 1 to ${MAX_CONCURRENCY}`);
-    }
-    concurrency = n;
-  }
-  const deadlineMs = opts.deadline === undefined ? null : parseDuration(opts.deadline, '--deadline');
-  if (deadlineMs === 0) throw new UsageError('bad --deadline "0": give a positive duration, e.g. 5m');
+  const v = readFlags('check', opts as Record<string, unknown>);
   return {
     inputs,
     config: opts.config ?? null,
     json: opts.json === true,
-    followup: opts.followup !== false,
+    followup: v.followup !== false,
     jsonFile: opts.jsonFile ?? null,
     junit: opts.junit ?? null,
     prometheus: opts.prometheus ?? null,
-    concurrency,
-    deadlineMs,
+    concurrency: v.concurrency ?? null,
+    deadlineMs: v.deadlineMs ?? null,
     failFast: opts.failFast === true,
     expectOutcome: opts.expectOutcome ?? 'ok',
     onlyFailures: opts.onlyFailures === true,
-    allAddresses: opts.allAddresses === true,
+    allAddresses: v.allAddresses === true,
   };
 }
 
 export function defineCheck(program: Command, ctx: CliContext): void {
-  program
+  const cmd = program
     .command('check')
     .summary('CI smoke checks: probe many targets against expectations')
     .description(
@@ -84,13 +72,10 @@ export function defineCheck(program: Command, ctx: CliContext): void {
     .option('--json-file <file>', 'also write the JSON document to a file')
     .option('--junit <file>', 'write a JUnit XML report (one test case per target)')
     .option('--prometheus <file>', 'write metrics in the node_exporter textfile format (.prom)')
-    .option('--concurrency <n>', 'probes in flight at once (default 100; capped below the open-file limit)')
-    .option('--deadline <duration>', 'stop the whole run after this long; unfinished targets fail (e.g. 5m)')
-    .option('--no-followup', 'do not run follow-up experiments on failing targets (config: followup: false)')
     .option('--fail-fast', 'stop at the first target whose expectation does not hold')
     .option('--expect-outcome <list>', 'expected outcome(s) for targets from arguments or stdin, comma-separated', 'ok')
-    .option('--only-failures', 'list only failing targets in the table (large fleets)')
-    .option('--all-addresses', 'probe every address each target from arguments or stdin resolves to, one row each (config: all_addresses)')
+    .option('--only-failures', 'list only failing targets in the table (large fleets)');
+  addSettingOptions(cmd, 'check')
     .addHelpText(
       'after',
       `

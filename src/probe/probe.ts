@@ -15,6 +15,7 @@ import {
 import { BANNER_QUIET_MS, REPLY_QUIET_MS, probeBudgetMs } from './defaults.js';
 import { bannerWait, type BannerWait } from './banner-wait.js';
 import { payloadBytes } from './payload.js';
+import { matchesPattern } from '../pattern.js';
 import { SCHEMES } from './target.js';
 import { Recorder } from './recorder.js';
 import { Connection, StreamWatch, resolveTarget, zeroWrite, type Resolution } from './connection.js';
@@ -239,12 +240,8 @@ class ProbeRun {
   private checkExpectation(watch: StreamWatch): void {
     if (this.options.expect === null || this.stopped) return;
     const text = Buffer.concat(watch.kept).toString('latin1');
-    let matched: boolean;
-    try {
-      matched = new RegExp(this.options.expect).test(text);
-    } catch {
-      matched = false; // the CLI validates patterns; a bad one from an API caller cannot match
-    }
+    // compiled once per pattern (src/pattern.ts); a bad one from an API caller cannot match
+    const matched = matchesPattern(this.options.expect, text);
     this.rec.add(watch.phase, { kind: matched ? 'expect_matched' : 'expect_failed', pattern: this.options.expect });
   }
 
