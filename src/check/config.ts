@@ -10,7 +10,7 @@ import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import { LineCounter, isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseDocument, type Alias, type Document, type Node } from 'yaml';
 import { ConfigError, ConnresetError, UsageError } from '../errors.js';
 import { parseDuration } from '../duration.js';
-import { OUTCOMES, isOutcome, type Outcome } from '../diagnose/outcome.js';
+import { OUTCOMES, isOutcome, type Outcome } from '../shared/outcome.js';
 import type { Payload, ProbeOptions, Target } from '../probe/types.js';
 import { DEFAULT_EXPECTATION, IDLE_OUTCOMES, type Expectation, type TimeWindow } from './expectation.js';
 import { CONFIG_KEYS, SETTINGS, type SettingId, type SettingRow } from './settings.js';
