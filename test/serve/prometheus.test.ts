@@ -3,7 +3,8 @@
  * config and storage in a temporary directory, loopback, free ports) scrapes a real
  * `connreset serve` process with the multi-target relabelling of
  * deploy/kubernetes/prometheus-scrape.yaml (read from that file, only the exporter's address
- * changed), and the test reads back through Prometheus' HTTP API probe_success and the cause for
+ * changed) and, as two nodes of a DaemonSet, two exporters through that file's per-node job; the
+ * test reads back through Prometheus' HTTP API probe_success and the cause for
  * a lab target that resets and one that is healthy. The same server then evaluates every query
  * of the Grafana dashboard and the alert rules, which must all be valid against real data.
  * Skipped, with the reason printed, where prometheus is not installed (.ci/run installs it).
@@ -41,6 +42,24 @@ export function shippedMultiTargetJob(exporterAddress: string): Job {
   return job;
 }
 
+/**
+ * The per-node (DaemonSet) job as shipped, with Kubernetes discovery replaced by static targets
+ * that carry the labels discovery would set (`__meta_…`: Prometheus drops them after relabelling,
+ * as it does discovery's), so its keep rules and its vantage relabelling run for real.
+ */
+export function shippedPerNodeJob(pods: { address: string; app: string; node: string }[], target: string, module: string): Record<string, unknown> {
+  const file = parse(readFileSync(join(ROOT, 'deploy/kubernetes/prometheus-scrape.yaml'), 'utf8')) as { scrape_configs: Record<string, unknown>[] };
+  const job = structuredClone(file.scrape_configs.find((j) => j.job_name === 'connreset-per-node-postgres'));
+  if (!job?.kubernetes_sd_configs) throw new Error('deploy/kubernetes/prometheus-scrape.yaml has no per-node job with kubernetes_sd_configs');
+  delete job.kubernetes_sd_configs;
+  job.params = { module: [module], target: [target] };
+  job.static_configs = pods.map((p) => ({
+    targets: [p.address],
+    labels: { __meta_kubernetes_pod_label_app_kubernetes_io_name: p.app, __meta_kubernetes_pod_container_port_name: 'http', __meta_kubernetes_pod_node_name: p.node },
+  }));
+  return job;
+}
+
 interface QueryResult {
   metric: Record<string, string>;
   value: [number, string];
@@ -49,6 +68,8 @@ interface QueryResult {
 describe.skipIf(!HAVE)('a real Prometheus scrapes connreset serve', () => {
   let lab: Lab;
   let serve: ServeProcess;
+  /** a second exporter: the second node of the per-node job */
+  let serve2: ServeProcess;
   let prometheus: ChildProcess | null = null;
   let prometheusExit: Promise<unknown> = Promise.resolve();
   let promUrl = '';
@@ -62,7 +83,11 @@ describe.skipIf(!HAVE)('a real Prometheus scrapes connreset serve', () => {
     return JSON.parse(r.body) as { status: string; data?: { result: QueryResult[] } };
   }
 
-  /** Polls Prometheus (bounded: 240 tries, about a minute) until `done` holds for the query's result. */
+  /**
+   * Polls Prometheus (bounded: 240 tries, about a minute) until `done` holds for the query's result.
+   * The latest scrape decides what a query returns; on a loaded machine one scrape can see the lab
+   * differently, so the test waits for the state it expects, and fails with the last answer.
+   */
   async function until(expr: string, done: (r: QueryResult[]) => boolean): Promise<QueryResult[]> {
     let last: QueryResult[] = [];
     for (let i = 0; i < 240; i++) {
@@ -78,9 +103,13 @@ describe.skipIf(!HAVE)('a real Prometheus scrapes connreset serve', () => {
     lab = await startLab({ basePort: 0, only: ['ok', 'reset-on-request'] });
     healthy = lab.scenarios.find((s) => s.name === 'ok')!.target;
     resetting = lab.scenarios.find((s) => s.name === 'reset-on-request')!.target;
-    writeFileSync(join(dir, 'connreset.yml'), 'modules:\n  http:\n    send: http\n    reply_timeout: 500ms\n    allow: { cidrs: [127.0.0.1/32] }\n');
+    // followup: false keeps the cause to the timeline's own diagnosis, so the cause asserted below does
+    // not depend on how follow-up timings come out on a busy CI machine (endpoints.test.ts covers them)
+    writeFileSync(join(dir, 'connreset.yml'), 'modules:\n  http:\n    send: http\n    reply_timeout: 500ms\n    followup: false\n    allow: { cidrs: [127.0.0.1/32] }\n');
     serve = await spawnServe(['--config', join(dir, 'connreset.yml')]);
+    serve2 = await spawnServe(['--config', join(dir, 'connreset.yml')]);
     const exporterAddress = new URL(serve.url).host;
+    const exporter2Address = new URL(serve2.url).host;
 
     const job = shippedMultiTargetJob(exporterAddress);
     const config = {
@@ -93,6 +122,20 @@ describe.skipIf(!HAVE)('a real Prometheus scrapes connreset serve', () => {
           scrape_interval: '2s',
           scrape_timeout: '2s',
           static_configs: [{ targets: [healthy, resetting], labels: { vantage: 'ci' } }],
+        },
+        {
+          ...shippedPerNodeJob(
+            [
+              { address: exporterAddress, app: 'connreset-exporter', node: 'node-a' },
+              { address: exporter2Address, app: 'connreset-exporter', node: 'node-b' },
+              // another app's pod in the namespace: the keep rule drops it
+              { address: exporterAddress, app: 'something-else', node: 'node-c' },
+            ],
+            resetting,
+            'http',
+          ),
+          scrape_interval: '2s',
+          scrape_timeout: '2s',
         },
         { job_name: 'connreset-exporter', scrape_interval: '1s', static_configs: [{ targets: [exporterAddress], labels: { vantage: 'ci' } }] },
       ],
@@ -130,9 +173,11 @@ describe.skipIf(!HAVE)('a real Prometheus scrapes connreset serve', () => {
       prometheus.kill('SIGTERM');
       await prometheusExit;
     }
-    if (serve && serve.child.exitCode === null) {
-      serve.child.kill('SIGTERM');
-      await serve.exited;
+    for (const s of [serve, serve2]) {
+      if (s && s.child.exitCode === null) {
+        s.child.kill('SIGTERM');
+        await s.exited;
+      }
     }
     await lab?.close();
     rmSync(dir, { recursive: true, force: true });
@@ -147,15 +192,26 @@ describe.skipIf(!HAVE)('a real Prometheus scrapes connreset serve', () => {
   }, 90_000);
 
   it('finds the cause of the reset, with its confidence, and where it failed', async () => {
-    const cause = await until(`probe_connreset_cause{instance="${resetting}"}`, (x) => x.length === 1);
+    const cause = await until(`probe_connreset_cause{job="connreset",instance="${resetting}"}`, (x) => x.length === 1 && x[0]!.metric.cause === 'app_error_close');
     expect(cause[0]!.metric.cause).toBe('app_error_close');
     expect(Number(cause[0]!.value[1])).toBeGreaterThan(0);
-    const outcome = await until(`probe_connreset_outcome{instance="${resetting}"}`, (x) => x.length === 1);
+    const outcome = await until(`probe_connreset_outcome{job="connreset",instance="${resetting}"}`, (x) => x.length === 1 && x[0]!.metric.outcome === 'reset_after_send');
     expect(outcome[0]!.metric.outcome).toBe('reset_after_send');
-    const ok = await until(`probe_connreset_outcome{instance="${healthy}"}`, (x) => x.length === 1);
+    const ok = await until(`probe_connreset_outcome{job="connreset",instance="${healthy}"}`, (x) => x.length === 1 && x[0]!.metric.outcome === 'ok');
     expect(ok[0]!.metric.outcome).toBe('ok');
-    const failing = await until('probe_connreset_cause and on (job, instance, vantage) (probe_success == 0)', (x) => x.length === 1);
+    const failing = await until('probe_connreset_cause{job="connreset"} and on (job, instance, vantage) (probe_success == 0)', (x) => x.length === 1);
     expect(failing[0]!.metric.instance).toBe(resetting);
+  }, 90_000);
+
+  it('the per-node job (DaemonSet pattern): one series per node, the node as the vantage label, the target as the instance', async () => {
+    const r = await until('probe_success{job="connreset-per-node-postgres"}', (x) => x.length === 2);
+    expect(r.map((x) => x.metric.vantage).sort()).toEqual(['node-a', 'node-b']);
+    for (const x of r) {
+      expect(x.metric.instance).toBe(resetting);
+      expect(x.value[1]).toBe('0');
+    }
+    const causes = await until('probe_connreset_cause{job="connreset-per-node-postgres"}', (x) => x.length === 2 && x.every((c) => c.metric.cause === 'app_error_close'));
+    for (const c of causes) expect(c.metric.cause).toBe('app_error_close');
   }, 90_000);
 
   it('every query of the Grafana dashboard is valid PromQL, and the main panels have data', async () => {
@@ -185,7 +241,12 @@ describe.skipIf(!HAVE)('a real Prometheus scrapes connreset serve', () => {
     }
     expect(rules.length).toBeGreaterThan(0);
     for (const rule of rules) expect(rule.health, `${rule.name}: ${rule.lastError ?? ''}`).toBe('ok');
-    const alerts = await until('ALERTS{alertname="ConnresetProbeFailing"}', (x) => x.length === 1);
-    expect(alerts[0]!.metric).toMatchObject({ instance: resetting, cause: 'app_error_close', vantage: 'ci' });
+    // one alert per failing target and vantage: the multi-target job's, and each node's of the per-node job
+    const alerts = await until('ALERTS{alertname="ConnresetProbeFailing"}', (x) => x.length === 3 && x.every((a) => a.metric.cause === 'app_error_close'));
+    expect(alerts.map((a) => `${a.metric.job} ${a.metric.vantage} ${a.metric.instance} ${a.metric.cause}`).sort()).toEqual([
+      `connreset ci ${resetting} app_error_close`,
+      `connreset-per-node-postgres node-a ${resetting} app_error_close`,
+      `connreset-per-node-postgres node-b ${resetting} app_error_close`,
+    ]);
   }, 90_000);
 });
