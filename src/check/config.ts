@@ -11,7 +11,8 @@ import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Docum
 import { ConfigError, ConnresetError, UsageError } from '../errors.js';
 import { parseDuration } from '../duration.js';
 import { OUTCOMES, isOutcome, type Outcome } from '../diagnose/outcome.js';
-import type { Payload, ProbeOptions, Target } from '../probe/types.js';
+import type { Payload, ProbeOptions, Target, TlsTrust } from '../probe/types.js';
+import { loadTlsTrust, type TlsTrustInput } from '../probe/tls-trust.js';
 import { DEFAULT_EXPECTATION, IDLE_OUTCOMES, type Expectation, type TimeWindow } from './expectation.js';
 
 export const DEFAULT_CONFIG_FILE = 'connreset.yml';
@@ -65,6 +66,10 @@ const SETTING_KEYS = [
   'family',
   'all_addresses',
   'servername',
+  'insecure',
+  'cacert',
+  'cert',
+  'key',
   'repeat',
   'interval',
   'expect',
@@ -75,6 +80,10 @@ const TOP_KEYS = ['version', 'defaults', 'targets'] as const;
 
 interface Settings {
   options: Partial<ProbeOptions>;
+  /** insecure / cacert / cert / key as written (paths resolved against the config's directory), merged key by key */
+  tls?: TlsTrustInput;
+  /** where the tls keys were written, for an error about them */
+  tlsNode?: Node;
   repeat?: number;
   intervalMs?: number;
   expectation?: Expectation;
@@ -211,6 +220,7 @@ class ConfigReader {
     if (!target) return null;
     const merged: Settings = {
       options: { ...defaults.options, ...own.options },
+      ...(defaults.tls || own.tls ? { tls: { ...defaults.tls, ...own.tls }, tlsNode: own.tlsNode ?? defaults.tlsNode } : {}),
       repeat: own.repeat ?? defaults.repeat,
       intervalMs: own.intervalMs ?? defaults.intervalMs,
       expectation: own.expectation ?? defaults.expectation,
@@ -223,6 +233,11 @@ class ConfigReader {
     const expectation = s.expectation ?? DEFAULT_EXPECTATION;
     const options: Partial<ProbeOptions> = { ...s.options };
     if (expectation.reply !== null) options.expect = expectation.reply;
+    if (s.tls) {
+      const trust = this.tlsTrust(s.tls, s.tlsNode ?? expectNode, field);
+      if (trust === undefined) return null;
+      if (trust) options.tlsTrust = trust;
+    }
     const idleProblem = idleConsistency(expectation, options.idleMs ?? null);
     if (idleProblem) {
       this.problem(expectNode, `${field}.expect`, idleProblem);
@@ -306,6 +321,24 @@ class ConfigReader {
       const v = s === null ? null : this.expand(s, sn.node, `${field}.servername`);
       if (v === null) ok = false;
       else out.options.servername = v;
+    }
+    const insecure = fields.get('insecure');
+    if (insecure) {
+      if (isScalar(insecure.node) && typeof insecure.node.value === 'boolean') out.tls = { ...out.tls, insecure: insecure.node.value };
+      else {
+        this.problem(insecure.node, `${field}.insecure`, 'expected true or false');
+        ok = false;
+      }
+      out.tlsNode = insecure.node;
+    }
+    for (const key of ['cacert', 'cert', 'key'] as const) {
+      const f = fields.get(key);
+      if (!f) continue;
+      const s = this.stringAt(f.node, `${field}.${key}`);
+      const v = s === null ? null : this.expand(s, f.node, `${field}.${key}`);
+      if (v === null) ok = false;
+      else out.tls = { ...out.tls, [key]: isAbsolute(v) ? v : resolvePath(this.baseDir, v) };
+      out.tlsNode = f.node;
     }
     const repeat = fields.get('repeat');
     if (repeat) {
@@ -541,6 +574,23 @@ class ConfigReader {
   private lineOf(node: Node | null | undefined): number {
     const offset = node?.range?.[0];
     return offset === undefined ? 1 : this.lines.linePos(offset).line;
+  }
+
+  private readonly trustCache = new Map<string, TlsTrust | null>();
+
+  /** The files are read and checked once per combination, not once per target. undefined: a problem was reported. */
+  private tlsTrust(input: TlsTrustInput, node: Node, field: string): TlsTrust | null | undefined {
+    const key = JSON.stringify(input);
+    if (this.trustCache.has(key)) return this.trustCache.get(key);
+    try {
+      const trust = loadTlsTrust(input, (option) => option);
+      this.trustCache.set(key, trust);
+      return trust;
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      this.problem(node, field, error.message);
+      return undefined;
+    }
   }
 
   private problem(node: Node | null | undefined, field: string, message: string): void {

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 import { UsageError } from '../errors.js';
 import { parseDuration } from '../duration.js';
+import { loadTlsTrust } from '../probe/tls-trust.js';
+import type { TlsTrust } from '../probe/types.js';
 
 export interface CheckCliOptions {
   config?: string;
@@ -15,6 +17,10 @@ export interface CheckCliOptions {
   expectOutcome?: string;
   onlyFailures?: boolean;
   allAddresses?: boolean;
+  insecure?: boolean;
+  cacert?: string;
+  cert?: string;
+  key?: string;
 }
 
 /** Parsed, validated command-line options (everything a user can type is checked here). */
@@ -32,6 +38,8 @@ export interface CheckSettings {
   onlyFailures: boolean;
   /** probe every address of each target from arguments or stdin (config files: `all_addresses:`) */
   allAddresses: boolean;
+  /** -k, --cacert, --cert, --key: for every target whose config entry sets none of insecure/cacert/cert/key */
+  tlsTrust: TlsTrust | null;
 }
 
 const MAX_CONCURRENCY = 100_000;
@@ -60,6 +68,7 @@ export function checkSettings(inputs: string[], opts: CheckCliOptions): CheckSet
     expectOutcome: opts.expectOutcome ?? 'ok',
     onlyFailures: opts.onlyFailures === true,
     allAddresses: opts.allAddresses === true,
+    tlsTrust: loadTlsTrust(opts),
   };
 }
 
@@ -84,6 +93,10 @@ export function defineCheck(program: Command, ctx: CliContext): void {
     .option('--fail-fast', 'stop at the first target whose expectation does not hold')
     .option('--expect-outcome <list>', 'expected outcome(s) for targets from arguments or stdin, comma-separated', 'ok')
     .option('--only-failures', 'list only failing targets in the table (large fleets)')
+    .option('-k, --insecure', 'accept TLS certificates that do not verify, for targets whose config does not say (config: insecure)')
+    .option('--cacert <file>', 'trust the CA certificate(s) in this PEM file (config: cacert)')
+    .option('--cert <file>', 'client certificate (PEM) for mTLS (config: cert)')
+    .option('--key <file>', 'private key (PEM) of --cert (config: key)')
     .option('--all-addresses', 'probe every address each target from arguments or stdin resolves to, one row each (config: all_addresses)')
     .addHelpText(
       'after',

@@ -13,6 +13,10 @@ interface IdleCliOptions {
   connectTimeout: string;
   connections?: string;
   json?: boolean;
+  insecure?: boolean;
+  cacert?: string;
+  cert?: string;
+  key?: string;
 }
 
 /** The ladder starts at 0.5 s; a bound below 1 s leaves nothing to search. */
@@ -36,6 +40,10 @@ export function defineIdle(program: Command, ctx: CliContext): void {
     .option('--reply-timeout <duration>', 'silence after a resume that counts as dead', '3s')
     .option('--connect-timeout <duration>', 'limit for each connect', '5s')
     .option('--connections <n>', 'open at most N connections at once (default: one per rung, 35 for 15m); fewer make the search coarser and slower')
+    .option('-k, --insecure', 'accept a TLS certificate that does not verify (self-signed, expired, other host)')
+    .option('--cacert <file>', 'trust the CA certificate(s) in this PEM file instead of the built-in store')
+    .option('--cert <file>', 'client certificate (PEM) for servers that require one (mTLS); may hold the key too')
+    .option('--key <file>', 'private key (PEM) of --cert')
     .option('--json', 'print one JSON document (schema connreset.idle/v1)')
     .addHelpText(
       'after',
@@ -65,6 +73,8 @@ check failed, 2 bad input, 130 interrupted (Ctrl-C), 143 SIGTERM, 129 SIGHUP.`,
           throw new UsageError(`bad --connections ${JSON.stringify(opts.connections)}: give a whole number from 2 to 200`, undefined, 'CR_BAD_OPTION');
         }
       }
+      const { loadTlsTrust } = await import('../probe/tls-trust.js');
+      const tlsTrust = loadTlsTrust(opts);
       const { parseSend } = await import('../probe/payload.js');
       const payload = opts.send !== undefined ? parseSend(opts.send) : target.defaultPayload;
       if (payload.kind === 'none') {
@@ -90,6 +100,7 @@ check failed, 2 bad input, 130 interrupted (Ctrl-C), 143 SIGTERM, 129 SIGHUP.`,
           replyTimeoutMs,
           connectTimeoutMs,
           maxConnections,
+          tlsTrust,
           signal: stop.signal,
           onProgress: spinner?.update,
         });
@@ -102,6 +113,7 @@ check failed, 2 bad input, 130 interrupted (Ctrl-C), 143 SIGTERM, 129 SIGHUP.`,
               replyTimeoutMs,
               connectTimeoutMs,
               keepaliveS: rec.tcpKeepalive?.idleS ?? Math.max(1, Math.floor(rec.poolIdleS / 2)),
+              tlsTrust,
               signal: stop.signal,
               onProgress: spinner?.update,
             });

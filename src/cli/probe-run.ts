@@ -31,6 +31,7 @@ export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext):
     family: settings.family,
     allAddresses: settings.allAddresses,
     servername: settings.servername,
+    ...(settings.tlsTrust ? { tlsTrust: settings.tlsTrust } : {}),
     ...(settings.connectTimeoutMs !== null ? { connectTimeoutMs: settings.connectTimeoutMs } : {}),
     ...(settings.tlsTimeoutMs !== null ? { tlsTimeoutMs: settings.tlsTimeoutMs } : {}),
     bannerTimeoutMs: settings.bannerTimeoutMs,

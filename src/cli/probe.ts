@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 import { UsageError } from '../errors.js';
 import { parseDuration } from '../duration.js';
+import { loadTlsTrust } from '../probe/tls-trust.js';
+import type { TlsTrust } from '../probe/types.js';
 
 export interface ProbeCliOptions {
   send?: string;
@@ -13,6 +15,10 @@ export interface ProbeCliOptions {
   bannerTimeout?: string;
   replyTimeout?: string;
   servername?: string;
+  insecure?: boolean;
+  cacert?: string;
+  cert?: string;
+  key?: string;
   ipv4?: boolean;
   ipv6?: boolean;
   allAddresses?: boolean;
@@ -34,6 +40,8 @@ export interface ProbeSettings {
   bannerTimeoutMs: number | null;
   replyTimeoutMs: number | null;
   servername: string | null;
+  /** null: verify against the built-in CA store, no client certificate */
+  tlsTrust: TlsTrust | null;
   family: 4 | 6 | null;
   allAddresses: boolean;
   repeat: number;
@@ -87,6 +95,7 @@ export function probeSettings(targets: string[], opts: ProbeCliOptions): ProbeSe
     bannerTimeoutMs: positiveDuration(opts.bannerTimeout, '--banner-timeout'),
     replyTimeoutMs: positiveDuration(opts.replyTimeout, '--reply-timeout'),
     servername: opts.servername ?? null,
+    tlsTrust: loadTlsTrust(opts),
     family: opts.ipv4 ? 4 : opts.ipv6 ? 6 : null,
     allAddresses: opts.allAddresses === true,
     repeat,
@@ -122,7 +131,11 @@ export function defineProbe(program: Command, ctx: CliContext): void {
       'wait up to this long for a banner before sending, whatever the scheme (default: 300ms for servers that speak first, smtp:// ssh:// mysql://; otherwise 3 × the connect time, at least 25ms)',
     )
     .option('--reply-timeout <duration>', 'wait this long for the first byte of a reply (default 2s)')
-    .option('--servername <name>', 'TLS server name (SNI) to send; default: the host, when it is a name')
+    .option('--servername <name>', 'TLS server name (SNI) to send and the name the certificate must match; default: the host')
+    .option('-k, --insecure', 'accept a certificate that does not verify (self-signed, expired, other host); its facts are still shown')
+    .option('--cacert <file>', 'trust the CA certificate(s) in this PEM file instead of the built-in store')
+    .option('--cert <file>', 'client certificate (PEM) for servers that require one (mTLS); may hold the key too')
+    .option('--key <file>', 'private key (PEM) of --cert')
     .option('-4, --ipv4', 'use IPv4 addresses only')
     .option('-6, --ipv6', 'use IPv6 addresses only')
     .option('--all-addresses', 'probe every address the name resolves to, one report each')

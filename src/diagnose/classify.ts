@@ -143,6 +143,8 @@ function decide(event: TimelineEvent, p: Progress, obs: Observation): Outcome | 
       return 'dns_failure';
     case 'tls_failed':
       return 'tls_failure';
+    case 'tls_untrusted':
+      return 'tls_untrusted';
     case 'expect_failed':
       return 'expect_failed';
     case 'reset':

@@ -104,6 +104,7 @@ export function computeFacts(obs: Observation, outcome: Outcome, decisive: Timel
     afterTlsStart: obs.options.tls ? span(connected?.t, at) : null,
     tlsError: tlsErrorText(decisive),
     tlsAlert: tlsFailure?.alert ?? null,
+    ...tlsTrustVars(events),
     sent: sizedPayload ? `our ${sizedPayload}` : null,
     intended: payloadName && obs.options.sendBytes > 0 ? `our ${formatBytes(obs.options.sendBytes)} ${payloadName}` : null,
     limit: decisive?.kind === 'timeout' ? formatMs(decisive.limitMs) : null,
@@ -258,8 +259,27 @@ function reconnectBefore(ms: number): string {
   return s < 60 ? `${s} s` : formatMs(s * 1000);
 }
 
+/** The certificate facts of a completed handshake, for the tls_untrusted story and evidence. */
+function tlsTrustVars(events: readonly TimelineEvent[]): Record<string, string | null> {
+  const untrusted = events.find((e): e is EventOf<'tls_untrusted'> => e.kind === 'tls_untrusted') ?? null;
+  const tls = untrusted?.tls ?? events.find((e): e is EventOf<'tls_established'> => e.kind === 'tls_established')?.tls ?? null;
+  return {
+    tlsSubject: tls?.subject ?? null,
+    tlsIssuer: tls?.issuer ?? null,
+    tlsUntrusted: untrusted ? `${untrusted.reason} (${untrusted.code})` : null,
+    tlsExpiry: tls?.daysToExpiry === undefined || tls.daysToExpiry === null ? null : expiryPhrase(tls.daysToExpiry, tls.validTo),
+  };
+}
+
+/** "expires in 29 days (Jan  3 10:00:00 2027 GMT)", "expired 1 day ago (…)": never a bare negative number */
+export function expiryPhrase(days: number, validTo: string | null): string {
+  const when = validTo ? ` (${validTo})` : '';
+  if (days < 0) return `expired ${-days === 1 ? '1 day' : `${-days} days`} ago${when}`;
+  return `expires ${days === 0 ? 'today' : days === 1 ? 'in 1 day' : `in ${days} days`}${when}`;
+}
+
 function tlsErrorText(decisive: TimelineEvent | null): string | null {
-  if (!decisive || decisive.phase !== 'tls') return null;
+  if (!decisive || (decisive.phase !== 'tls' && decisive.kind !== 'tls_failed')) return null;
   switch (decisive.kind) {
     case 'tls_failed':
       return `${decisive.code} (${decisive.message})`;

@@ -12,6 +12,8 @@ export const OUTCOMES = [
   'reset_on_connect',
   'closed_on_connect',
   'tls_failure',
+  /** the handshake completed, but the certificate is untrusted, expired or for another host */
+  'tls_untrusted',
   'reset_after_send',
   'closed_after_send',
   'no_reply',

@@ -81,6 +81,16 @@ export const OUTCOME_CAUSES: Readonly<Record<Outcome, readonly CandidateCause[]>
     { cause: 'protocol_mismatch', weight: 0.3, evidence: ['a port that does not speak TLS fails the handshake too; compare with {altTarget}'] },
     { cause: 'firewall_intervention', weight: 0.2, evidence: ['a firewall that filters on the TLS ClientHello (SNI) aborts handshakes it dislikes'] },
   ],
+  tls_untrusted: [
+    {
+      cause: 'certificate_untrusted',
+      weight: 0.9,
+      evidence: [
+        'the certificate {tlsSubject} (issuer {tlsIssuer}) did not verify: {tlsUntrusted}; a client that verifies certificates, as browsers, curl and most libraries do by default, refuses this server',
+        'the certificate {tlsExpiry}',
+      ],
+    },
+  ],
   reset_after_send: [
     {
       cause: 'app_error_close',

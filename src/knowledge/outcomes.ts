@@ -78,6 +78,15 @@ export const OUTCOME_INFO: Readonly<Record<Outcome, OutcomeInfo>> = {
     severity: 'failure',
     clientError: 'tls',
   },
+  tls_untrusted: {
+    story: [
+      'Connected to {remote} and completed the TLS handshake, but the certificate {tlsSubject} is not trusted: {tlsUntrusted}.',
+      'Connected to {remote} and completed the TLS handshake, but the certificate is not trusted: {tlsUntrusted}.',
+    ],
+    wire: 'The TLS handshake completed, but the certificate did not verify (self-signed, unknown issuer, expired, or for another host), so we sent nothing. Use --cacert for a private CA or -k to skip the check.',
+    severity: 'failure',
+    clientError: 'tls_untrusted',
+  },
   reset_after_send: {
     story: ['The peer reset the connection {afterSend} after {sent}, without replying.'],
     wire: 'We sent the payload; the peer answered with an RST and no reply.',

@@ -4,6 +4,7 @@
  * refinement points) are pure functions in src/diagnose/idle.ts; this module only keeps sockets,
  * clocks and timers, and records Trials.
  */
+import { CERTIFICATE_ERRORS } from '../knowledge/certificate-errors.js';
 import net from 'node:net';
 import tls from 'node:tls';
 import { lookup as dnsLookup } from 'node:dns/promises';
@@ -18,7 +19,7 @@ import {
   type Trial,
 } from '../diagnose/idle.js';
 import { payloadBytes } from './payload.js';
-import type { LookupFn, Payload, Target } from './types.js';
+import type { LookupFn, Payload, Target, TlsTrust } from './types.js';
 
 export interface IdleOptions {
   /** longest silence to test */
@@ -37,6 +38,8 @@ export interface IdleOptions {
   lookup?: LookupFn;
   onProgress?: (progress: IdleProgress) => void;
   signal?: AbortSignal;
+  /** certificate verification and client certificate, as in probe (null: verify against the built-in store) */
+  tlsTrust?: TlsTrust | null;
 }
 
 export interface IdleProgress {
@@ -229,7 +232,7 @@ class Search {
   /** Resolves null once the connection is ready (request answered), or with the reason it is not. */
   private open(id: number): Promise<SetupError | null> {
     return new Promise((resolveSetup) => {
-      const socket = connectTo(this.target, this.address);
+      const socket = connectTo(this.target, this.address, this.options.tlsTrust ?? null);
       const conn: Conn = {
         id,
         socket,
@@ -273,7 +276,8 @@ class Search {
       });
       socket.on('error', (error: NodeJS.ErrnoException) => {
         const code = error.code ?? 'ERROR';
-        settle(new SetupError(code, `${code}: ${error.message}`));
+        const untrusted = code in CERTIFICATE_ERRORS ? ': the certificate is not trusted (-k to accept it, --cacert FILE to trust its CA)' : '';
+        settle(new SetupError(code, `${code}: ${error.message}${untrusted}`));
         this.onClose(conn, code === 'ECONNRESET' ? 'reset' : 'error', code);
       });
       socket.on('close', () => settle(new SetupError('EOF', 'the connection closed before the server answered')));
@@ -528,6 +532,7 @@ export interface KeepaliveCheckOptions {
   replyTimeoutMs: number;
   signal?: AbortSignal;
   onProgress?: (progress: IdleProgress) => void;
+  tlsTrust?: TlsTrust | null;
 }
 
 /**
@@ -544,7 +549,7 @@ export function checkKeepalive(target: Target, run: IdleRun, options: KeepaliveC
   const t0 = performance.now();
   const now = (): number => performance.now() - t0;
   return new Promise((resolveCheck) => {
-    const socket = connectTo(target, address);
+    const socket = connectTo(target, address, options.tlsTrust ?? null);
     let stage: 'setup' | 'held' | 'resumed' = 'setup';
     let quiet: NodeJS.Timeout | null = null;
     let lastActivity = now();
@@ -597,9 +602,16 @@ export function checkKeepalive(target: Target, run: IdleRun, options: KeepaliveC
   });
 }
 
-function connectTo(target: Target, address: string): net.Socket {
+function connectTo(target: Target, address: string, trust: TlsTrust | null): net.Socket {
   const options = { host: address, port: target.port };
-  return target.tls
-    ? tls.connect({ ...options, servername: net.isIP(target.host) ? undefined : target.host, rejectUnauthorized: false })
-    : net.connect(options);
+  if (!target.tls) return net.connect(options);
+  // verified as in probe: an untrusted certificate fails the setup with its code (e.g. CERT_HAS_EXPIRED)
+  return tls.connect({
+    ...options,
+    servername: net.isIP(target.host) ? undefined : target.host,
+    rejectUnauthorized: !trust?.insecure,
+    ...(trust?.ca ? { ca: trust.ca } : {}),
+    ...(trust?.cert ? { cert: trust.cert } : {}),
+    ...(trust?.key ? { key: trust.key } : {}),
+  });
 }

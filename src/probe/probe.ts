@@ -5,7 +5,7 @@
  * at the sum of the limits plus a small slack, whatever the peer does.
  */
 import { isIP, Socket } from 'node:net';
-import { connect as tlsConnect, type ConnectionOptions, type TLSSocket, type PeerCertificate } from 'node:tls';
+import { checkServerIdentity, connect as tlsConnect, type ConnectionOptions, type TLSSocket, type PeerCertificate } from 'node:tls';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import {
   OBSERVATION_SCHEMA,
@@ -22,6 +22,7 @@ import { payloadBytes } from './payload.js';
 import { SCHEMES } from './target.js';
 import { phaseTimer } from './phase-timer.js';
 import { Recorder, type EventBody } from './recorder.js';
+import { certificateErrorText } from '../knowledge/certificate-errors.js';
 import type { LookupFn, Payload, ProbeOptions, Target } from './types.js';
 
 /** How often a write-side check looks for the RST that answers a write after the peer's FIN. */
@@ -121,7 +122,9 @@ class StreamWatch {
   fail(error: NodeJS.ErrnoException, t: number = this.rec.now()): void {
     if (this.dead || this.checkingEnd) return;
     this.dead = true;
-    this.rec.add(this.phase, socketErrorEvent(error, this.finSeen), t);
+    // a TLS alert after the handshake (TLS 1.3 servers reject a missing client certificate on the first read) is a TLS failure
+    const tlsAlert = /^ERR_SSL_/.test(error.code ?? '');
+    this.rec.add(this.phase, tlsAlert ? tlsErrorEvent(error) : socketErrorEvent(error, this.finSeen), t);
     this.wake();
   }
 
@@ -337,12 +340,20 @@ class ProbeRun {
     const alpn = this.payload.kind === 'http' ? ['http/1.1'] : undefined;
     return new Promise((resolve) => {
       // allowHalfOpen is passed on to the TLSSocket by tls.connect, though @types/node omits it
+      const trust = this.options.tlsTrust;
       const tlsOptions: ConnectionOptions & { allowHalfOpen: boolean } = {
         socket: raw,
-        rejectUnauthorized: false, // the probe observes certificates; it does not refuse them
+        // the handshake always completes so that its facts (chain, dates) are recorded; an
+        // untrusted certificate is then refused below, unless --insecure
+        rejectUnauthorized: false,
         allowHalfOpen: true,
+        // the name the certificate must match: --servername, else the host (an IP literal matches IP SANs)
+        host,
         ...(servername ? { servername } : {}),
         ...(alpn ? { ALPNProtocols: alpn } : {}),
+        ...(trust?.ca ? { ca: trust.ca } : {}),
+        ...(trust?.cert ? { cert: trust.cert } : {}),
+        ...(trust?.key ? { key: trust.key } : {}),
       };
       const secure = tlsConnect(tlsOptions);
       let done = false;
@@ -357,7 +368,15 @@ class ProbeRun {
         resolve(ok ? secure : null);
       };
       const onSecure = (): void => {
-        this.rec.add('tls', { kind: 'tls_established', tls: tlsInfo(secure) });
+        const info = tlsInfo(secure);
+        if (!info.authorized && !trust?.insecure) {
+          // what a verifying client does: close before sending a byte over an untrusted channel
+          const code = info.authorizationError ?? 'CERT_UNTRUSTED';
+          this.rec.add('tls', { kind: 'tls_untrusted', code, reason: untrustedReason(code, secure, servername ?? host), tls: info });
+          finish(false);
+          return;
+        }
+        this.rec.add('tls', { kind: 'tls_established', tls: info });
         finish(true);
       };
       // a FIN during the handshake: Node reports it as ECONNRESET "disconnected before secure
@@ -529,6 +548,7 @@ class ProbeRun {
       keepaliveMs: this.options.keepaliveMs,
       expect: this.options.expect,
       tls: this.target.tls,
+      ...(this.target.tls ? { tlsVerify: !this.options.tlsTrust?.insecure } : {}),
     };
     return {
       schema: OBSERVATION_SCHEMA,
@@ -573,6 +593,18 @@ function tlsErrorEvent(error: NodeJS.ErrnoException): EventBody {
   return { kind: 'tls_failed', code, message: reason, alert };
 }
 
+/** OpenSSL's words for a chain error; for a name mismatch, Node's own sentence naming both sides. */
+function untrustedReason(code: string, socket: TLSSocket, name: string): string {
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    const cert = socket.getPeerCertificate();
+    const mismatch = checkServerIdentity(name, cert);
+    if (mismatch) return `${mismatch.message}${cert.subjectaltname ? ` (the certificate names ${cert.subjectaltname})` : ''}`;
+  }
+  return certificateErrorText(code);
+}
+
+const DAY_MS = 86_400_000;
+
 function tlsInfo(socket: TLSSocket): TlsInfo {
   const cert: PeerCertificate | Record<string, never> = socket.getPeerCertificate();
   const name = (fields: Record<string, string | string[] | undefined> | undefined): string | null => {
@@ -594,7 +626,14 @@ function tlsInfo(socket: TLSSocket): TlsInfo {
     validTo: hasCert ? (cert as PeerCertificate).valid_to : null,
     authorized: socket.authorized,
     authorizationError: socket.authorizationError ? String(socket.authorizationError) : null,
+    daysToExpiry: hasCert ? daysUntil((cert as PeerCertificate).valid_to) : null,
   };
+}
+
+/** whole days from now to an OpenSSL date ("Jan  3 10:00:00 2027 GMT"), negative once expired: 29.9 days left is 29, 3.1 days ago is -3 */
+function daysUntil(date: string | undefined): number | null {
+  const at = date ? Date.parse(date) : NaN;
+  return Number.isNaN(at) ? null : Math.trunc((at - Date.now()) / DAY_MS);
 }
 
 async function defaultLookup(host: string): Promise<ResolvedAddress[]> {

@@ -54,8 +54,24 @@ export interface ProbeOptions {
   allAddresses: boolean;
   /** TLS servername override (SNI); defaults to the host when it is a name */
   servername: string | null;
+  /**
+   * Certificate verification and the client certificate (mTLS). Absent: verify against Node's CA
+   * store, like curl; an untrusted, expired or wrong-host certificate is the outcome tls_untrusted.
+   */
+  tlsTrust?: TlsTrust;
   /** injected resolver (tests use it to avoid the machine's DNS) */
   lookup?: LookupFn;
+}
+
+/** -k/--insecure, --cacert, --cert, --key as PEM text (read by the CLI or the check config). */
+export interface TlsTrust {
+  /** accept any certificate (curl -k): the handshake facts are still recorded */
+  insecure: boolean;
+  /** PEM CA certificates to trust instead of the built-in store (curl --cacert) */
+  ca: string | null;
+  /** PEM client certificate and its key, for servers that require one */
+  cert: string | null;
+  key: string | null;
 }
 
 export type LookupFn = (host: string) => Promise<{ address: string; family: AddressFamily }[]>;

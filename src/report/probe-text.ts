@@ -6,7 +6,8 @@
  */
 import chalk from 'chalk';
 import type { ClientErrorView, Diagnosis } from '../diagnose/diagnosis.js';
-import type { Observation, TimelineEvent } from '../diagnose/observation.js';
+import type { Observation, TimelineEvent, TlsInfo } from '../diagnose/observation.js';
+import { expiryPhrase } from '../diagnose/facts.js';
 import { OUTCOME_INFO, type Severity } from '../knowledge/outcomes.js';
 import { formatMs } from '../duration.js';
 import { cutPreview } from '../probe/preview.js';
@@ -102,9 +103,17 @@ function describe(e: TimelineEvent, obs: Observation): { text: string; tone: Ton
     case 'tls_established': {
       const t = e.tls;
       const facts = [t.protocol, t.cipher, t.alpn ? `ALPN ${t.alpn}` : null].filter(Boolean).join(', ');
-      const cert = t.subject ? `; certificate ${t.subject}${t.validTo ? `, valid until ${t.validTo}` : ''}` : '';
-      const trust = t.authorized ? '' : ` (not trusted: ${t.authorizationError ?? 'unknown'})`;
+      const cert = t.subject ? `; certificate ${t.subject}${expiryText(t)}` : '';
+      const trust = t.authorized ? ', verified' : ` (not trusted: ${t.authorizationError ?? 'unknown'}; accepted with --insecure)`;
       return { text: escapeControls(`TLS established: ${facts}${cert}${trust}`), tone: 'good' };
+    }
+    case 'tls_untrusted': {
+      const t = e.tls;
+      const issuer = t.issuer && t.issuer !== t.subject ? `, issued by ${t.issuer}` : t.issuer ? ' (self-signed)' : '';
+      return {
+        text: escapeControls(`certificate not trusted: ${e.reason} [${e.code}]; ${t.subject ?? 'no subject'}${issuer}${expiryText(t)}; we closed (-k to accept it, --cacert FILE to trust its CA)`),
+        tone: 'bad',
+      };
     }
     case 'tls_failed':
       return { text: `TLS handshake failed: ${escapeControls(e.message)}${e.alert ? ` (alert: ${escapeControls(e.alert)})` : ''} [${e.code}]`, tone: 'bad' };
@@ -136,6 +145,12 @@ function describe(e: TimelineEvent, obs: Observation): { text: string; tone: Ton
     case 'closed_by_us':
       return { text: 'we closed the connection', tone: 'plain' };
   }
+}
+
+/** ", expires in 29 days (Jan  3 …)": the days first, as that is what a user watches */
+function expiryText(t: TlsInfo): string {
+  if (t.daysToExpiry === undefined || t.daysToExpiry === null) return t.validTo ? `, valid until ${t.validTo}` : '';
+  return `, ${expiryPhrase(t.daysToExpiry, t.validTo)}`;
 }
 
 const PAYLOAD_NAME: Readonly<Record<Observation['options']['send'], string>> = {

@@ -7,6 +7,7 @@
  *   connreset_probe_outcome{name,target,outcome}    1 for the observed outcome
  *   connreset_probe_duration_seconds{name,target}   duration of the probe
  *   connreset_probe_connect_seconds{name,target}    time to the TCP connection (when connected)
+ *   connreset_tls_cert_expiry_days{name,target}     days until the server certificate expires (TLS targets)
  *   connreset_check_targets{status}                 targets by status (passed, failed, not_run)
  *   connreset_check_run_duration_seconds            duration of the whole run
  *   connreset_check_run_timestamp_seconds           when the run ended (alert on staleness)
@@ -47,6 +48,7 @@ export function renderPrometheus(run: CheckRun, now: Date = new Date()): string 
   const outcome: Family = { name: 'connreset_probe_outcome', help: 'Outcome of the last probe of the target (1 for the observed outcome).', samples: [] };
   const duration: Family = { name: 'connreset_probe_duration_seconds', help: 'Duration of the last probe of the target.', samples: [] };
   const connect: Family = { name: 'connreset_probe_connect_seconds', help: 'Time from the start of the last probe to the TCP connection.', samples: [] };
+  const expiry: Family = { name: 'connreset_tls_cert_expiry_days', help: 'Whole days until the server certificate expires (negative once expired), for TLS targets.', samples: [] };
 
   // a series must be unique: the same target listed twice gets its position in the name label
   const count = new Map<string, number>();
@@ -66,6 +68,7 @@ export function renderPrometheus(run: CheckRun, now: Date = new Date()): string 
     if (r.outcome) outcome.samples.push(`${outcome.name}${labels({ ...base, outcome: r.outcome })} 1`);
     if (r.durationMs !== null) duration.samples.push(`${duration.name}${labels(base)} ${num(r.durationMs / 1000)}`);
     if (r.connectMs !== null) connect.samples.push(`${connect.name}${labels(base)} ${num(r.connectMs / 1000)}`);
+    if (r.certificate?.daysToExpiry != null) expiry.samples.push(`${expiry.name}${labels(base)} ${r.certificate.daysToExpiry}`);
   }
   const t = totals(run);
   const targets: Family = {
@@ -94,7 +97,7 @@ export function renderPrometheus(run: CheckRun, now: Date = new Date()): string 
   };
 
   const out: string[] = [];
-  for (const f of [success, outcome, duration, connect, targets, runDuration, runTs, info]) {
+  for (const f of [success, outcome, duration, connect, expiry, targets, runDuration, runTs, info]) {
     if (f.samples.length === 0) continue;
     out.push(`# HELP ${f.name} ${f.help}`);
     out.push(`# TYPE ${f.name} gauge`);
