@@ -4,6 +4,7 @@
  * prints one line and exits without a stack trace.
  */
 import { EXIT } from './exit-codes.js';
+import { oneLine, quote } from './escape.js';
 
 export type ConnresetErrorCode =
   | 'CR_USAGE'
@@ -39,7 +40,7 @@ export class UsageError extends ConnresetError {
 
 export class BadTargetError extends UsageError {
   constructor(input: string, reason: string, hint?: string) {
-    super(`bad target ${JSON.stringify(input)}: ${reason}`, hint, 'CR_BAD_TARGET');
+    super(`bad target ${quote(input)}: ${reason}`, hint, 'CR_BAD_TARGET');
     this.name = 'BadTargetError';
   }
 }
@@ -47,7 +48,7 @@ export class BadTargetError extends UsageError {
 export class BadDurationError extends UsageError {
   constructor(input: string, option?: string) {
     super(
-      `bad duration ${JSON.stringify(input)}${option ? ` for ${option}` : ''}: use a number with a unit, e.g. 500ms, 5s, 2m`,
+      `bad duration ${quote(input)}${option ? ` for ${option}` : ''}: use a number with a unit, e.g. 500ms, 5s, 2m`,
       undefined,
       'CR_BAD_DURATION',
     );
@@ -70,10 +71,21 @@ export class ConfigError extends UsageError {
   }
 }
 
-/** The one line the CLI prints for an expected failure: message, then the hint in parentheses. */
+/** Longest error line printed: enough for any message we write, far from a 20 MB echo. */
+export const MAX_ERROR_LINE = 2000;
+
+/**
+ * The one line the CLI prints for an expected failure: message, then the hint in parentheses.
+ * Escaped (messages quote user input) and cut, so it is exactly one line whatever the input.
+ */
 export function errorLine(error: ConnresetError): string {
   const hint = error instanceof UsageError && error.hint ? ` (${error.hint})` : '';
-  return `connreset: ${error.message}${hint}\n`;
+  return messageLine(`${error.message}${hint}`);
+}
+
+/** `connreset: MESSAGE` as one escaped, bounded line: for every message that may carry input. */
+export function messageLine(message: string): string {
+  return `connreset: ${oneLine(message, MAX_ERROR_LINE)}\n`;
 }
 
 /**

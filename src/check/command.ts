@@ -3,16 +3,16 @@
  * before any probe runs; runs them; prints the table or JSON; writes the report files; returns the
  * exit code. Loaded lazily by src/cli/check.ts.
  */
-import { accessSync, constants, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { statSync } from 'node:fs';
 import type { CliContext } from '../cli/context.js';
 import { startSpinner } from '../cli/spinner.js';
 import type { CheckSettings } from '../cli/check.js';
-import { ConfigError, ConnresetError, ignoreClosedPipe } from '../errors.js';
+import { ConfigError, ConnresetError, ignoreClosedPipe, messageLine } from '../errors.js';
+import { capList } from '../escape.js';
 import { EXIT } from '../exit-codes.js';
 import { parseTarget } from '../probe/target.js';
 import { parseSend } from '../probe/payload.js';
-import { DEFAULT_CONCURRENCY, planConcurrency } from '../probe/runner.js';
+import { DEFAULT_CONCURRENCY, concurrencyNotice, planConcurrency } from '../probe/runner.js';
 import {
   ConfigProblems,
   DEFAULT_CONFIG_FILE,
@@ -25,11 +25,13 @@ import {
 } from './config.js';
 import type { Expectation } from './expectation.js';
 import { runChecks, type ProbeEngine } from './run.js';
-import { ensureDir } from '../report/atomic-write.js';
+import { reportPathProblem } from '../report/atomic-write.js';
 import { isFailure, runExitCode, type CheckRun } from './result.js';
 import { handleStopSignals } from '../stop-signals.js';
 
 const CONFIG_EXTENSION = /\.(ya?ml|json)$/i;
+/** Problems echoed one per line before the rest are counted: enough to fix a file, never a flood. */
+const MAX_PROBLEMS_SHOWN = 20;
 const DEPS: ConfigDeps = { parseTarget, parseSend };
 
 /** stdin targets, bounded: a fleet list of 100,000 lines is a few MB. */
@@ -51,11 +53,9 @@ function looksLikeConfigFile(arg: string): boolean {
   if (CONFIG_EXTENSION.test(arg)) return true;
   // an existing file without a port is a config file too (a target always has host:port or a scheme)
   if (arg.includes(':')) return false;
-  try {
-    return statSync(arg).isFile();
-  } catch {
-    return false;
-  }
+  // a pipe too: `connreset check <(generate-config)`
+  const st = statSync(arg, { throwIfNoEntry: false });
+  return st !== undefined && (st.isFile() || st.isFIFO());
 }
 
 interface Gathered {
@@ -67,17 +67,20 @@ interface Gathered {
 async function gatherSpecs(settings: CheckSettings): Promise<Gathered> {
   const problems: ConfigError[] = [];
   const specs: CheckSpec[] = [];
+  // a loop, not push(...list): spreading 125,000 items as arguments overflows the call stack
   const collect = (fn: () => CheckSpec[]): void => {
     try {
-      specs.push(...fn());
+      for (const spec of fn()) specs.push(spec);
     } catch (error) {
-      if (error instanceof ConfigProblems) problems.push(...error.problems);
+      if (error instanceof ConfigProblems) for (const p of error.problems) problems.push(p);
       else throw error;
     }
   };
   const outcomes = parseOutcomeList(settings.expectOutcome);
   if (typeof outcomes === 'string') throw new ConfigProblems([new ConfigError('--expect-outcome', outcomes)]);
-  const argExpectation: Expectation = { outcomes, idleWindow: null, reply: null };
+  // the default (`ok`) is the probe's own health verdict, as for config targets without `expect:`
+  const isDefault = outcomes.length === 1 && outcomes[0] === 'ok';
+  const argExpectation: Expectation = { outcomes, idleWindow: null, reply: null, ...(isDefault ? { healthy: true as const } : {}) };
 
   const files = settings.config ? [settings.config] : [];
   const targets: string[] = [];
@@ -92,6 +95,8 @@ async function gatherSpecs(settings: CheckSettings): Promise<Gathered> {
   // --all-addresses is for targets from arguments and stdin; a config file says it with `all_addresses:`
   const argOptions = (list: CheckSpec[]): CheckSpec[] =>
     settings.allAddresses ? list.map((spec) => ({ ...spec, options: { ...spec.options, allAddresses: true } })) : list;
+  // --no-followup applies to every row, from any input (a config's `followup: false` to its rows)
+  const noFollowup = (list: CheckSpec[]): CheckSpec[] => (settings.followup ? list : list.map((spec) => ({ ...spec, options: { ...spec.options, followup: false } })));
   if (targets.length > 0) collect(() => argOptions(specsFromArgs(targets, DEPS, argExpectation)));
   if (stdin) {
     const text = await readStdin();
@@ -103,7 +108,7 @@ async function gatherSpecs(settings: CheckSettings): Promise<Gathered> {
     ['--json-file', settings.jsonFile],
   ] as const) {
     if (path !== null) {
-      const problem = unwritable(path);
+      const problem = reportPathProblem(path);
       if (problem) problems.push(new ConfigError(option, `cannot write ${path}: ${problem}`));
     }
   }
@@ -113,31 +118,20 @@ async function gatherSpecs(settings: CheckSettings): Promise<Gathered> {
     const trust = settings.tlsTrust;
     for (let i = 0; i < specs.length; i++) if (!specs[i]!.options.tlsTrust) specs[i] = { ...specs[i]!, options: { ...specs[i]!.options, tlsTrust: trust } };
   }
+  specs.splice(0, specs.length, ...noFollowup(specs));
   if (specs.length === 0) throw new ConfigProblems([new ConfigError(stdin ? '<stdin>' : (files[0] ?? 'arguments'), 'no targets to check')]);
   const sources = [...files, ...(stdin ? ['<stdin>'] : [])];
   return { specs, source: sources.length > 0 ? sources.join(', ') : null };
 }
 
-/** A report that cannot be written is found before a long run, not after it. */
-function unwritable(path: string): string | null {
-  try {
-    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) return 'is a directory';
-    const dir = dirname(path);
-    ensureDir(dir);
-    accessSync(dir, constants.W_OK);
-    return null;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code ?? 'error';
-  }
-}
-
 async function loadEngine(): Promise<ProbeEngine> {
-  const [{ probe, probeAll }, { probeOptions }, { diagnose }] = await Promise.all([
+  const [{ probe, probeAll }, { probeOptions }, { diagnose }, { diagnoseWithFollowups }] = await Promise.all([
     import('../probe/probe.js'),
     import('../probe/defaults.js'),
     import('../diagnose/diagnose.js'),
+    import('../probe/experiments/followup.js'),
   ]);
-  return { probe, probeAll, probeOptions, diagnose };
+  return { probe, probeAll, probeOptions, diagnose, followup: (target, options, obs, signal) => diagnoseWithFollowups(target, options, obs, { enabled: true }, signal) };
 }
 
 /** Progress on stderr: an ora spinner on a TTY (done / total, failures so far); nothing otherwise. */
@@ -167,7 +161,10 @@ export async function runCheckCommand(settings: CheckSettings, ctx: CliContext):
     gathered = await gatherSpecs(settings);
   } catch (error) {
     if (!(error instanceof ConfigProblems)) throw error;
-    for (const p of error.problems) ctx.stderr.write(`connreset: ${p.message}\n`);
+    // a 10 MB config of garbage is not echoed back whole: the first few problems, then a count
+    const { shown, more } = capList(error.problems, MAX_PROBLEMS_SHOWN);
+    for (const p of shown) ctx.stderr.write(messageLine(p.message));
+    if (more > 0) ctx.stderr.write(messageLine(`… and ${more} more problem${more === 1 ? '' : 's'}`));
     const n = error.problems.length;
     ctx.stderr.write(`connreset: ${n} problem${n === 1 ? '' : 's'} in the input; nothing was probed\n`);
     return EXIT.usage;
@@ -176,12 +173,7 @@ export async function runCheckCommand(settings: CheckSettings, ctx: CliContext):
 
   const requested = settings.concurrency ?? DEFAULT_CONCURRENCY;
   const plan = planConcurrency(Math.min(requested, specs.length));
-  if (plan.capped) {
-    ctx.stderr.write(
-      `connreset: concurrency lowered from ${requested} to ${plan.concurrency}: the open-file limit is ${plan.limit.soft} ` +
-        `(${plan.limit.open ?? '?'} open); raise it with \`ulimit -n\` to run more probes at once\n`,
-    );
-  }
+  if (plan.capped) ctx.stderr.write(concurrencyNotice(requested, plan));
 
   const engine = await loadEngine();
   const stop = handleStopSignals();
@@ -248,7 +240,7 @@ async function emitReports(run: CheckRun, settings: CheckSettings, ctx: CliConte
     ctx.stdout.write(renderCheckTable(run, { onlyFailures: settings.onlyFailures }));
     if (annotations) ctx.stdout.write(annotations);
   }
-  for (const message of writeErrors) ctx.stderr.write(`connreset: ${message}\n`);
+  for (const message of writeErrors) ctx.stderr.write(messageLine(message));
   if (writeErrors.length > 0 && exitCode === EXIT.ok) return EXIT.usage;
   return exitCode;
 }

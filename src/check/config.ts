@@ -5,9 +5,9 @@
  * collected (a 10,000-target file with three bad entries reports all three) and thrown together
  * before anything is probed.
  */
-import { readFileSync } from 'node:fs';
+import { readBounded } from '../bounded-read.js';
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { LineCounter, isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseDocument, type Alias, type Document, type Node } from 'yaml';
 import { ConfigError, ConnresetError, UsageError } from '../errors.js';
 import { parseDuration } from '../duration.js';
 import { OUTCOMES, isOutcome, type Outcome } from '../diagnose/outcome.js';
@@ -30,7 +30,7 @@ export interface SourceRef {
 
 /** One target to check, fully validated. */
 export interface CheckSpec {
-  /** display name: `name:` from the config, else the target as written (after env expansion) */
+  /** display name: `name:` from the config, else the target as written (after env expansion, password redacted) */
   name: string;
   target: Target;
   /** passed to probeOptions(); only what the config set */
@@ -73,10 +73,12 @@ const SETTING_KEYS = [
   'repeat',
   'interval',
   'expect',
+  'followup',
 ] as const;
 type SettingKey = (typeof SETTING_KEYS)[number];
 const TARGET_ONLY_KEYS = ['target', 'host', 'port', 'scheme', 'name'] as const;
-const TOP_KEYS = ['version', 'defaults', 'targets'] as const;
+// `modules:` is read by `connreset serve` (parseModules below); check ignores it
+const TOP_KEYS = ['version', 'defaults', 'targets', 'modules'] as const;
 
 interface Settings {
   options: Partial<ProbeOptions>;
@@ -90,19 +92,39 @@ interface Settings {
 }
 
 const MAX_REPEAT = 1000;
-const MAX_ALIAS_RESOLUTIONS = 10_000;
+/**
+ * Aliases are resolved once, from an index built in one pass (yaml's Alias.resolve walks the
+ * document on every call: 20,000 aliases took 19 s). The total they expand to, counted in nodes
+ * with nested aliases expanded ("billion laughs"), is bounded like yaml's own maxAliasCount:
+ * a config may alias a small `expect:` from 200,000 targets, not a large node thousands of times.
+ */
+const MAX_ALIAS_EXPANSION = 1_000_000;
+/** Anchors that alias anchors that alias anchors…: deeper than this is an attack, not a config. */
+const MAX_ALIAS_DEPTH = 64;
+/** A config file larger than this is refused before it is parsed (a 200,000-target fleet is ~6 MB). */
+export const MAX_CONFIG_BYTES = 64 * 1024 * 1024;
 
 /** Reads and parses a config file; a missing or unreadable file is a ConfigError (exit 2). */
 export function loadConfigFile(path: string, deps: ConfigDeps, env: Env = process.env): CheckSpec[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code ?? 'error'})`;
-    throw new ConfigProblems([new ConfigError(path, why)]);
-  }
-  return parseConfig(text, path, deps, env);
+  // bounded and type-checked: `check /dev/zero` is an error, `check <(generate)` reads the pipe
+  const read = readBounded(path, { limit: MAX_CONFIG_BYTES, allowPipes: true });
+  if (!read.ok) throw new ConfigProblems([new ConfigError(path, read.reason)]);
+  return parseConfig(read.bytes.toString('utf8'), path, deps, env);
+}
+
+/** One `modules:` entry of a config file, for `connreset serve` (src/serve/config.ts). */
+export interface ModuleEntry {
+  name: string;
+  options: Partial<ProbeOptions>;
+  /** null when neither the module nor `defaults:` says `expect:` */
+  expectation: Expectation | null;
+  line: number;
+  /** the keys the caller asked for, as plain data, with their line */
+  extra: Map<string, { value: unknown; line: number }>;
+}
+
+export function parseModules(text: string, file: string, deps: ConfigDeps, extraKeys: readonly string[], env: Env = process.env): ModuleEntry[] {
+  return new ConfigReader(text, file, deps, env).readModules(extraKeys);
 }
 
 export function parseConfig(text: string, file: string, deps: ConfigDeps, env: Env = process.env): CheckSpec[] {
@@ -113,7 +135,8 @@ class ConfigReader {
   private readonly lines = new LineCounter();
   private readonly problems: ConfigError[] = [];
   private doc!: Document.Parsed;
-  private aliasResolutions = 0;
+  /** each alias node -> the anchored node it refers to (the last one before it, as YAML says) */
+  private readonly aliasTargets = new Map<Alias, Node>();
   private readonly baseDir: string;
 
   constructor(
@@ -130,6 +153,8 @@ class ConfigReader {
     for (const err of this.doc.errors) {
       this.problems.push(new ConfigError(this.file, err.message.split('\n')[0] ?? err.message, err.linePos?.[0].line));
     }
+    if (this.problems.length > 0) throw new ConfigProblems(this.problems);
+    this.indexAliases();
     if (this.problems.length > 0) throw new ConfigProblems(this.problems);
 
     const root = this.deref(this.doc.contents);
@@ -169,6 +194,58 @@ class ConfigReader {
     return specs;
   }
 
+  /**
+   * `modules:` (connreset serve): each a name and a mapping of the settings `defaults:` takes,
+   * merged over `defaults:`, plus the keys in `extraKeys` that the caller reads itself (as plain
+   * data with their line). `targets:` is not required here.
+   */
+  readModules(extraKeys: readonly string[]): ModuleEntry[] {
+    this.doc = parseDocument(this.text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: true });
+    for (const err of this.doc.errors) {
+      this.problems.push(new ConfigError(this.file, err.message.split('\n')[0] ?? err.message, err.linePos?.[0].line));
+    }
+    if (this.problems.length > 0) throw new ConfigProblems(this.problems);
+    const root = this.deref(this.doc.contents);
+    const out: ModuleEntry[] = [];
+    if (!isMap(root)) {
+      this.problem(root, '', 'expected a mapping with `modules:`');
+      throw new ConfigProblems(this.problems);
+    }
+    const fields = this.fields(root, '', TOP_KEYS);
+    const d = fields.get('defaults');
+    const defaults: Settings = (d ? this.settings(d.node, 'defaults', false) : null) ?? { options: {} };
+    const modules = fields.get('modules');
+    if (modules && !isMap(modules.node)) this.problem(modules.node, 'modules', 'expected a mapping of module names to settings');
+    else if (modules && isMap(modules.node)) {
+      for (const [name, { node }] of this.fieldsQuiet(modules.node)) {
+        const field = `modules.${name}`;
+        if (!isMap(node)) {
+          this.problem(node, field, 'expected a mapping of settings');
+          continue;
+        }
+        const own = this.fields(node, field, [...SETTING_KEYS, ...extraKeys]);
+        const s = this.settings(node, field, true);
+        if (!s) continue;
+        const expectation = s.expectation ?? defaults.expectation ?? null;
+        const options: Partial<ProbeOptions> = { ...defaults.options, ...s.options };
+        if (expectation && expectation.reply !== null) options.expect = expectation.reply;
+        const idleProblem = idleConsistency(expectation ?? DEFAULT_EXPECTATION, options.idleMs ?? null);
+        if (idleProblem) {
+          this.problem(own.get('expect')?.node ?? node, `${field}.expect`, idleProblem);
+          continue;
+        }
+        const extra = new Map<string, { value: unknown; line: number }>();
+        for (const key of extraKeys) {
+          const f = own.get(key);
+          if (f) extra.set(key, { value: f.node.toJSON(), line: this.lineOf(f.node) });
+        }
+        out.push({ name, options, expectation, line: this.lineOf(node), extra });
+      }
+    }
+    if (this.problems.length > 0) throw new ConfigProblems(this.problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
+    return out;
+  }
+
   private targetEntry(raw: Node, field: string, defaults: Settings): CheckSpec | null {
     const node = this.deref(raw);
     const line = this.lineOf(node ?? raw);
@@ -177,7 +254,7 @@ class ConfigReader {
       if (input === null) return null;
       const target = this.parseTargetAt(input, node, field);
       if (!target) return null;
-      return this.finish(target, input, { ...defaults }, line, node, field);
+      return this.finish(target, target.input, { ...defaults }, line, node, field);
     }
     if (!isMap(node)) {
       this.problem(node ?? raw, field, 'expected a target string or a mapping with `target:`');
@@ -205,10 +282,16 @@ class ConfigReader {
       const hostText = h === null ? null : this.expand(h, host!.node, `${field}.host`);
       const portText = port ? this.portAt(port.node, `${field}.port`) : null;
       if (!host) this.problem(node, `${field}.host`, 'missing (with `port:` give `host:` too)');
-      if (hostText !== null && portText !== null) {
+      const schemeText = scheme ? this.stringAt(scheme.node, `${field}.scheme`) : null;
+      // an entry that cannot form a target is an error, never dropped: `host:` alone has no port
+      // unless a `scheme:` brings its default one (the target parser says when it does not)
+      if (host && !port && schemeText === null) {
+        this.problem(node, `${field}.port`, 'missing (with `host:` give `port:` too, or a `scheme:` such as https that has a default port)');
+      }
+      if (hostText !== null && (portText !== null || (!port && schemeText !== null))) {
         const bracketed = hostText.includes(':') && !hostText.startsWith('[') ? `[${hostText}]` : hostText;
-        const schemeText = scheme ? this.stringAt(scheme.node, `${field}.scheme`) : null;
-        input = schemeText ? `${schemeText}://${bracketed}:${portText}` : `${bracketed}:${portText}`;
+        const hostPort = portText !== null ? `${bracketed}:${portText}` : bracketed;
+        input = schemeText ? `${schemeText}://${hostPort}` : hostPort;
       }
       targetNode = (host ?? port)!.node;
       targetField = host ? `${field}.host` : `${field}.port`;
@@ -225,7 +308,7 @@ class ConfigReader {
       intervalMs: own.intervalMs ?? defaults.intervalMs,
       expectation: own.expectation ?? defaults.expectation,
     };
-    return this.finish(target, nameText ?? input, merged, line, fields.get('expect')?.node ?? node, field);
+    return this.finish(target, nameText ?? target.input, merged, line, fields.get('expect')?.node ?? node, field);
   }
 
   /** `expectNode` is where an inconsistency between the expectation and the idle hold is reported. */
@@ -304,6 +387,14 @@ class ConfigReader {
       if (v === 4 || v === 6) out.options.family = v;
       else {
         this.problem(family.node, `${field}.family`, 'expected 4 or 6');
+        ok = false;
+      }
+    }
+    const followup = fields.get('followup');
+    if (followup) {
+      if (isScalar(followup.node) && typeof followup.node.value === 'boolean') out.options.followup = followup.node.value;
+      else {
+        this.problem(followup.node, `${field}.followup`, `expected true or false, not ${JSON.stringify(isScalar(followup.node) ? followup.node.value : toText(followup.node))}`);
         ok = false;
       }
     }
@@ -562,13 +653,76 @@ class ConfigReader {
 
   private deref(node: unknown): Node | null {
     let n = node as Node | null | undefined;
-    for (let hops = 0; n && isAlias(n) && hops < 100; hops++) {
-      if (++this.aliasResolutions > MAX_ALIAS_RESOLUTIONS) {
-        throw new ConfigProblems([new ConfigError(this.file, 'too many alias references', this.lineOf(n))]);
+    for (let hops = 0; n && isAlias(n) && hops <= MAX_ALIAS_DEPTH; hops++) n = this.aliasTargets.get(n);
+    return n && !isAlias(n) ? n : null;
+  }
+
+  /**
+   * One pass over the document in order: every alias is mapped to its anchor, and the size of
+   * what the aliases expand to is added up (memoised per anchor, nested aliases expanded). An
+   * unknown anchor, an alias inside its own anchor, nesting deeper than MAX_ALIAS_DEPTH or an
+   * expansion over MAX_ALIAS_EXPANSION is one problem, found before any field is read.
+   */
+  private indexAliases(): void {
+    const anchors = new Map<string, Node>();
+    const order: Node[] = [];
+    const stack: unknown[] = [this.doc.contents];
+    while (stack.length > 0) {
+      const n = stack.pop();
+      if (isPair(n)) {
+        stack.push(n.value, n.key); // key first, in document order
+        continue;
       }
-      n = n.resolve(this.doc) as Node | undefined;
+      if (!n || typeof n !== 'object' || !('range' in n || isAlias(n) || isCollection(n) || isScalar(n))) continue;
+      const node = n as Node;
+      order.push(node);
+      if (isAlias(node)) {
+        const target = anchors.get(node.source);
+        if (!target) return this.problem(node, '', `unknown alias *${node.source}: its anchor &${node.source} must come before it`);
+        this.aliasTargets.set(node, target);
+      } else {
+        if (node.anchor) anchors.set(node.anchor, node);
+        if (isCollection(node)) for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
+      }
     }
-    return n ?? null;
+    const sizes = new Map<Node, number>();
+    const inProgress = new Set<Node>();
+    let total = 0;
+    const sizeOf = (root: Node, depth: number): number | string => {
+      const memo = sizes.get(root);
+      if (memo !== undefined) return memo;
+      if (inProgress.has(root)) return 'an alias refers to the node that holds it';
+      if (depth > MAX_ALIAS_DEPTH) return `aliases nested more than ${MAX_ALIAS_DEPTH} deep`;
+      inProgress.add(root);
+      let size = 0;
+      const walk: unknown[] = [root];
+      while (walk.length > 0) {
+        const n = walk.pop();
+        if (isPair(n)) {
+          walk.push(n.key, n.value);
+          continue;
+        }
+        if (isAlias(n)) {
+          const inner = sizeOf(this.aliasTargets.get(n)!, depth + 1);
+          if (typeof inner === 'string') return inner;
+          size += inner;
+        } else if (isCollection(n)) {
+          size += 1;
+          for (const item of n.items) walk.push(item);
+        } else if (n) size += 1;
+        if (size > MAX_ALIAS_EXPANSION) return `aliases expand to more than ${MAX_ALIAS_EXPANSION} nodes`;
+      }
+      inProgress.delete(root);
+      sizes.set(root, size);
+      return size;
+    };
+    for (const node of order) {
+      if (!isAlias(node)) continue;
+      const size = sizeOf(this.aliasTargets.get(node)!, 1);
+      total += typeof size === 'string' ? 0 : size;
+      const why = typeof size === 'string' ? size : total > MAX_ALIAS_EXPANSION ? `aliases expand to more than ${MAX_ALIAS_EXPANSION} nodes in all` : null;
+      if (why) return this.problem(node, '', `${why}: write the values out, or alias smaller nodes`);
+    }
   }
 
   private lineOf(node: Node | null | undefined): number {
@@ -719,7 +873,7 @@ function specFromText(
   }
   try {
     const target = deps.parseTarget(expanded);
-    return { name: expanded, target, options: {}, repeat: 1, intervalMs: 0, expectation, source };
+    return { name: target.input, target, options: {}, repeat: 1, intervalMs: 0, expectation, source };
   } catch (error) {
     if (!(error instanceof ConnresetError)) throw error;
     problems.push(new ConfigError(where, withHint(error), source?.line));

@@ -24,9 +24,14 @@ export interface Expectation {
   idleWindow: TimeWindow | null;
   /** regex source the reply must match */
   reply: string | null;
+  /**
+   * The default expectation: the probe's own verdict. `ok`, or any outcome `probe` calls healthy
+   * (a complete reply and a graceful close, reply_then_close): one health policy for both commands.
+   */
+  healthy?: true;
 }
 
-export const DEFAULT_EXPECTATION: Expectation = { outcomes: ['ok'], idleWindow: null, reply: null };
+export const DEFAULT_EXPECTATION: Expectation = { outcomes: ['ok'], idleWindow: null, reply: null, healthy: true };
 
 export interface Verdict {
   pass: boolean;
@@ -90,7 +95,8 @@ export function replyMatches(obs: Observation, pattern: string): boolean {
 export function evaluate(exp: Expectation, obs: Observation, diagnosis: Diagnosis): Verdict {
   const outcome = diagnosis.outcome;
   const reasons: string[] = [];
-  if (exp.outcomes.length > 0 && !exp.outcomes.includes(outcome)) {
+  const healthyEnough = exp.healthy === true && diagnosis.healthy;
+  if (exp.outcomes.length > 0 && !exp.outcomes.includes(outcome) && !healthyEnough) {
     reasons.push(`expected ${exp.outcomes.join(' or ')}, observed ${outcome}`);
   }
   const closedAfter = idleCloseAfterMs(obs);

@@ -20,7 +20,16 @@ export interface ProbeEngine {
   probeAll(target: Target, options: ProbeOptions, signal?: AbortSignal): Promise<Observation[]>;
   probeOptions(partial: Partial<ProbeOptions>): ProbeOptions;
   diagnose(obs: Observation): Diagnosis;
+  /** follow-up experiments for a failing row (absent: none run); src/probe/experiments/followup.ts */
+  followup?(target: Target, options: ProbeOptions, obs: Observation, signal: AbortSignal): Promise<{ observation: Observation; diagnosis: Diagnosis }>;
 }
+
+/**
+ * Failing rows run their follow-up experiments (several probes each) at most this many at a time,
+ * whatever the check's concurrency: a fleet with many failures must not open thousands of sockets
+ * at once, nor the follow-ups hold up the healthy rows' probes.
+ */
+export const FOLLOWUP_CONCURRENCY = 4;
 
 export interface RunCheckOptions {
   plan: ConcurrencyPlan;
@@ -119,6 +128,15 @@ export async function checkOne(spec: CheckSpec, index: number, engine: ProbeEngi
       tally.add({ obs, diagnosis, verdict: evaluate(spec.expectation, obs, diagnosis) });
     }
   }
+  // the same health policy as `probe`: a failing row's follow-ups may re-rank its causes (never its outcome)
+  if (engine.followup && options.followup !== false && !signal.aborted) {
+    for (const tally of tallies.values()) {
+      const deciding = tally.deciding;
+      if (!deciding || deciding.verdict.pass || deciding.diagnosis.healthy) continue;
+      const followed = await withSlot(() => engine.followup!(spec.target, options, deciding.obs, signal));
+      tally.deciding = { ...deciding, obs: followed.observation, diagnosis: followed.diagnosis };
+    }
+  }
   const rows = [...tallies].flatMap(([address, tally]) => (tally.deciding ? [resultOf(spec, index, address, tally, tally.deciding)] : []));
   return rows.length > 0 ? rows : [notRun(spec, index, 'interrupted')];
 }
@@ -178,6 +196,21 @@ function identity(spec: CheckSpec, index: number, address: string | null): Pick<
 function connectTime(obs: Observation): number | null {
   const connected = obs.events.find((ev) => ev.kind === 'connected');
   return connected ? connected.t : null;
+}
+
+let followupsRunning = 0;
+const followupQueue: (() => void)[] = [];
+
+/** Runs `fn` when one of the FOLLOWUP_CONCURRENCY slots is free. */
+async function withSlot<T>(fn: () => Promise<T>): Promise<T> {
+  if (followupsRunning >= FOLLOWUP_CONCURRENCY) await new Promise<void>((resolve) => followupQueue.push(resolve));
+  followupsRunning++;
+  try {
+    return await fn();
+  } finally {
+    followupsRunning--;
+    followupQueue.shift()?.();
+  }
 }
 
 function delay(ms: number, signal: AbortSignal): Promise<void> {

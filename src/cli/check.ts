@@ -8,6 +8,8 @@ import type { TlsTrust } from '../probe/types.js';
 export interface CheckCliOptions {
   config?: string;
   json?: boolean;
+  /** commander's --no-followup: false when given */
+  followup?: boolean;
   jsonFile?: string;
   junit?: string;
   prometheus?: string;
@@ -28,6 +30,8 @@ export interface CheckSettings {
   inputs: string[];
   config: string | null;
   json: boolean;
+  /** follow-up experiments for failing rows (config: followup) */
+  followup: boolean;
   jsonFile: string | null;
   junit: string | null;
   prometheus: string | null;
@@ -59,6 +63,7 @@ export function checkSettings(inputs: string[], opts: CheckCliOptions): CheckSet
     inputs,
     config: opts.config ?? null,
     json: opts.json === true,
+    followup: opts.followup !== false,
     jsonFile: opts.jsonFile ?? null,
     junit: opts.junit ?? null,
     prometheus: opts.prometheus ?? null,
@@ -90,6 +95,7 @@ export function defineCheck(program: Command, ctx: CliContext): void {
     .option('--prometheus <file>', 'write metrics in the node_exporter textfile format (.prom)')
     .option('--concurrency <n>', 'probes in flight at once (default 100; capped below the open-file limit)')
     .option('--deadline <duration>', 'stop the whole run after this long; unfinished targets fail (e.g. 5m)')
+    .option('--no-followup', 'do not run follow-up experiments on failing targets (config: followup: false)')
     .option('--fail-fast', 'stop at the first target whose expectation does not hold')
     .option('--expect-outcome <list>', 'expected outcome(s) for targets from arguments or stdin, comma-separated', 'ok')
     .option('--only-failures', 'list only failing targets in the table (large fleets)')

@@ -3,8 +3,8 @@
  * loads its heavy code (sockets, TLS, spinner) with a dynamic import inside the action, so that
  * `connreset explain` never pays for the probe's modules at start-up.
  */
-import { Command, CommanderError } from 'commander';
-import { ConnresetError, errorLine, ignoreClosedPipe } from '../errors.js';
+import { Command, CommanderError, type OutputConfiguration } from 'commander';
+import { ConnresetError, errorLine, ignoreClosedPipe, messageLine } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliContext } from './context.js';
 import { defineExplain } from './explain.js';
@@ -13,6 +13,7 @@ import { defineLab } from './lab.js';
 import { defineDemo } from './demo.js';
 import { defineCheck } from './check.js';
 import { defineIdle } from './idle.js';
+import { defineServe } from './serve.js';
 import { VERSION } from '../version.js';
 
 export function buildProgram(ctx: CliContext): Command {
@@ -22,11 +23,7 @@ export function buildProgram(ctx: CliContext): Command {
     .description('Find out why TCP connections get reset, and what to do about it.')
     .version(VERSION, '-V, --version', 'print the version')
     .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({
-      writeOut: (s) => ctx.stdout.write(s),
-      writeErr: (s) => ctx.stderr.write(s),
-    })
+    .configureOutput(output(ctx))
     .exitOverride();
   program.addHelpText(
     'after',
@@ -39,19 +36,35 @@ Examples:
   $ connreset idle db.internal:5432 --max 10m
   $ connreset check connreset.yml --junit report.xml
   $ connreset demo
+  $ connreset serve --config connreset.yml
 
 Exit codes: 0 healthy / explained, 1 failure found or expectation not met, 2 bad input, 130 interrupted (Ctrl-C), 143 SIGTERM, 129 SIGHUP.`,
   );
-  for (const define of [defineExplain, defineProbe, defineCheck, defineIdle, defineLab, defineDemo]) {
+  for (const define of [defineExplain, defineProbe, defineCheck, defineIdle, defineLab, defineDemo, defineServe]) {
     define(program, ctx);
   }
   for (const sub of program.commands) {
-    sub.exitOverride().configureOutput({
-      writeOut: (s) => ctx.stdout.write(s),
-      writeErr: (s) => ctx.stderr.write(s),
-    });
+    sub.exitOverride().showHelpAfterError(false).configureOutput(output(ctx));
   }
   return program;
+}
+
+/**
+ * Commander prints its own errors raw and on two lines (the message, then the help hint); its
+ * errors are printed by handleError instead, as one escaped `connreset:` line like every other.
+ */
+function output(ctx: CliContext): OutputConfiguration {
+  return {
+    writeOut: (s) => ctx.stdout.write(s),
+    writeErr: (s) => ctx.stderr.write(s),
+    outputError: () => undefined,
+  };
+}
+
+/** commander's "error: unknown option '-x'\n(Did you mean --xy?)" as one line, the input in it escaped. */
+function commanderLine(message: string): string {
+  const text = message.replace(/^error: /, '').replace(/\n\(Did you mean/, ' (Did you mean');
+  return messageLine(`${text} (run with --help for usage)`);
 }
 
 /** Runs the CLI and resolves to the process exit code. Never throws for expected failures. */
@@ -77,10 +90,11 @@ export async function main(argv: string[], io?: Partial<CliContext>): Promise<nu
 
 function handleError(error: unknown, ctx: CliContext): number {
   if (error instanceof CommanderError) {
-    // help and version exit 0; commander already printed its one-line message otherwise
+    // help and version exit 0
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
       return EXIT.ok;
     }
+    ctx.stderr.write(commanderLine(error.message));
     return EXIT.usage;
   }
   if (error instanceof ConnresetError) {

@@ -14,8 +14,9 @@ import { parseTarget } from '../probe/target.js';
 import { parseSend } from '../probe/payload.js';
 import { probeOptions } from '../probe/defaults.js';
 import { repeatProbe } from '../probe/repeat.js';
+import { concurrencyNotice, planConcurrency, runBounded } from '../probe/runner.js';
 import type { ProbeOptions, Target } from '../probe/types.js';
-import { diagnose } from '../diagnose/diagnose.js';
+import { diagnoseWithFollowups } from '../probe/experiments/followup.js';
 import { summariseRuns, type RunSummary } from '../report/probe-summary.js';
 import { probeDocument, renderProbeJson, type ProbeResult } from '../report/probe-json.js';
 import { renderProbeText, renderSummaryText } from '../report/probe-text.js';
@@ -38,6 +39,10 @@ export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext):
     ...(settings.replyTimeoutMs !== null ? { replyTimeoutMs: settings.replyTimeoutMs } : {}),
   });
 
+  // every target at once, as many as the open-file limit allows (check's cap, src/probe/runner.ts)
+  const plan = planConcurrency(targets.length);
+  if (plan.capped) ctx.stderr.write(concurrencyNotice(targets.length, plan));
+
   // Ctrl-C, SIGTERM (timeout(1), CI runners) and SIGHUP end the probes and report what was seen so far
   const stop = handleStopSignals();
   // the handlers stay until the report is written: a second signal meanwhile exits at once
@@ -47,16 +52,24 @@ export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext):
     try {
       let done = 0;
       const total = targets.length * settings.repeat;
-      await Promise.all(
-        targets.map(async (target, index) => {
-          const results: ProbeResult[] = [];
-          perTarget[index] = results;
-          await repeatProbe(target, options, { count: settings.repeat, intervalMs: settings.intervalMs }, stop.signal, (observations, run) => {
-            for (const observation of observations) results.push({ target: target.input, run, observation, diagnosis: diagnose(observation) });
+      const followup = { enabled: settings.followup };
+      // the same fd-aware cap as check: 400 targets under `ulimit -n 256` must not turn our EMFILE into their fault
+      await runBounded(
+        targets.map((target, index) => ({ target, index })),
+        async ({ target, index }, signal) => {
+          // a failure's follow-up experiments run while the next repeat waits its interval
+          const pending: Promise<ProbeResult>[] = [];
+          await repeatProbe(target, options, { count: settings.repeat, intervalMs: settings.intervalMs }, signal, (observations, run) => {
+            for (const observation of observations) {
+              pending.push(diagnoseWithFollowups(target, options, observation, followup, signal).then((d) => ({ target: target.input, run, ...d })));
+            }
             done++;
             if (spinner && total > 1) spinner.text = `${spinnerText(targets, settings)} (${done}/${total})`;
           });
-        }),
+          perTarget[index] = await Promise.all(pending);
+        },
+        { onResult: () => undefined, onUnfinished: () => undefined },
+        { concurrency: plan.concurrency, deadlineMs: null, signal: stop.signal },
       );
     } finally {
       spinner?.stop();

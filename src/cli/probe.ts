@@ -25,6 +25,8 @@ export interface ProbeCliOptions {
   repeat?: string;
   interval?: string;
   json?: boolean;
+  /** commander's --no-followup: false when given */
+  followup?: boolean;
 }
 
 /** Options as typed, checked: every mistake is one line and exit 2, before any packet is sent. */
@@ -47,6 +49,8 @@ export interface ProbeSettings {
   repeat: number;
   intervalMs: number;
   json: boolean;
+  /** follow-up experiments after a failure (docs/experiments.md) */
+  followup: boolean;
 }
 
 const MAX_REPEAT = 10_000;
@@ -101,6 +105,7 @@ export function probeSettings(targets: string[], opts: ProbeCliOptions): ProbeSe
     repeat,
     intervalMs,
     json: opts.json === true,
+    followup: opts.followup !== false,
   };
 }
 
@@ -141,6 +146,7 @@ export function defineProbe(program: Command, ctx: CliContext): void {
     .option('--all-addresses', 'probe every address the name resolves to, one report each')
     .option('--repeat <n>', 'probe N times and summarise (e.g. 3 of 20 runs failed, always after ~60 s idle)')
     .option('--interval <duration>', 'time between the starts of repeated probes (default 1s)')
+    .option('--no-followup', 'after a failure, do not run the follow-up experiments that tell its causes apart (they add up to ~2 s)')
     .option('--json', 'print one JSON document (schema connreset.probe/v1) instead of the report')
     .addHelpText(
       'after',

@@ -11,6 +11,7 @@ import type { Observation, Phase, TimelineEvent } from './observation.js';
 import type { Outcome } from './outcome.js';
 import { CONNECT_ERROR_OUTCOMES, RESET_LIKE_CODES } from '../knowledge/outcomes.js';
 import { firstServerError, replyChunks } from './http-reply.js';
+import { truncationAt } from './http-framing.js';
 
 export interface Classification {
   outcome: Outcome;
@@ -51,6 +52,10 @@ const REFINABLE: ReadonlySet<Outcome> = new Set<Outcome>(['ok', 'reply_then_clos
  * user's own verdict on the reply (a check may expect a maintenance 503), so it is left alone.
  */
 function refineHttp(obs: Observation, wire: Classification): Classification {
+  // a body cut short by the peer's FIN or RST is a failure of its own, whatever its status said
+  if ((wire.outcome === 'reply_then_close' || wire.outcome === 'reply_then_reset') && wire.decisive && truncationAt(obs, wire.decisive)) {
+    return { outcome: 'reply_truncated', decisive: wire.decisive };
+  }
   if (!REFINABLE.has(wire.outcome)) return wire;
   if (obs.events.some((e) => e.kind === 'expect_matched')) return wire;
   const failed = firstServerError(replyChunks(obs));

@@ -3,8 +3,12 @@
  * the evidence from this very timeline, and what the user's own client would have reported.
  * Pure: every judgement is a row in src/knowledge/; this module only combines them.
  */
-import { DIAGNOSIS_SCHEMA, type ClientErrorView, type Diagnosis, type RankedCause } from './diagnosis.js';
-import type { Observation } from './observation.js';
+import { CONFIDENCE_SCALE, DIAGNOSIS_SCHEMA, type CauseBasis, type ClientErrorView, type Diagnosis, type RankedCause } from './diagnosis.js';
+import type { Observation, TimelineEvent } from './observation.js';
+import type { ExperimentId } from './experiment-record.js';
+import { findingsOf, type Findings } from './findings.js';
+import { CAUSE_CLAIMS } from '../knowledge/cause-conditions.js';
+import { formatMs } from '../duration.js';
 import type { Outcome } from './outcome.js';
 import { classifyDetailed } from './classify.js';
 import { computeFacts, type Facts, type Vars } from './facts.js';
@@ -24,9 +28,14 @@ const STRONG_SIGNAL = 0.3;
 
 export function diagnose(obs: Observation): Diagnosis {
   const { outcome, decisive } = classifyDetailed(obs);
-  const facts = computeFacts(obs, outcome, decisive);
-  const signals = signalsOf(obs, outcome, facts);
-  const causes = [...rankCauses(outcome, facts, signals), ...notesOnHealthy(outcome, facts)];
+  const timeline = computeFacts(obs, outcome, decisive);
+  // what the follow-up experiments found joins the timeline's own signals and facts
+  const findings = findingsOf(obs, outcome);
+  const facts: Facts = { ...timeline, vars: { ...timeline.vars, ...findings.vars } };
+  const signals = new Set<Signal>([...signalsOf(obs, outcome, facts), ...findings.signals]);
+  const ranked = rankCauses(outcome, facts, signals, { obs, decisive, findings });
+  const causes = [...ranked.causes, ...notesOnHealthy(outcome, facts)];
+  const ran = obs.experiments !== undefined && obs.experiments.length > 0;
   return {
     schema: DIAGNOSIS_SCHEMA,
     outcome,
@@ -34,7 +43,16 @@ export function diagnose(obs: Observation): Diagnosis {
     summary: fillFirst(OUTCOME_INFO[outcome].story, facts.vars) ?? OUTCOME_INFO[outcome].wire,
     causes,
     clientError: clientErrorFor(outcome, facts.vars, obs.scheme),
+    confidenceScale: CONFIDENCE_SCALE,
+    ...(ran ? { experimentsUsed: ranked.used } : {}),
   };
+}
+
+/** What rankCauses needs to cite the basis of each cause and drop the ones the timeline contradicts. */
+interface RankContext {
+  obs: Observation;
+  decisive: TimelineEvent | null;
+  findings: Findings;
 }
 
 /**
@@ -78,8 +96,16 @@ interface Scored {
   order: number;
 }
 
-export function rankCauses(outcome: Outcome, facts: Facts, signals: ReadonlySet<Signal>): RankedCause[] {
+export function rankCauses(
+  outcome: Outcome,
+  facts: Facts,
+  signals: ReadonlySet<Signal>,
+  context: RankContext | null = null,
+): { causes: RankedCause[]; used: ExperimentId[] } {
   const scored = new Map<CauseId, Scored>();
+  /** per cause, the experiment that raised it most */
+  const raisedBy = new Map<CauseId, { id: ExperimentId; delta: number; sentence: string | null }>();
+  const used = new Set<ExperimentId>();
   OUTCOME_CAUSES[outcome].forEach((candidate, order) => {
     scored.set(candidate.cause, {
       id: candidate.cause,
@@ -92,9 +118,17 @@ export function rankCauses(outcome: Outcome, facts: Facts, signals: ReadonlySet<
   if (scored.size > 0) {
     for (const rule of SIGNAL_RULES) {
       if (!signals.has(rule.signal)) continue;
+      const existed = scored.has(rule.cause);
       const entry = scored.get(rule.cause) ?? { id: rule.cause, score: 0, evidence: [], order: scored.size };
       entry.score += rule.delta;
       const sentence = rule.evidence === null ? null : fillFirst(rule.evidence, facts.vars);
+      const experiment = context?.findings.source.get(rule.signal);
+      // an experiment was used when it raised a cause, or lowered one that was in the running
+      if (experiment !== undefined && (rule.delta > 0 || (rule.delta < 0 && existed))) {
+        used.add(experiment);
+        const best = raisedBy.get(rule.cause);
+        if (rule.delta > 0 && (!best || rule.delta > best.delta)) raisedBy.set(rule.cause, { id: experiment, delta: rule.delta, sentence });
+      }
       // a strong signal is the headline evidence; a weak one only adds to it
       if (sentence !== null) {
         if (rule.delta >= STRONG_SIGNAL) entry.evidence.unshift(sentence);
@@ -103,16 +137,51 @@ export function rankCauses(outcome: Outcome, facts: Facts, signals: ReadonlySet<
       scored.set(rule.cause, entry);
     }
   }
-  return [...scored.values()]
+  const replied = context ? repliedBeforeEnd(context.obs, context.decisive) : null;
+  const causes = [...scored.values()]
     .filter((entry) => entry.score > 0)
+    // a cause whose title says what the timeline shows did not happen is never ranked
+    .filter((entry) => replied === null || CAUSE_CLAIMS[entry.id] === undefined || (CAUSE_CLAIMS[entry.id] === 'replied') === replied)
     .sort((a, b) => b.score - a.score || a.order - b.order)
-    .map((entry) => ({
-      id: entry.id,
-      title: CAUSES[entry.id].title,
-      confidence: round2(Math.min(MAX_CONFIDENCE, Math.max(MIN_CONFIDENCE, entry.score))),
-      evidence: entry.evidence,
-      remediation: [...CAUSES[entry.id].remediation],
-    }));
+    .map((entry) => {
+      const experiment = raisedBy.get(entry.id);
+      const basis = experiment ? experimentBasis(experiment.id, experiment.sentence) : context ? eventBasis(context.obs, context.decisive) : null;
+      return {
+        id: entry.id,
+        title: CAUSES[entry.id].title,
+        confidence: round2(Math.min(MAX_CONFIDENCE, Math.max(MIN_CONFIDENCE, entry.score))),
+        evidence: entry.evidence,
+        remediation: [...CAUSES[entry.id].remediation],
+        ...(basis ? { basis } : {}),
+      };
+    });
+  return { causes, used: [...used] };
+}
+
+/** Whether any byte answered our request before the event the outcome rests on; null when we sent nothing. */
+function repliedBeforeEnd(obs: Observation, decisive: TimelineEvent | null): boolean | null {
+  const end = decisive === null ? obs.events.length : obs.events.indexOf(decisive);
+  const before = obs.events.slice(0, end < 0 ? obs.events.length : end);
+  const sent = before.findIndex((e) => e.kind === 'sent');
+  if (sent < 0) return null;
+  return before.slice(sent + 1).some((e) => e.kind === 'received');
+}
+
+export const EXPERIMENT_NAMES: Readonly<Record<ExperimentId, string>> = {
+  service_id: 'service identification',
+  repeat: 'timing and consistency repeats',
+  neutral_payload: 'payload differential',
+};
+
+function experimentBasis(id: ExperimentId, sentence: string | null): CauseBasis {
+  return { kind: 'experiment', id, what: sentence ?? EXPERIMENT_NAMES[id] };
+}
+
+/** The decisive event (or, for a timeline without one, its last event) as the basis of a cause. */
+function eventBasis(obs: Observation, decisive: TimelineEvent | null): CauseBasis | null {
+  const event = decisive ?? obs.events.at(-1) ?? null;
+  if (!event) return null;
+  return { kind: 'event', index: obs.events.indexOf(event), t: round2(event.t), what: `${event.kind} at ${formatMs(event.t)} (${event.phase})` };
 }
 
 function sentences(templates: readonly Template[], vars: Vars): string[] {

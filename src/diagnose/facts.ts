@@ -8,6 +8,7 @@ import type { Observation, TimelineEvent } from './observation.js';
 import type { Outcome } from './outcome.js';
 import { matchKnownIdleTimeout, type IdleTimeoutMatch } from '../knowledge/known-idle-timeouts.js';
 import { httpFailureOf, type HttpFailure } from './http-reply.js';
+import { truncationVars } from './http-framing.js';
 import { proxyById } from '../knowledge/http-replies.js';
 import { describeSynReadings, matchSynRetransmits, type SynRetransmitMatch } from '../knowledge/syn-retransmits.js';
 
@@ -129,6 +130,7 @@ export function computeFacts(obs: Observation, outcome: Outcome, decisive: Timel
     synRetransmits: synWords?.readings ?? null,
     synLost: synWords?.lost ?? null,
     ...httpVars(events, http),
+    ...truncationVars(obs, outcome, decisive),
   };
   return { vars, silenceMs, dropSeen, knownIdle, replyText, bannerText, tlsFailure, http, synRetransmits };
 }

@@ -149,7 +149,7 @@ export function parseHttpReply(preview: string): HttpReply | null {
 }
 
 /** Undoes the probe's escaping (src/probe/preview.ts): `\r \n \t \\ \xHH`; a trailing "…" stays. */
-function unescapePreview(preview: string): string {
+export function unescapePreview(preview: string): string {
   return preview.replace(/\\(x([0-9a-f]{2})|.)/g, (whole, what: string, hex: string | undefined) => {
     if (hex !== undefined) return String.fromCharCode(parseInt(hex, 16));
     return UNESCAPES[what] ?? whole;

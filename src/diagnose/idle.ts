@@ -12,12 +12,29 @@
  */
 import { matchKnownTimeouts, type ExpiryBehaviour, type KnownIdleTimeout } from '../knowledge/middleboxes.js';
 import type { KeepaliveFixKind, KeepaliveParams } from '../knowledge/keepalive.js';
+import type { Outcome } from './outcome.js';
 
 export const IDLE_SCHEMA = 'connreset.idle/v1' as const;
 
 /** How a connection died, as the client saw it. */
 export const DEATHS = ['fin_while_idle', 'reset_while_idle', 'reset_on_resume', 'silence_on_resume', 'fin_on_resume', 'error_on_resume'] as const;
 export type Death = (typeof DEATHS)[number];
+
+/**
+ * The probe outcome (src/knowledge/outcomes.ts) that names the same wire event as each idle
+ * death. idle's names describe one connection of many (and predate the shared engine); both
+ * commands now take the event from the same engine (src/probe/connection.ts), so a FIN while idle
+ * is `fin_while_idle` in idle's trials and `closed_while_idle` in a probe, never two different
+ * events. The idle JSON carries both (`death` and `deathOutcome`).
+ */
+export const DEATH_OUTCOMES: Readonly<Record<Death, Outcome>> = {
+  fin_while_idle: 'closed_while_idle',
+  reset_while_idle: 'reset_while_idle',
+  reset_on_resume: 'reset_on_resume',
+  silence_on_resume: 'timeout_on_resume',
+  fin_on_resume: 'closed_on_resume',
+  error_on_resume: 'error',
+};
 
 /** One observation of a connection after `idleMs` of silence. */
 export interface Trial {

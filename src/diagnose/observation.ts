@@ -4,6 +4,8 @@
  * the probe started (performance.now() based), never wall-clock.
  */
 
+import type { ExperimentRecord } from './experiment-record.js';
+
 export const OBSERVATION_SCHEMA = 'connreset.observation/v1' as const;
 
 export const PHASES = ['resolve', 'connect', 'tls', 'banner', 'send', 'reply', 'idle', 'resume'] as const;
@@ -111,4 +113,9 @@ export interface Observation {
   durationMs: number;
   options: ObservedOptions;
   events: TimelineEvent[];
+  /**
+   * Follow-up experiments run after a failure to tell its likely causes apart (absent when none
+   * ran: a healthy target, --no-followup, or nothing to separate). Added in 0.2; additive.
+   */
+  experiments?: ExperimentRecord[];
 }

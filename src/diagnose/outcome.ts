@@ -30,6 +30,8 @@ export const OUTCOMES = [
   'timeout_on_resume',
   'closed_on_resume',
   'error',
+  /** an HTTP reply cut short: the peer's FIN or RST came before the end of its Content-Length or chunked body */
+  'reply_truncated',
 ] as const;
 
 export type Outcome = (typeof OUTCOMES)[number];

@@ -21,7 +21,10 @@ const LIMIT_WORDS = /too many (connections|clients)|max(imum)?[ _-]?connections|
 
 type Check = (obs: Observation, outcome: Outcome, facts: Facts) => boolean;
 
-const CHECKS: Readonly<Record<Signal, Check>> = {
+/** Signals read off the timeline itself; the `exp_` ones come from follow-up experiments (findings.ts). */
+type TimelineSignal = Exclude<Signal, `exp_${string}`>;
+
+const CHECKS: Readonly<Record<TimelineSignal, Check>> = {
   reply_looks_tls_on_plain: (obs, _o, f) => !obs.options.tls && TLS_RECORD.test(f.replyText || f.bannerText),
   reply_says_https_port: (obs, _o, f) => !obs.options.tls && HTTPS_PORT_WORDS.test(f.replyText),
   tls_peer_not_tls: (_obs, _o, f) => f.tlsFailure !== null && NOT_TLS_ERRORS.test(`${f.tlsFailure.code} ${f.tlsFailure.message}`),
@@ -41,7 +44,19 @@ const CHECKS: Readonly<Record<Signal, Check>> = {
   keepalive_was_on: (obs, outcome) => obs.options.keepaliveMs !== null && isIdleOutcome(outcome),
   host_unreachable_at_once: (obs, outcome) => outcome === 'unreachable' && (hostUnreachableAfterMs(obs) ?? Infinity) < ARP_GIVE_UP_MS / 3,
   host_unreachable_after_arp: (obs, outcome) => outcome === 'unreachable' && (hostUnreachableAfterMs(obs) ?? 0) >= ARP_GIVE_UP_MS * 0.8,
+  failure_round_delay: (obs, outcome) => {
+    if (outcome !== 'reset_after_send' && outcome !== 'closed_after_send') return false;
+    const delay = sentToEndMs(obs);
+    return delay !== null && delay >= 1000 && isRoundSeconds(delay);
+  },
 };
+
+/** ms from our first send to the peer's FIN or RST, or null without both. */
+function sentToEndMs(obs: Observation): number | null {
+  const sent = obs.events.find((e) => e.kind === 'sent');
+  const end = obs.events.find((e) => e.kind === 'fin' || e.kind === 'reset');
+  return sent && end && end.t >= sent.t ? end.t - sent.t : null;
+}
 
 /** The cause a 5xx reply points to (src/knowledge/http-replies.ts), or null without one. */
 function serverErrorCause(f: Facts): HttpFailureCause | null {
@@ -73,7 +88,7 @@ function isRoundSeconds(ms: number): boolean {
 
 export function signalsOf(obs: Observation, outcome: Outcome, facts: Facts): Set<Signal> {
   const found = new Set<Signal>();
-  for (const [signal, check] of Object.entries(CHECKS) as [Signal, Check][]) {
+  for (const [signal, check] of Object.entries(CHECKS) as [TimelineSignal, Check][]) {
     if (check(obs, outcome, facts)) found.add(signal);
   }
   return found;

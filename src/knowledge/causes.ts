@@ -30,6 +30,10 @@ export const CAUSE_IDS = [
   'client_slow_or_gone',
   'syn_lost',
   'certificate_untrusted',
+  'server_timer',
+  'turned_away_by_policy',
+  'content_filtering',
+  'reset_after_reply',
 ] as const;
 
 export type CauseId = (typeof CAUSE_IDS)[number];
@@ -436,6 +440,64 @@ export const CAUSES: Readonly<Record<CauseId, Cause>> = {
       'Renew an expired certificate (automate it: ACME/cert-manager) and check its dates on every deployment.',
       'Serve the full chain (leaf + intermediates), and a certificate whose subjectAltName lists the name clients use.',
       'For a private CA, give clients its certificate (curl --cacert, NODE_EXTRA_CA_CERTS, REQUESTS_CA_BUNDLE, a Java truststore) instead of turning verification off.',
+    ],
+  },
+  // Causes that follow-up experiments tell apart (docs/experiments.md)
+  server_timer: {
+    id: 'server_timer',
+    title: 'A server or proxy timer ended the connection',
+    summary:
+      'A timer on the server or a proxy in front of it fired: it waits so long for a client to speak, to finish its request headers, or for the answer, then closes or resets (nginx client_header_timeout, HAProxy timeout client / http-request, PostgreSQL authentication_timeout, Apache RequestReadTimeout). The same delay every time, often a round number, gives it away.',
+    howToTell: [
+      'Repeat the probe: the failure comes back at the same delay each time (connreset does this as a follow-up).',
+      'Find the setting with that value in the server\'s or proxy\'s configuration; its log names the timeout (nginx "client timed out", HAProxy termination state cR/cD).',
+    ],
+    remediation: [
+      'Make the client send its whole request at once, promptly after connecting (a client that connects early and writes later trips these timers).',
+      'Or raise the timer on the server or proxy if slow clients are legitimate.',
+    ],
+  },
+  turned_away_by_policy: {
+    id: 'turned_away_by_policy',
+    title: 'Turned away at once, every time: a proxy with no healthy backend, an access rule, or a program that exits',
+    summary:
+      'The peer accepts the connection and ends it within a millisecond or two, the same way on every try. A load balancer in TCP mode with every backend down does this (HAProxy, Envoy, nginx stream), as does an access-control rule (tcpwrappers, an allow-list in the application or proxy) and a program that exits as soon as it accepts (inetd or socat EXEC of a command that fails).',
+    howToTell: [
+      'On the host: which process owns the port (`ss -ltnp \'sport = :PORT\'`): a proxy (haproxy, envoy, nginx stream) points to its backends; its log says why (HAProxy: "no server available", termination state SC).',
+      'Probe the backend directly, and probe from another address (an allow-list answers differently).',
+    ],
+    remediation: [
+      'A proxy: bring a backend up or fix its health check; give the proxy a fallback that answers with an error the client understands.',
+      'An access rule: allow this client\'s address, or use the path meant for it.',
+      'A program that exits: run it by hand to see its error, fix its configuration.',
+    ],
+  },
+  content_filtering: {
+    id: 'content_filtering',
+    title: 'Content filtering: an IPS, WAF, DPI box or proxy rule blocks this request',
+    summary:
+      'Something on the path (or in front of the server) inspects what is sent and drops, resets or closes connections whose content matches a rule, while a harmless request on the same port gets through: an intrusion prevention system, a web application firewall, deep packet inspection, a proxy ACL on the path or headers.',
+    howToTell: [
+      'A neutral request of the same protocol (GET /) is answered while yours is not (connreset does this as a follow-up).',
+      'The firewall\'s or WAF\'s log lists the blocked flow with the rule that matched.',
+    ],
+    remediation: [
+      'Find the rule that matches (path, header, user agent, payload signature) and change the request or ask for an exception.',
+      'If the block is intended, make clients handle it: it looks like a dead connection, not an error reply.',
+    ],
+  },
+  reset_after_reply: {
+    id: 'reset_after_reply',
+    title: 'The server reset the connection after replying (RST instead of a graceful close)',
+    summary:
+      'The server sent its reply and then reset the connection: it closed the socket with unread data in its receive buffer (our request was not read to the end), or it aborts connections on purpose (SO_LINGER 0). The client may lose the end of the reply, and sees ECONNRESET on its next read or write.',
+    howToTell: [
+      'The RST follows the reply within milliseconds: `connreset probe HOST:PORT` shows it on the timeline.',
+      'A request the server does not read to the end (a body it ignores, pipelined requests) makes the kernel send RST on close.',
+    ],
+    remediation: [
+      'Make the server read the whole request (drain the body) before closing, and close with a FIN (shutdown) rather than an abort.',
+      'Clients: treat a reset after a complete reply as the end of that connection; retry idempotent requests on a new one.',
     ],
   },
 };

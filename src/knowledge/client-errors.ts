@@ -18,6 +18,7 @@ export const CLIENT_ERROR_FAMILIES = [
   'tls',
   'http_5xx',
   'tls_untrusted',
+  'truncated',
 ] as const;
 
 export type ClientErrorFamily = (typeof CLIENT_ERROR_FAMILIES)[number];
@@ -126,6 +127,25 @@ export const CLIENT_ERRORS: Readonly<Record<ClientErrorFamily, ClientErrorView>>
     python: 'ssl.SSLError: [SSL: WRONG_VERSION_NUMBER] …, or ssl.SSLEOFError / ConnectionResetError during the handshake',
     java: 'javax.net.ssl.SSLHandshakeException: Remote host terminated the handshake (or: Received fatal alert: protocol_version)',
     go: 'tls: first record does not look like a TLS handshake, or remote error: tls: protocol version not supported',
+  },
+  // An HTTP body cut short: the socket itself reports nothing special (EOF, or ECONNRESET on an
+  // RST); HTTP clients compare the bytes with the framing. {curlTruncated} is curl's line for this
+  // very framing (curl/curl lib/transfer.c: "transfer closed with %ld bytes remaining to read",
+  // "transfer closed with outstanding read data remaining"; an RST is (56) Recv failure).
+  truncated: {
+    symbol: null,
+    linux: 'read() returns 0 (end of file) before the end of the body; ECONNRESET (104) instead if the peer reset',
+    macos: 'read() returns 0 (end of file) before the end of the body; ECONNRESET (54) instead if the peer reset',
+    windows: 'recv() returns 0 before the end of the body; WSAECONNRESET (10054) instead if the peer reset',
+    curl: '{curlTruncated}',
+    // nodejs/undici lib/web/fetch (the body stream errors with "terminated", cause SocketError: other side closed)
+    node: "fetch: TypeError: terminated (cause: SocketError: other side closed) while reading the body; http.get: the response emits 'aborted' / Error: aborted (code 'ECONNRESET')",
+    // python/cpython Lib/http/client.py (IncompleteRead), psf/requests (ChunkedEncodingError wraps urllib3's ProtocolError)
+    python: "requests: requests.exceptions.ChunkedEncodingError: ('Connection broken: IncompleteRead({bodyGotN} bytes read, {bodyMissingN} more expected)', …); http.client: IncompleteRead",
+    java: 'HttpURLConnection: java.io.IOException: Premature EOF; HttpClient: java.io.IOException: … EOF reached while reading',
+    // golang/go src/net/http/transfer.go (body read returns io.ErrUnexpectedEOF)
+    go: 'unexpected EOF (io.ErrUnexpectedEOF from resp.Body.Read)',
+    dotnet: 'System.Net.Http.HttpIOException: The response ended prematurely. (ResponseEnded)',
   },
   // An HTTP error reply over a healthy connection: no socket error anywhere, so no OS rows; what a
   // client shows depends on whether it turns a status into an exception. {httpCode}, {httpReason} and

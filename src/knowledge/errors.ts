@@ -5,13 +5,14 @@
  * errno.h POSIX block, libuv include/uv/errno.h), what it means on the wire, and the causes to
  * rank. Adding an error is adding a row; the lookup code has no per-error branches.
  */
-import type { CauseId } from './causes.js';
+import type { ExplainCauseId as CauseId } from './explain-causes.js';
+import { HTTP_STATUS_ERRORS } from './explain-http-errors.js';
 
 export const PLATFORMS = ['linux', 'macos', 'windows'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
 /** What the peer (or the path) did on the wire that produced this error. */
-export type WireSignal = 'rst' | 'fin' | 'icmp' | 'silence' | 'local' | 'dns' | 'tls';
+export type WireSignal = 'rst' | 'fin' | 'icmp' | 'silence' | 'local' | 'dns' | 'tls' | 'http';
 
 /** The operation a log line shows the error happened in: different operations call for different fixes. */
 export const OPERATIONS = ['dns', 'connect', 'tls_handshake', 'bind', 'accept', 'write', 'read'] as const;
@@ -44,7 +45,7 @@ export interface LibuvCodes {
   windows: number | null;
 }
 
-export type ErrorCategory = 'errno' | 'dns' | 'tls' | 'close';
+export type ErrorCategory = 'errno' | 'dns' | 'tls' | 'close' | 'http';
 
 export interface ErrorEntry {
   /** canonical symbol, the key users type */
@@ -70,6 +71,8 @@ export interface ErrorEntry {
   /** a different order when the log line shows the operation */
   causesByOperation?: Partial<Record<Operation, CauseId[]>>;
   notes?: string[];
+  /** an HTTP status row (category 'http'): the status a proxy answered or logged */
+  http?: { status: number; reason: string };
 }
 
 /**
@@ -412,6 +415,12 @@ export const ERRORS: readonly ErrorEntry[] = [
     libuv: null,
     aliases: ['SSL_R_UNEXPECTED_EOF_WHILE_READING', 'UNEXPECTED_EOF_WHILE_READING', 'SSL_ERROR_SYSCALL', 'SSLEOFERROR', 'SSL_EOF'],
     causes: ['protocol_mismatch', 'tls_problem', 'firewall_intervention', 'server_idle_timeout', 'server_crash_restart'],
+    // after the handshake (SSL_read, a query on an established session) the peer closed a working
+    // connection: the handshake causes (protocol or TLS mismatch) cannot be the reason
+    causesByOperation: {
+      read: ['server_idle_timeout', 'middlebox_idle_timeout', 'server_crash_restart', 'app_error_close', 'firewall_intervention'],
+      write: ['server_idle_timeout', 'middlebox_idle_timeout', 'server_crash_restart', 'wrote_after_peer_closed'],
+    },
     notes: [
       'OpenSSL 3 reports it as "unexpected eof while reading" (SSL_R_UNEXPECTED_EOF_WHILE_READING); OpenSSL 1.1 as SSL_ERROR_SYSCALL with errno 0. Python: SSLEOFError "EOF occurred in violation of protocol"; Java: "Remote host terminated the handshake"; .NET: "Received an unexpected EOF or 0 bytes from the transport stream".',
     ],
@@ -433,6 +442,7 @@ export const ERRORS: readonly ErrorEntry[] = [
       'curl exit 52 "Empty reply from server", PostgreSQL "server closed the connection unexpectedly", MySQL 2013 "Lost connection to MySQL server during query" / 2006 "MySQL server has gone away", Python RemoteDisconnected, Node "socket hang up" (Node labels it err.code ECONNRESET) and Go io.EOF all report this.',
     ],
   },
+  ...HTTP_STATUS_ERRORS,
 ];
 
 const BY_ID = new Map(ERRORS.map((e) => [e.id, e]));

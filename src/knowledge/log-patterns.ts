@@ -25,6 +25,9 @@ export type LogSource =
   | 'grpc'
   | 'rust'
   | 'android'
+  | 'envoy'
+  | 'ssh'
+  | 'kafka'
   | 'generic';
 
 
@@ -39,6 +42,8 @@ export interface ErrorTextPattern {
 
 export const ERROR_TEXT_PATTERNS: readonly ErrorTextPattern[] = [
   // resets
+  // ssh: "Connection reset by 192.0.2.1 port 22" (client) / "Connection reset by authenticating user root 192.0.2.1 port 5555 [preauth]" (sshd)
+  { source: 'ssh', re: /\bConnection reset by (?:(?:authenticating|invalid) user \S{1,64} )?[0-9A-Fa-f.:]{2,45} port \d{1,5}/, error: 'ECONNRESET', weight: WEIGHT.specificText },
   { source: 'java', re: /SocketException: Connection reset(?! by)/, error: 'ECONNRESET', weight: WEIGHT.specificText, operation: 'read' },
   { source: 'java', re: /Connection reset by peer: socket write error/i, error: 'ECONNRESET', weight: WEIGHT.specificText, operation: 'write' },
   { source: 'curl', re: /Connection was reset/i, error: 'ECONNRESET', weight: WEIGHT.specificText },
@@ -123,6 +128,15 @@ export const ERROR_TEXT_PATTERNS: readonly ErrorTextPattern[] = [
   // node-redis and Jedis on a connection the server closed
   { source: 'redis', re: /Socket closed unexpectedly|Unexpected end of stream/, error: 'EOF', weight: WEIGHT.cleanClose, operation: 'read' },
   { source: 'dotnet', re: /The response ended prematurely/, error: 'EOF', weight: WEIGHT.cleanClose, operation: 'read' },
+  // ssh: the server side closed before the banner ("kex_exchange_identification: Connection closed by remote host")
+  // or an established session ("Connection to HOST closed by remote host."), sshd about its client ("Connection closed by 192.0.2.1 port 5555 [preauth]")
+  { source: 'ssh', re: /\bConnection closed by (?:remote host|(?:authenticating|invalid) user \S{1,64} [0-9A-Fa-f.:]{2,45} port \d{1,5}|[0-9A-Fa-f.:]{2,45} port \d{1,5})|\bConnection to \S{1,253} closed by remote host/, error: 'EOF', weight: WEIGHT.cleanClose },
+  // curl 18 (CURLE_PARTIAL_FILE): "transfer closed with N bytes remaining to read" / "outstanding read data remaining"
+  { source: 'curl', re: /transfer closed with (?:\d+ bytes remaining to read|outstanding read data remaining)/, error: 'EOF', weight: WEIGHT.specificText, operation: 'read' },
+  // Windows WSAETIMEDOUT's text names a response that never came: "failed to respond" there is not an EOF
+  { source: 'generic', re: /connected party did not properly respond after a period of time/i, error: 'ETIMEDOUT', weight: WEIGHT.overridesCode },
+  // librdkafka: "Connect to ipv4#10.0.0.1:9092 failed: Connection refused (after 0ms in state CONNECT)"
+  { source: 'kafka', re: /\bConnect to (?:ipv[46]#)?\S{1,300} failed: Connection refused/, error: 'ECONNREFUSED', weight: WEIGHT.specificText, operation: 'connect' },
 ];
 
 /**
@@ -147,6 +161,8 @@ export const NUMBER_PATTERNS: readonly NumberPattern[] = [
   { source: 'python', re: /\bError (\d+) (?:while|connecting)/g },
   { source: 'generic', re: /\berrno[ =:]{0,3}(-?\d+)/gi },
   { source: 'rust', re: /\(os error (\d+)\)/g },
+  // Envoy: "transport failure reason: delayed connect error: 111" (the connect's errno, Linux)
+  { source: 'envoy', re: /delayed connect error: (\d+)/g, platform: 'linux' },
   { source: 'mysql', re: /system error: (\d+)/g },
   { source: 'mysql', re: /MySQL server on '[^']{0,255}' \((\d+)/g },
   { source: 'dotnet', re: /SocketException \((\d+)\)/g },
@@ -179,8 +195,25 @@ export const GRPC_STATUS_BY_NAME: Readonly<Record<string, number>> = {
   DeadlineExceeded: 4,
 };
 
+/**
+ * Where a line shows an HTTP status (group 1): a status line, an access log's request and status, an
+ * error page's title, "status code 502", "502 Bad Gateway", Cloudflare's "Error 522". Only the
+ * statuses explain has rows for count (knowledge/explain-http-errors.ts).
+ */
+export const STATUS_PATTERNS: readonly RegExp[] = [
+  /\bHTTP\/[\d.]{1,3} (\d{3})\b/g,
+  /"[A-Z]{3,10} [^"\s]{1,4096} HTTP\/[\d.]{1,3}" (\d{3})\b/g,
+  /<(?:title|h1)>(\d{3})\b/g,
+  /\b(?:status(?:[ _-]?code)?|statusCode|response code|HTTP status|HTTP code|elb_status_code)["']?\s{0,3}[:=]?\s{0,3}["']?(\d{3})\b/gi,
+  /\b(\d{3}) (?:Bad Gateway|Service (?:Temporarily )?Unavailable|Gateway Time-?out|Client Closed Request)\b/gi,
+  /\b(?:Error|error code:?) (52[0-6])\b/g,
+  /\bfailed with status code (\d{3})\b/g,
+];
+
 /** The operation a line shows, most specific first (a DNS failure inside "dial tcp" is a DNS failure). */
 export const OPERATION_PATTERNS: readonly { operation: Operation; re: RegExp }[] = [
+  // MySQL's own handshake, right after the TCP connect: part of connecting
+  { operation: 'connect', re: /reading initial communication packet|reading authorization packet/ },
   { operation: 'dns', re: /getaddrinfo|gaierror|\blookup [^\s:]+|UnknownHostException|resolve host|name resolution|Name or service not known|nodename nor servname|No such host is known|translate host name|no such host|Name does not resolve|Unknown (?:MySQL )?server host|EAI_AGAIN|ENOTFOUND/i },
   { operation: 'tls_handshake', re: /handshake|SSL_connect|secure TLS connection/i },
   { operation: 'bind', re: /\blisten E[A-Z]+|\bbind\(\)|BindException|\bbind: |Address already in use|Address in use/ },
@@ -216,6 +249,8 @@ export const ENDPOINT_PATTERNS: readonly EndpointPattern[] = [
   { source: 'android', re: /failed to connect to (?:[^\s/]{0,253}\/)?([^\s/(]{1,253}) \(port (\d{1,5})\)/ },
   { source: 'redis', re: /Redis at ([^\s:]{1,253}):(\d{1,5})/ },
   { source: 'curl', re: /Failed to connect to ([^\s]{1,253}) port (\d{1,5})/ },
+  // ssh: "Connection to 192.0.2.1 port 22: Broken pipe", "ssh: connect to host example.com port 22: Connection refused"
+  { source: 'ssh', re: /\b(?:Connection to|connect to host) ([A-Za-z0-9][A-Za-z0-9.:-]{0,252}) port (\d{1,5})\b/ },
   { source: 'curl', re: /in connection to ([^\s:]{1,253}):(\d{1,5})/ },
   { source: 'mysql', re: /MySQL server on '([^':]{1,253})(?::(\d{1,5}))?'/, defaultPort: 3306 },
   { source: 'dotnet', re: /\(([A-Za-z0-9.-]{1,253}):(\d{1,5})\)/ },

@@ -137,7 +137,7 @@ export const OUTCOME_CAUSES: Readonly<Record<Outcome, readonly CandidateCause[]>
   ],
   reply_then_reset: [
     {
-      cause: 'app_error_close',
+      cause: 'reset_after_reply',
       weight: 0.6,
       evidence: [
         [
@@ -242,6 +242,25 @@ export const OUTCOME_CAUSES: Readonly<Record<Outcome, readonly CandidateCause[]>
     { cause: 'wrote_after_peer_closed', weight: 0.3, evidence: ['a pooled client reusing a connection the server has given up on sees exactly this'] },
     { cause: 'middlebox_idle_timeout', weight: 0.2, evidence: ['a proxy whose idle timer expired closes the client side like this'] },
   ],
+  reply_truncated: [
+    {
+      cause: 'server_crash_restart',
+      weight: 0.45,
+      evidence: [
+        [
+          'the reply announced {bodyFraming} but only {bodyGot} of body came before the peer {truncEnd}: the server (or its worker) died or was stopped mid-reply',
+          'the reply announced {bodyFraming} but the peer {truncEnd} before the end of the body: the server (or its worker) died or was stopped mid-reply',
+        ],
+      ],
+    },
+    {
+      cause: 'app_server_error',
+      weight: 0.35,
+      evidence: ['an application that fails while streaming its body (an exception after the headers went out, a wrong Content-Length) ends the reply early like this'],
+    },
+    { cause: 'upstream_reset', weight: 0.25, evidence: ['a proxy whose upstream broke off mid-body passes the cut on: the headers came, the rest never will'] },
+    { cause: 'firewall_intervention', weight: 0.1, evidence: ['a proxy or IPS that cuts long transfers (a size or time limit) ends the body early too'] },
+  ],
   error: [
     { cause: 'local_resource_exhaustion', weight: 0.25, evidence: ['the socket failed with {errorCode}: {errorMessage}'] },
     { cause: 'local_software_abort', weight: 0.2, evidence: ['the local host aborted the connection ({errorCode})'] },
@@ -268,6 +287,22 @@ export const SIGNALS = [
   'keepalive_was_on',
   'host_unreachable_at_once',
   'host_unreachable_after_arp',
+  'failure_round_delay',
+  // from follow-up experiments (src/diagnose/findings.ts)
+  'exp_port_speaks_tls',
+  'exp_port_not_tls',
+  'exp_other_service',
+  'exp_service_named',
+  'exp_same_service',
+  'exp_silent_service',
+  'exp_repeat_timer',
+  'exp_repeat_steady_delay',
+  'exp_repeat_immediate',
+  'exp_repeat_consistent',
+  'exp_repeat_intermittent',
+  'exp_repeat_varies',
+  'exp_neutral_answered',
+  'exp_neutral_fails_too',
 ] as const;
 
 export type Signal = (typeof SIGNALS)[number];
@@ -337,8 +372,8 @@ export const SIGNAL_RULES: readonly SignalRule[] = [
   // client_header_timeout, a database's authentication timeout) fires after a round delay
   {
     signal: 'silent_client_timed_out',
-    cause: 'server_idle_timeout',
-    delta: 0.5,
+    cause: 'server_timer',
+    delta: 0.55,
     evidence: 'the peer waited a round {afterConnect} for us to speak, then hung up: a server timer for new clients that send nothing (nginx client_header_timeout, a database\'s authentication timeout), not a connection limit, which turns clients away at once',
   },
   { signal: 'silent_client_timed_out', cause: 'connection_limit', delta: -0.2, evidence: null },
@@ -417,7 +452,119 @@ export const SIGNAL_RULES: readonly SignalRule[] = [
     delta: 0.2,
     evidence: 'the ICMP host unreachable came {connectAnswer} after our SYN, about the 3 s a router spends resolving a neighbour (ARP) before giving up: the host is down, or nothing uses that address on its network',
   },
+  {
+    signal: 'failure_round_delay',
+    cause: 'server_timer',
+    delta: 0.5,
+    evidence: 'the peer ended the connection a round {afterSend} after {sent}, without a reply: the mark of a timer (a server waiting for the rest of a request it took as incomplete, or giving up on answering it), not of an application that rejects the request at once',
+  },
+  { signal: 'failure_round_delay', cause: 'app_error_close', delta: -0.15, evidence: null },
+  // Follow-up experiments (src/diagnose/findings.ts, docs/experiments.md). Their sentences start
+  // with the experiment's name, so a reader sees what was tried and what it showed.
+  {
+    signal: 'exp_port_speaks_tls',
+    cause: 'protocol_mismatch',
+    delta: 0.75,
+    evidence: 'service identification: this port speaks TLS ({serviceDetail}); {sent} in plain text cannot be understood there: use {altTarget}',
+  },
+  ...lowered('exp_port_speaks_tls', ['app_error_close', 'connection_limit', 'server_slow_or_overloaded', 'wrong_service_on_port', 'turned_away_by_policy'], 0.3),
+  {
+    signal: 'exp_port_not_tls',
+    cause: 'protocol_mismatch',
+    delta: 0.75,
+    evidence: 'service identification: this port speaks {serviceName} without TLS ({serviceDetail}): use {altTarget}',
+  },
+  ...lowered('exp_port_not_tls', ['tls_problem', 'firewall_intervention'], 0.3),
+  {
+    signal: 'exp_other_service',
+    cause: 'wrong_service_on_port',
+    delta: 0.8,
+    evidence: 'service identification: {serviceName} is listening on port {port} ({serviceDetail}), not {expectedService}: the client has the wrong port, or another service took it',
+  },
+  ...lowered('exp_other_service', ['app_error_close', 'connection_limit', 'server_slow_or_overloaded', 'turned_away_by_policy', 'protocol_mismatch'], 0.3),
+  {
+    signal: 'exp_service_named',
+    cause: 'wrong_service_on_port',
+    delta: 0.3,
+    evidence: 'service identification: this port speaks {serviceName} ({serviceDetail}): make sure {sent} is meant for {serviceName}',
+  },
+  {
+    signal: 'exp_same_service',
+    cause: 'app_error_close',
+    delta: 0,
+    evidence: 'service identification: the port speaks {serviceName} as expected ({serviceDetail}): the right service answers, so look at what it did with this request',
+  },
+  ...lowered('exp_same_service', ['protocol_mismatch', 'wrong_service_on_port'], 0.3),
+  {
+    signal: 'exp_silent_service',
+    cause: 'protocol_mismatch',
+    delta: 0.1,
+    evidence: 'service identification: {serviceDetail}, and no banner came: a silent, client-first service waiting for a protocol we did not try (or a filter that drops them all)',
+  },
+  {
+    signal: 'exp_repeat_timer',
+    cause: 'server_timer',
+    delta: 0.85,
+    evidence: [
+      'repeated: {repeatSummary}: the same round {repeatDelay} every time is a timer, not a crash or a limit; timers that end connections like this: {timerCandidates}',
+      'repeated: {repeatSummary}: the same round {repeatDelay} every time is a timer, not a crash or a limit',
+    ],
+  },
+  ...lowered('exp_repeat_timer', ['connection_limit', 'app_error_close', 'content_filtering', 'server_crash_restart', 'turned_away_by_policy', 'protocol_mismatch', 'wrong_service_on_port'], 0.35),
+  {
+    signal: 'exp_repeat_steady_delay',
+    cause: 'server_timer',
+    delta: 0.45,
+    evidence: 'repeated: {repeatSummary}: the same delay ({repeatDelay}) every time points to a timer',
+  },
+  {
+    signal: 'exp_repeat_immediate',
+    cause: 'turned_away_by_policy',
+    delta: 0.75,
+    evidence: 'repeated: {repeatSummary}: turned away at once, every time: a policy, not a limit (a limit lets some connections through and bites under load)',
+  },
+  ...lowered('exp_repeat_immediate', ['connection_limit', 'server_crash_restart'], 0.3),
+  {
+    signal: 'exp_repeat_consistent',
+    cause: 'server_crash_restart',
+    delta: -0.15,
+    evidence: null,
+  },
+  { signal: 'exp_repeat_consistent', cause: 'connection_limit', delta: -0.15, evidence: null },
+  {
+    signal: 'exp_repeat_intermittent',
+    cause: 'connection_limit',
+    delta: 0.4,
+    evidence: 'repeated: {repeatSummary}: it comes and goes ({kOfN} failed), the mark of a limit or an overload, not of a fixed rule',
+  },
+  { signal: 'exp_repeat_intermittent', cause: 'server_slow_or_overloaded', delta: 0.2, evidence: 'repeated: {repeatSummary}: the failures come and go with load' },
+  ...lowered('exp_repeat_intermittent', ['turned_away_by_policy', 'server_timer', 'protocol_mismatch', 'wrong_service_on_port'], 0.35),
+  {
+    signal: 'exp_repeat_varies',
+    cause: 'server_crash_restart',
+    delta: 0.1,
+    evidence: 'repeated: {repeatSummary}: it fails differently each time, as a server that is restarting or unstable does',
+  },
+  {
+    signal: 'exp_neutral_answered',
+    cause: 'content_filtering',
+    delta: 0.8,
+    evidence: 'payload differential: a neutral {neutralWhat} on a new connection was answered ({neutralAnswer}) while ours {ourFate}: something filters on the content of our request (an IPS, WAF, DPI box or a proxy rule), not the server as a whole; an application that hangs or aborts on this very request looks the same, its own log tells',
+  },
+  ...lowered('exp_neutral_answered', ['server_slow_or_overloaded', 'protocol_mismatch', 'wrong_service_on_port'], 0.35),
+  { signal: 'exp_neutral_fails_too', cause: 'content_filtering', delta: -0.3, evidence: null },
+  {
+    signal: 'exp_neutral_fails_too',
+    cause: 'server_slow_or_overloaded',
+    delta: 0.05,
+    evidence: 'payload differential: a neutral {neutralWhat} fails the same way, so it is not the content of our request',
+  },
 ];
+
+/** Rivals an experiment's finding makes less likely (no sentence: the finding's own sentence says why). */
+function lowered(signal: Signal, causes: readonly CauseId[], by: number): SignalRule[] {
+  return causes.map((cause) => ({ signal, cause, delta: -by, evidence: null }));
+}
 
 /** The sentences every upstream failure carries: the status and its meaning, the proxy's own page, the healthy hop, the log line to find. */
 function upstreamRules(signal: Signal, cause: CauseId, delta: number): SignalRule[] {

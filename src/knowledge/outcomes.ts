@@ -180,6 +180,15 @@ export const OUTCOME_INFO: Readonly<Record<Outcome, OutcomeInfo>> = {
     severity: 'failure',
     clientError: 'eof',
   },
+  reply_truncated: {
+    story: [
+      'The peer sent {reply} to {sent} ({httpStatus}, {bodyFraming}), then {truncEnd} with {bodyMissing} of the body missing.',
+      'The peer sent {reply} to {sent} ({httpStatus}, {bodyFraming}), then {truncEnd} before the end of the body.',
+    ],
+    wire: 'An HTTP reply was cut short: the peer closed (FIN) or reset (RST) the connection before the end of the body its Content-Length or chunked framing announced.',
+    severity: 'failure',
+    clientError: 'truncated',
+  },
   error: {
     story: ['The socket failed with {errorCode}: {errorMessage}.'],
     wire: 'Another socket error; the timeline shows which.',

@@ -4,11 +4,30 @@
  * language (an exception class, Node's err.code, Go's errors.Is, .NET's SocketError), never one
  * platform's number alone.
  */
+import { HTTP_STATUS_ERROR_CODES } from './explain-http-errors.js';
+
 export const SNIPPET_LANGUAGES = ['python', 'node', 'go', 'java', 'csharp'] as const;
 export type SnippetLanguage = (typeof SNIPPET_LANGUAGES)[number];
 
+/**
+ * An HTTP status a proxy answered (knowledge/explain-http-errors.ts): no socket error on your side,
+ * so each language recognises the status its HTTP client reports (urllib's HTTPError.code, requests'
+ * response.status_code, axios' response.status, your own StatusError in Go, HttpURLConnection's and
+ * HttpClient's message text).
+ */
+function detectHttpStatus(status: number): Readonly<Record<SnippetLanguage, string>> {
+  return {
+    python: `getattr(exc, "code", None) == ${status} or getattr(getattr(exc, "response", None), "status_code", None) == ${status}`,
+    node: `err?.status === ${status} || err?.response?.status === ${status}`,
+    go: `errors.As(err, &statusErr) && statusErr.Code == ${status}`,
+    java: `String.valueOf(e.getMessage()).contains("response code: ${status}")`,
+    csharp: `e is HttpRequestException && e.Message.Contains("${status}")`,
+  };
+}
+
 /** How to recognise each error portably, per language: an expression over `exc` / `err` / `e`. */
 export const DETECT: Readonly<Record<string, Readonly<Record<SnippetLanguage, string>>>> = {
+  ...Object.fromEntries(HTTP_STATUS_ERROR_CODES.map((status) => [`HTTP_${status}`, detectHttpStatus(status)])),
   ECONNRESET: {
     python: 'isinstance(exc, ConnectionResetError)',
     node: "err?.code === 'ECONNRESET'",
@@ -231,16 +250,23 @@ import (
 	"math/rand"
 	"net"
 	"os"
+	"strconv"
 	"syscall"
 	"time"
 )
 
 var (
-	_      = tls.VersionTLS12
-	_      = io.EOF
-	_      = os.ErrDeadlineExceeded
-	dnsErr *net.DNSError
+	_         = tls.VersionTLS12
+	_         = io.EOF
+	_         = os.ErrDeadlineExceeded
+	dnsErr    *net.DNSError
+	statusErr *StatusError
 )
+
+// StatusError is what op returns for an HTTP error reply: net/http returns no error for one.
+type StatusError struct{ Code int }
+
+func (e *StatusError) Error() string { return "HTTP status " + strconv.Itoa(e.Code) }
 
 // Is{{camel}} detects the error on every OS (Windows reports Winsock numbers, not errno).
 func Is{{camel}}(err error) bool {
@@ -259,7 +285,12 @@ var dialer = net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
 
 // Do retries an idempotent operation with exponential backoff and full jitter.
 func Do(ctx context.Context, op func(context.Context) error) error {
-	const attempts, base, maxDelay = 5, 200 * time.Millisecond, 10 * time.Second
+	return DoN(ctx, 5, 200*time.Millisecond, op)
+}
+
+// DoN is Do with the number of attempts and the first backoff chosen by the caller.
+func DoN(ctx context.Context, attempts int, base time.Duration, op func(context.Context) error) error {
+	const maxDelay = 10 * time.Second
 	for attempt := 0; ; attempt++ {
 		opCtx, cancel := context.WithTimeout(ctx, 30*time.Second) // whole-operation timeout
 		err := op(opCtx)
@@ -307,8 +338,11 @@ final class NetRetry {
 
     /** Retries an idempotent operation on transient network errors, exponential backoff + full jitter. */
     static <T> T withRetries(Callable<T> op) throws Exception {
-        final int attempts = 5;
-        final long baseMs = 200, capMs = 10_000;
+        return withRetries(op, 5, 200);
+    }
+
+    static <T> T withRetries(Callable<T> op, int attempts, long baseMs) throws Exception {
+        final long capMs = 10_000;
         for (int attempt = 0; ; attempt++) {
             try {
                 return op.call();

@@ -22,6 +22,11 @@ export interface HandlerEnv {
 
 export type Handler = (stream: Socket, env: HandlerEnv) => void;
 
+/** What the never-read scenario takes off a connection before it stops reading: one request's worth. */
+const NEVER_READ_TAKEN_BYTES = 64 * 1024;
+/** The longest a never-read connection is held: longer than any client's write timeout should be. */
+export const NEVER_READ_HOLD_MS = 10 * 60_000;
+
 /** A request bigger than this is not a probe: answered with an error and closed. */
 const MAX_REQUEST_BYTES = 64 * 1024;
 const HTTP_START = /^[A-Z]{3,10} \S+ HTTP\/\d/;
@@ -224,8 +229,24 @@ export const HANDLERS: Readonly<Record<Exclude<HandlerKind, 'nothing-listening'>
     });
   },
 
-  // no 'data' listener and paused: the kernel's buffers fill and the client's window closes
-  'never-read': (stream) => void stream.pause(),
+  'never-read': (stream) => {
+    // Takes the first bytes off the socket and drops them, then stops reading for good: the
+    // kernel's buffers fill and the client's window closes. While it still takes bytes it sees the
+    // client's FIN or RST and closes too; a socket that was only paused never learns that its
+    // client left, and stayed in CLOSE-WAIT holding a descriptor for as long as the lab ran.
+    let taken = 0;
+    const take = (): void => {
+      for (let chunk: Buffer | string | null; taken < NEVER_READ_TAKEN_BYTES && (chunk = stream.read() as Buffer | string | null) !== null; ) {
+        taken += chunk.length;
+      }
+      if (taken >= NEVER_READ_TAKEN_BYTES) stream.off('readable', take);
+    };
+    stream.on('readable', take);
+    stream.once('end', () => stream.destroy());
+    // a client that filled the buffers and left cannot be seen leaving: its connection is bounded
+    const hold = setTimeout(() => stream.destroy(), NEVER_READ_HOLD_MS);
+    stream.once('close', () => clearTimeout(hold));
+  },
 
   'tls-on-plain': (stream, env) => {
     stream.once('data', (first: Buffer) => {

@@ -43,6 +43,10 @@ export interface Lab {
    */
   certificate: string | null;
   scenarios: RunningScenario[];
+  /** connections the lab holds open now */
+  openConnections(): number;
+  /** resolves once the lab holds no connection (at once if it holds none): for tests that count descriptors */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,6 +62,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const { contexts, certificate } = await secureContexts(chosen);
   const servers: Server[] = [];
   const sockets = new Set<Socket>();
+  const onSettled: (() => void)[] = [];
   const running: RunningScenario[] = [];
   const closeAll = async (): Promise<void> => {
     for (const socket of sockets) socket.destroy();
@@ -76,7 +81,10 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       } else {
         const server = createServer({ noDelay: true }, (raw) => {
           sockets.add(raw);
-          raw.once('close', () => sockets.delete(raw));
+          raw.once('close', () => {
+            sockets.delete(raw);
+            if (sockets.size === 0) for (const resolve of onSettled.splice(0)) resolve();
+          });
           accept(raw, scenario, { idleAfterMs, trickleIntervalMs, contexts });
         });
         servers.push(server);
@@ -102,6 +110,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     idleAfterMs,
     certificate,
     scenarios: running,
+    openConnections: () => sockets.size,
+    settled: () => (sockets.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => onSettled.push(resolve))),
     close: () => (closing ??= closeAll()),
   };
 }

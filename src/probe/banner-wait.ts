@@ -37,12 +37,14 @@ export interface BannerWait {
  * @param speaksFirst who talks first on the target's scheme (SCHEMES in target.ts)
  * @param optionMs the user's banner timeout, or null for the scheme's default
  * @param connectMs how long the TCP connect took (one round trip plus the peer's SYN-ACK latency)
+ * @param replyMs with nothing to send, what arrives is the whole reply: once it has begun it may
+ *   go on for up to the reply timeout (a connect-only check, src/probe/probe.ts)
  */
-export function bannerWait(speaksFirst: 'server' | 'client', optionMs: number | null, connectMs: number): BannerWait {
-  if (optionMs !== null) return { limitMs: optionMs, bannerMs: optionMs, basis: 'option' };
+export function bannerWait(speaksFirst: 'server' | 'client', optionMs: number | null, connectMs: number, replyMs: number | null = null): BannerWait {
+  if (optionMs !== null) return { limitMs: optionMs, bannerMs: replyMs ?? optionMs, basis: 'option' };
   const full = DEFAULTS.bannerTimeoutMs;
-  if (speaksFirst === 'server') return { limitMs: full, bannerMs: full, basis: 'server_first' };
-  return { limitMs: settleMs(connectMs), bannerMs: full, basis: 'settle' };
+  if (speaksFirst === 'server') return { limitMs: full, bannerMs: replyMs ?? full, basis: 'server_first' };
+  return { limitMs: settleMs(connectMs), bannerMs: replyMs ?? full, basis: 'settle' };
 }
 
 /** max(SETTLE_MIN_MS, SETTLE_CONNECT_MULTIPLE × connect time), capped at the banner timeout; whole ms. */

@@ -4,10 +4,6 @@
  * refinement points) are pure functions in src/diagnose/idle.ts; this module only keeps sockets,
  * clocks and timers, and records Trials.
  */
-import { CERTIFICATE_ERRORS } from '../knowledge/certificate-errors.js';
-import net from 'node:net';
-import tls from 'node:tls';
-import { lookup as dnsLookup } from 'node:dns/promises';
 import {
   SEARCH,
   bracketOf,
@@ -18,7 +14,12 @@ import {
   type Death,
   type Trial,
 } from '../diagnose/idle.js';
+import type { AddressFamily, ResolvedAddress } from '../diagnose/observation.js';
 import { payloadBytes } from './payload.js';
+import { REPLY_QUIET_MS } from './defaults.js';
+import { phaseTimer, type PhaseTimer } from './phase-timer.js';
+import { Connection, resolveTarget, type EventSink } from './connection.js';
+import type { EventBody } from './recorder.js';
 import type { LookupFn, Payload, Target, TlsTrust } from './types.js';
 
 export interface IdleOptions {
@@ -27,6 +28,12 @@ export interface IdleOptions {
   /** the request sent after connecting and again at each resume (must draw a reply) */
   payload: Payload;
   connectTimeoutMs: number;
+  /** IPv4 or IPv6 only (-4/-6); null: the first address the name resolves to */
+  family?: AddressFamily | null;
+  /** TLS server name (SNI); null: the host when it is a name */
+  /** certificate verification and client certificate, as in probe (null: verify against the built-in store) */
+  tlsTrust?: TlsTrust | null;
+  servername?: string | null;
   /** how long a resumed connection may stay silent before it counts as dead (silence on resume) */
   replyTimeoutMs: number;
   /** at most this many connections at once (default: one per rung of the ladder); fewer make the ladder coarser */
@@ -38,8 +45,6 @@ export interface IdleOptions {
   lookup?: LookupFn;
   onProgress?: (progress: IdleProgress) => void;
   signal?: AbortSignal;
-  /** certificate verification and client certificate, as in probe (null: verify against the built-in store) */
-  tlsTrust?: TlsTrust | null;
 }
 
 export interface IdleProgress {
@@ -88,21 +93,19 @@ export interface IdleRun {
 const FRESH_ROUNDS_MAX = 3;
 const FRESH_ROUND_MAX = 8;
 
-/** After the last byte of a reply, the reply is complete at this much quiet. */
-const REPLY_QUIET_MS = 150;
-
 type ConnState = 'setup' | 'replying' | 'free' | 'scheduled' | 'resuming' | 'gone';
 
 interface Conn {
   id: number;
-  socket: net.Socket;
+  socket: Connection;
   state: ConnState;
   /** ms since start of the last byte sent or received */
   lastActivity: number;
   /** planned resume age while scheduled */
   plannedAge: number | null;
   resumeTimer: NodeJS.Timeout | null;
-  replyTimer: NodeJS.Timeout | null;
+  /** a phase timer: a FIN or RST that arrived before it expired wins over it after a stall */
+  replyTimer: PhaseTimer | null;
   quietTimer: NodeJS.Timeout | null;
   /** silence before the pending resume, and when the resume was sent */
   resumeAge: number | null;
@@ -134,8 +137,8 @@ export async function measureIdle(target: Target, options: IdleOptions): Promise
     keepaliveCheck: null,
   };
   try {
-    const address = await resolve(target, options.lookup);
-    run.address = address;
+    const address = await resolve(target, options);
+    run.address = address.address;
     await new Search(target, address, options, now, run).run();
   } catch (error) {
     if (error instanceof SetupError) run.failure = { code: error.code, message: error.message };
@@ -154,18 +157,20 @@ class SetupError extends Error {
   }
 }
 
-async function resolve(target: Target, lookup: LookupFn | undefined): Promise<string> {
-  if (net.isIP(target.host)) return target.host;
-  try {
-    const addresses = lookup ? await lookup(target.host) : [await dnsLookup(target.host)];
-    const first = addresses[0];
-    if (!first) throw new SetupError('ENOTFOUND', `${target.host} has no address`);
-    return first.address;
-  } catch (error) {
-    if (error instanceof SetupError) throw error;
-    const code = (error as NodeJS.ErrnoException).code ?? 'EAI_FAIL';
-    throw new SetupError(code, `could not resolve ${target.host} (${code})`);
+/** The engine's resolver (with its timeout and -4/-6); a failure ends the measurement before it starts. */
+async function resolve(target: Target, options: IdleOptions): Promise<ResolvedAddress> {
+  const resolution = await resolveTarget(
+    target,
+    { family: options.family ?? null, timeoutMs: options.connectTimeoutMs, lookup: options.lookup },
+    options.signal,
+    () => 0,
+  );
+  if (resolution.chosen) return resolution.chosen;
+  const failure = resolution.failure;
+  if (failure?.kind === 'resolve_failed') {
+    throw new SetupError(failure.code, failure.code === 'ENOTFOUND' && failure.message.includes('has no') ? failure.message : `could not resolve ${target.host} (${failure.code})`);
   }
+  throw new SetupError('ETIMEDOUT', `could not resolve ${target.host} within ${options.connectTimeoutMs} ms`);
 }
 
 /** One measurement: the ladder, then refinement, then (optionally) the keepalive check. */
@@ -182,7 +187,7 @@ class Search {
 
   constructor(
     private readonly target: Target,
-    private readonly address: string,
+    private readonly address: ResolvedAddress,
     private readonly options: IdleOptions,
     private readonly now: () => number,
     private readonly out: IdleRun,
@@ -232,8 +237,23 @@ class Search {
   /** Resolves null once the connection is ready (request answered), or with the reason it is not. */
   private open(id: number): Promise<SetupError | null> {
     return new Promise((resolveSetup) => {
-      const socket = connectTo(this.target, this.address, this.options.tlsTrust ?? null);
-      const conn: Conn = {
+      let conn: Conn;
+      let settled = false;
+      let connected = false;
+      const settle = (result: SetupError | null): void => {
+        if (settled) return;
+        settled = true;
+        setupTimer.clear();
+        resolveSetup(result);
+      };
+      // the engine reports every wire event; idle turns them into its connection states
+      const sink: EventSink = {
+        now: this.now,
+        received: () => this.onData(conn, () => settle(null)),
+        add: (_phase, body) => this.onEngineEvent(conn, body, connected, settle),
+      };
+      const socket = connectTo(this.target, sink, this.options);
+      conn = {
         id,
         socket,
         state: 'setup',
@@ -249,43 +269,60 @@ class Search {
         ready: false,
       };
       this.conns.push(conn);
-      let settled = false;
-      const settle = (result: SetupError | null): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(setupTimer);
-        resolveSetup(result);
-      };
-      const setupTimer = setTimeout(() => {
-        settle(new SetupError(conn.lastActivity > 0 && socket.readyState === 'open' ? 'NO_REPLY' : 'ETIMEDOUT', this.setupMessage(socket)));
+      const setupTimer = phaseTimer(() => {
+        settle(new SetupError(connected ? 'NO_REPLY' : 'ETIMEDOUT', this.setupMessage(connected)));
         this.drop(conn);
       }, this.options.connectTimeoutMs + this.options.replyTimeoutMs);
-      socket.once(this.target.tls ? 'secureConnect' : 'connect', () => {
+      void socket.open(this.address).then((watch) => {
+        if (!watch) {
+          // the engine reported why (error, timeout, TLS failure) through the sink
+          settle(new SetupError('EOF', 'the connection closed before the server answered'));
+          this.drop(conn);
+          return;
+        }
+        if (conn.state === 'gone') return;
+        connected = true;
+        watch.phase = 'reply';
         conn.lastActivity = this.now();
         conn.sentAt = conn.lastActivity;
         socket.write(this.bytes);
       });
-      socket.on('data', () => this.onData(conn, () => settle(null)));
-      socket.on('end', () => {
+    });
+  }
+
+  /** A connect/TLS failure during setup, or a FIN/RST/error on an established connection. */
+  private onEngineEvent(conn: Conn, body: EventBody, connected: boolean, settle: (result: SetupError | null) => void): void {
+    switch (body.kind) {
+      case 'fin':
+        if (!connected) return settle(new SetupError('EOF', 'the server closed the connection during the TLS handshake'));
         settle(
           conn.state === 'replying'
             ? new SetupError('CLOSED_AFTER_REPLY', 'the server closes the connection after each reply (no keep-alive): there is no idle connection to measure')
             : new SetupError('EOF', 'the server closed the connection without answering the request'),
         );
-        this.onClose(conn, 'fin', null);
-      });
-      socket.on('error', (error: NodeJS.ErrnoException) => {
-        const code = error.code ?? 'ERROR';
-        const untrusted = code in CERTIFICATE_ERRORS ? ': the certificate is not trusted (-k to accept it, --cacert FILE to trust its CA)' : '';
-        settle(new SetupError(code, `${code}: ${error.message}${untrusted}`));
-        this.onClose(conn, code === 'ECONNRESET' ? 'reset' : 'error', code);
-      });
-      socket.on('close', () => settle(new SetupError('EOF', 'the connection closed before the server answered')));
-    });
+        return this.onClose(conn, 'fin', null);
+      case 'reset':
+        settle(new SetupError(body.code, `${body.code}: the connection was reset`));
+        return this.onClose(conn, 'reset', body.code);
+      case 'error':
+        settle(new SetupError(body.code, `${body.code}: ${body.message}`));
+        return this.onClose(conn, 'error', body.code);
+      case 'tls_failed':
+        settle(new SetupError(body.code, `TLS handshake failed: ${body.message}`));
+        return this.onClose(conn, 'error', body.code);
+      case 'tls_untrusted':
+        settle(new SetupError(body.code, `${body.code}: ${body.reason}: the certificate is not trusted (-k to accept it, --cacert FILE to trust its CA)`));
+        return this.onClose(conn, 'error', body.code);
+      case 'timeout':
+        settle(new SetupError('ETIMEDOUT', this.setupMessage(connected)));
+        return this.drop(conn);
+      default:
+        return; // connecting, connected, tls_established: progress, not a state change
+    }
   }
 
-  private setupMessage(socket: net.Socket): string {
-    return socket.readyState === 'open'
+  private setupMessage(connected: boolean): string {
+    return connected
       ? `the server did not answer the request within ${this.options.replyTimeoutMs} ms; idle needs a request that draws a reply (see --send)`
       : `could not connect within ${this.options.connectTimeoutMs} ms`;
   }
@@ -297,7 +334,7 @@ class Search {
       conn.sentAt = null;
     }
     if (conn.state === 'resuming') {
-      clearTimeout(conn.replyTimer!);
+      conn.replyTimer?.clear();
       if (conn.suspectTimer) clearTimeout(conn.suspectTimer);
       conn.suspectTimer = null;
       this.record(conn, 'alive', conn.resumeAge!, null);
@@ -375,7 +412,7 @@ class Search {
       conn.suspectTimer = null;
       this.replan();
     }, this.suspectMs());
-    conn.replyTimer = setTimeout(() => {
+    conn.replyTimer = phaseTimer(() => {
       if (conn.state !== 'resuming') return;
       this.drop(conn);
       this.record(conn, 'silence_on_resume', age, null);
@@ -511,17 +548,14 @@ class Search {
   private drop(conn: Conn): void {
     if (conn.state === 'gone') return;
     conn.state = 'gone';
-    for (const timer of [conn.resumeTimer, conn.replyTimer, conn.quietTimer, conn.suspectTimer]) if (timer) clearTimeout(timer);
+    for (const timer of [conn.resumeTimer, conn.quietTimer, conn.suspectTimer]) if (timer) clearTimeout(timer);
+    conn.replyTimer?.clear();
     conn.resumeTimer = conn.replyTimer = conn.quietTimer = conn.suspectTimer = null;
     conn.socket.destroy();
   }
 
   private closeAll(): void {
-    for (const conn of this.conns) {
-      conn.socket.removeAllListeners('data');
-      conn.socket.on('error', () => undefined);
-      this.drop(conn);
-    }
+    for (const conn of this.conns) this.drop(conn);
   }
 }
 
@@ -542,14 +576,13 @@ export interface KeepaliveCheckOptions {
  */
 export function checkKeepalive(target: Target, run: IdleRun, options: KeepaliveCheckOptions): Promise<KeepaliveCheck> {
   const { hiMs } = bracketOf(run.trials);
-  const address = run.address ?? target.host;
+  const address: ResolvedAddress = run.address === null ? { address: target.host, family: 4 } : { address: run.address, family: run.address.includes(':') ? 6 : 4 };
   const bytes = payloadBytes(options.payload, target);
   const { keepaliveS } = options;
   const holdMs = Math.round((hiMs ?? run.maxMs) + Math.max(keepaliveS * 1000, 0.25 * (hiMs ?? run.maxMs)));
   const t0 = performance.now();
   const now = (): number => performance.now() - t0;
   return new Promise((resolveCheck) => {
-    const socket = connectTo(target, address, options.tlsTrust ?? null);
     let stage: 'setup' | 'held' | 'resumed' = 'setup';
     let quiet: NodeJS.Timeout | null = null;
     let lastActivity = now();
@@ -561,8 +594,6 @@ export function checkKeepalive(target: Target, run: IdleRun, options: KeepaliveC
       for (const t of timers) clearTimeout(t);
       if (quiet) clearTimeout(quiet);
       options.signal?.removeEventListener('abort', onAbort);
-      socket.removeAllListeners('data');
-      socket.on('error', () => undefined);
       socket.destroy();
       resolveCheck({ keepaliveS, durationMs: Math.round(now()), heldMs: holdMs, result, code });
     };
@@ -570,13 +601,7 @@ export function checkKeepalive(target: Target, run: IdleRun, options: KeepaliveC
       run.interrupted = true;
       end('error_on_resume', 'INTERRUPTED');
     };
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    timers.push(setTimeout(() => end('error_on_resume', 'ETIMEDOUT'), holdMs + options.connectTimeoutMs + 3 * options.replyTimeoutMs + 2_000));
-    socket.once(target.tls ? 'secureConnect' : 'connect', () => {
-      socket.setKeepAlive(true, keepaliveS * 1000);
-      socket.write(bytes);
-    });
-    socket.on('data', () => {
+    const onData = (): void => {
       lastActivity = now();
       if (stage === 'resumed') return end('alive', null);
       if (quiet) clearTimeout(quiet);
@@ -592,26 +617,37 @@ export function checkKeepalive(target: Target, run: IdleRun, options: KeepaliveC
           }, Math.max(0, lastActivity + holdMs - now())),
         );
       }, REPLY_QUIET_MS);
-    });
-    socket.on('end', () => end(stage === 'resumed' ? 'fin_on_resume' : 'fin_while_idle', null));
-    socket.on('error', (error: NodeJS.ErrnoException) => {
-      const code = error.code ?? 'ERROR';
-      const reset = code === 'ECONNRESET';
-      end(stage === 'resumed' ? (reset ? 'reset_on_resume' : 'error_on_resume') : reset ? 'reset_while_idle' : 'error_on_resume', code);
+    };
+    // the same engine events as the search, the same labels
+    const sink: EventSink = {
+      now,
+      received: onData,
+      add: (_phase, body) => {
+        const resumed = stage === 'resumed';
+        if (body.kind === 'fin') end(resumed ? 'fin_on_resume' : 'fin_while_idle', null);
+        else if (body.kind === 'reset') end(resumed ? 'reset_on_resume' : 'reset_while_idle', body.code);
+        else if (body.kind === 'error' || body.kind === 'tls_failed') end('error_on_resume', body.code);
+        else if (body.kind === 'timeout') end('error_on_resume', 'ETIMEDOUT');
+      },
+    };
+    const socket = connectTo(target, sink, options);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    timers.push(setTimeout(() => end('error_on_resume', 'ETIMEDOUT'), holdMs + options.connectTimeoutMs + 3 * options.replyTimeoutMs + 2_000));
+    void socket.open(address).then((watch) => {
+      if (!watch || ended) return;
+      socket.raw.setKeepAlive(true, keepaliveS * 1000);
+      socket.write(bytes);
     });
   });
 }
 
-function connectTo(target: Target, address: string, trust: TlsTrust | null): net.Socket {
-  const options = { host: address, port: target.port };
-  if (!target.tls) return net.connect(options);
-  // verified as in probe: an untrusted certificate fails the setup with its code (e.g. CERT_HAS_EXPIRED)
-  return tls.connect({
-    ...options,
-    servername: net.isIP(target.host) ? undefined : target.host,
-    rejectUnauthorized: !trust?.insecure,
-    ...(trust?.ca ? { ca: trust.ca } : {}),
-    ...(trust?.cert ? { cert: trust.cert } : {}),
-    ...(trust?.key ? { key: trust.key } : {}),
+/** A connection through the engine (TLS, SNI and ALPN as the probe does them). */
+function connectTo(target: Target, sink: EventSink, options: { connectTimeoutMs: number; servername?: string | null; payload: Payload; tlsTrust?: TlsTrust | null }): Connection {
+  return new Connection(target, sink, {
+    connectTimeoutMs: options.connectTimeoutMs,
+    tlsTimeoutMs: options.connectTimeoutMs,
+    servername: options.servername ?? null,
+    alpn: options.payload.kind === 'http' ? ['http/1.1'] : null,
+    tlsTrust: options.tlsTrust ?? null,
   });
 }

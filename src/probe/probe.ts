@@ -4,26 +4,21 @@
  * the network or the peer did; every phase has a limit, and a guard timer ends the whole probe
  * at the sum of the limits plus a small slack, whatever the peer does.
  */
-import { isIP, Socket } from 'node:net';
-import { checkServerIdentity, connect as tlsConnect, type ConnectionOptions, type TLSSocket, type PeerCertificate } from 'node:tls';
-import { lookup as dnsLookup } from 'node:dns/promises';
+import type { Socket } from 'node:net';
 import {
   OBSERVATION_SCHEMA,
-  type AddressFamily,
   type Observation,
   type ObservedOptions,
   type Phase,
   type ResolvedAddress,
-  type TlsInfo,
 } from '../diagnose/observation.js';
-import { BANNER_QUIET_MS, KEPT_REPLY_BYTES, REPLY_QUIET_MS, probeBudgetMs } from './defaults.js';
+import { BANNER_QUIET_MS, REPLY_QUIET_MS, probeBudgetMs } from './defaults.js';
 import { bannerWait, type BannerWait } from './banner-wait.js';
 import { payloadBytes } from './payload.js';
 import { SCHEMES } from './target.js';
-import { phaseTimer } from './phase-timer.js';
-import { Recorder, type EventBody } from './recorder.js';
-import { certificateErrorText } from '../knowledge/certificate-errors.js';
-import type { LookupFn, Payload, ProbeOptions, Target } from './types.js';
+import { Recorder } from './recorder.js';
+import { Connection, StreamWatch, resolveTarget, zeroWrite, type Resolution } from './connection.js';
+import type { Payload, ProbeOptions, Target } from './types.js';
 
 /** How often a write-side check looks for the RST that answers a write after the peer's FIN. */
 const RST_POLL_MS = 2;
@@ -48,113 +43,6 @@ export async function probeAll(target: Target, options: ProbeOptions, signal?: A
   );
 }
 
-interface Resolution {
-  addresses: ResolvedAddress[];
-  /** the address to connect to; null when resolution failed (already on the timeline) */
-  chosen: ResolvedAddress | null;
-  /** events of the resolve phase, replayed onto each address's timeline */
-  failure: EventBody | null;
-  resolvedAt: number;
-}
-
-type Wake = 'event' | 'timer' | 'stop';
-
-/** Watches the stream that carries application data (the TLS socket for TLS targets). */
-class StreamWatch {
-  phase: Phase = 'connect';
-  finSeen = false;
-  dead = false;
-  bytesTotal = 0;
-  lastDataAt: number | null = null;
-  readonly kept: Buffer[] = [];
-  private keptBytes = 0;
-  private pending = false;
-  private checkingEnd = false;
-  private waiter: ((wake: Wake) => void) | null = null;
-  /** Runs before a chunk is recorded (see ProbeRun.send). */
-  beforeData: (() => void) | null = null;
-
-  constructor(
-    readonly stream: Socket,
-    raw: Socket,
-    private readonly rec: Recorder,
-  ) {
-    stream.on('data', (chunk: Buffer) => {
-      this.beforeData?.();
-      const t = rec.now();
-      rec.received(this.phase, chunk, t);
-      this.bytesTotal += chunk.length;
-      this.lastDataAt = t;
-      if (this.keptBytes < KEPT_REPLY_BYTES) {
-        this.kept.push(chunk.subarray(0, KEPT_REPLY_BYTES - this.keptBytes));
-        this.keptBytes += Math.min(chunk.length, KEPT_REPLY_BYTES - this.keptBytes);
-      }
-      this.wake();
-    });
-    // libuv reports end-of-stream when the kernel flags a hang-up after a short read, which an
-    // RST following data also causes: check whether the socket holds a reset before calling it
-    // a FIN (a zero-byte write sends nothing, but fails on a reset socket)
-    stream.on('end', () => {
-      const t = rec.now();
-      const phase = this.phase;
-      this.checkingEnd = true;
-      void zeroWrite(raw).then((error) => {
-        this.checkingEnd = false;
-        if (this.dead) return;
-        if (error) {
-          this.dead = true;
-          rec.add(phase, { kind: 'reset', code: 'ECONNRESET' }, t);
-        } else {
-          this.finSeen = true;
-          rec.add(phase, { kind: 'fin' }, t);
-        }
-        this.wake();
-      });
-    });
-    stream.on('error', (error: NodeJS.ErrnoException) => this.fail(error));
-    stream.on('close', () => {
-      if (this.checkingEnd) return;
-      this.dead = true;
-      this.wake();
-    });
-  }
-
-  fail(error: NodeJS.ErrnoException, t: number = this.rec.now()): void {
-    if (this.dead || this.checkingEnd) return;
-    this.dead = true;
-    // a TLS alert after the handshake (TLS 1.3 servers reject a missing client certificate on the first read) is a TLS failure
-    const tlsAlert = /^ERR_SSL_/.test(error.code ?? '');
-    this.rec.add(this.phase, tlsAlert ? tlsErrorEvent(error) : socketErrorEvent(error, this.finSeen), t);
-    this.wake();
-  }
-
-  /** Resolves at the next socket event (or at once if one came since the last call), or after ms. */
-  next(ms: number): Promise<Wake> {
-    if (this.pending) {
-      this.pending = false;
-      return Promise.resolve('event');
-    }
-    return new Promise((resolve) => {
-      const timer = phaseTimer(() => {
-        // a FIN or RST is being told apart right now: its wake() settles this wait as an event
-        if (this.checkingEnd) return;
-        this.waiter = null;
-        resolve('timer');
-      }, ms);
-      this.waiter = (wake) => {
-        timer.clear();
-        this.waiter = null;
-        resolve(wake);
-      };
-    });
-  }
-
-  wake(wake: Wake = 'event'): void {
-    if (this.waiter) this.waiter(wake);
-    else this.pending = true;
-  }
-}
-
 class ProbeRun {
   private readonly rec = new Recorder();
   private readonly startedAt = new Date().toISOString();
@@ -166,8 +54,7 @@ class ProbeRun {
   private address: ResolvedAddress | null = null;
   /** When the last payload went out: a reply's timeout counts from there. */
   private sentAt = 0;
-  /** When the SYN went out, and how long the TCP connect took (the round trip the banner wait scales with). */
-  private connectingAt = 0;
+  /** How long the TCP connect took (the round trip the banner wait scales with). */
   private connectMs = 0;
 
   constructor(
@@ -179,40 +66,8 @@ class ProbeRun {
     this.bytes = payloadBytes(this.payload, target);
   }
 
-  async resolve(): Promise<Resolution> {
-    const { host } = this.target;
-    const family = this.options.family;
-    // isIP accepts an IPv6 zone (fe80::1%eth0)
-    const literal = isIP(host);
-    let all: ResolvedAddress[];
-    try {
-      if (literal !== 0) {
-        all = [{ address: host, family: literal as AddressFamily }];
-      } else {
-        const lookup: LookupFn = this.options.lookup ?? defaultLookup;
-        all = await withTimeout(lookup(host), this.options.connectTimeoutMs, this.signal);
-      }
-    } catch (error) {
-      const t = this.rec.now();
-      if (error instanceof LookupTimeout) {
-        return { addresses: [], chosen: null, failure: { kind: 'timeout', limitMs: this.options.connectTimeoutMs }, resolvedAt: t };
-      }
-      const e = error as NodeJS.ErrnoException;
-      return {
-        addresses: [],
-        chosen: null,
-        failure: { kind: 'resolve_failed', code: e.code ?? 'ERESOLVE', message: e.message ?? String(error) },
-        resolvedAt: t,
-      };
-    }
-    const t = this.rec.now();
-    const usable = family === null ? all : all.filter((a) => a.family === family);
-    if (usable.length === 0) {
-      const message =
-        all.length === 0 ? `${host} has no address` : `${host} has no IPv${family} address (it has ${all.map((a) => a.address).join(', ')})`;
-      return { addresses: [], chosen: null, failure: { kind: 'resolve_failed', code: 'ENOTFOUND', message }, resolvedAt: t };
-    }
-    return { addresses: usable, chosen: usable[0] ?? null, failure: null, resolvedAt: t };
+  resolve(): Promise<Resolution> {
+    return resolveTarget(this.target, { family: this.options.family, timeoutMs: this.options.connectTimeoutMs, lookup: this.options.lookup }, this.signal, () => this.rec.now());
   }
 
   async execute(given: Resolution | null): Promise<Observation> {
@@ -247,27 +102,39 @@ class ProbeRun {
 
   /** Connect, TLS, banner, send, reply, idle, resume; then close if the peer has not. */
   private async converse(address: ResolvedAddress): Promise<void> {
-    const raw = new Socket({ allowHalfOpen: true });
-    raw.on('error', () => undefined); // every error is recorded by the phase that is listening
+    const conn = new Connection(this.target, this.rec, {
+      connectTimeoutMs: this.options.connectTimeoutMs,
+      tlsTimeoutMs: this.options.tlsTimeoutMs,
+      servername: this.options.servername,
+      alpn: this.payload.kind === 'http' ? ['http/1.1'] : null,
+      tlsTrust: this.options.tlsTrust ?? null,
+    });
+    this.onStop = () => conn.interrupt();
     try {
-      if (!(await this.connect(raw, address))) return;
-      let stream: Socket = raw;
+      this.currentPhase = 'connect';
+      if (!(await conn.connect(address))) return;
+      this.connectMs = conn.connectMs;
       if (this.target.tls) {
-        const secured = await this.handshake(raw);
-        if (!secured) return;
-        stream = secured;
+        this.currentPhase = 'tls';
+        if (!(await conn.handshake())) return;
       }
-      raw.setNoDelay(true);
-      const watch = new StreamWatch(stream, raw, this.rec);
-      this.onStop = () => watch.wake('stop');
+      const raw = conn.raw;
+      const watch = conn.watchStream();
       const hasPayload = this.bytes.length > 0;
 
       this.phase(watch, 'banner');
-      if (hasPayload) {
-        const wait = bannerWait(SCHEMES[this.target.scheme].speaksFirst, this.options.bannerTimeoutMs, this.connectMs);
+      const speaksFirst = SCHEMES[this.target.scheme].speaksFirst;
+      // With nothing to send on a client-first scheme (and no --expect waiting for words), the
+      // settle is the whole check: a peer that accepts and then closes or resets does so within
+      // it (see banner-wait.ts), so a connect check ends a few round trips after connecting
+      // instead of at the reply timeout. --banner-timeout sets the wait instead.
+      const connectOnly = !hasPayload && speaksFirst === 'client' && this.options.expect === null;
+      if (hasPayload || connectOnly || this.options.bannerTimeoutMs !== null) {
+        const wait = bannerWait(speaksFirst, this.options.bannerTimeoutMs, this.connectMs, hasPayload ? null : this.options.replyTimeoutMs);
         this.rec.add('banner', { kind: 'banner_wait', limitMs: wait.limitMs, basis: wait.basis });
         await this.readPhase(watch, wait);
       } else {
+        // a server-first scheme with nothing to send: its banner is the reply
         await this.readPhase(watch, 'reply-as-banner');
       }
       if (this.alive(watch) && hasPayload && (await this.send(watch, 'send'))) {
@@ -283,7 +150,7 @@ class ProbeRun {
       if (!watch.dead && !this.stopped) this.rec.add(this.currentPhase, { kind: 'closed_by_us' });
     } finally {
       this.onStop = null;
-      raw.destroy();
+      conn.destroy();
     }
   }
 
@@ -294,117 +161,6 @@ class ProbeRun {
 
   private alive(watch: StreamWatch): boolean {
     return !watch.dead && !watch.finSeen && !this.stopped;
-  }
-
-  private connect(raw: Socket, address: ResolvedAddress): Promise<boolean> {
-    this.currentPhase = 'connect';
-    return new Promise((resolve) => {
-      const finish = (ok: boolean): void => {
-        timer.clear();
-        raw.removeListener('connect', onConnect);
-        raw.removeListener('error', onError);
-        this.onStop = null;
-        resolve(ok);
-      };
-      const onConnect = (): void => {
-        const t = this.rec.now();
-        this.connectMs = t - this.connectingAt;
-        this.rec.add('connect', { kind: 'connected', localAddress: raw.localAddress ?? '', localPort: raw.localPort ?? 0 }, t);
-        finish(true);
-      };
-      const onError = (error: NodeJS.ErrnoException): void => {
-        this.rec.add('connect', socketErrorEvent(error, false));
-        finish(false);
-      };
-      const timer = phaseTimer(() => {
-        this.rec.add('connect', { kind: 'timeout', limitMs: this.options.connectTimeoutMs });
-        finish(false);
-      }, this.options.connectTimeoutMs);
-      this.onStop = () => finish(false);
-      raw.once('connect', onConnect);
-      raw.once('error', onError);
-      raw.connect({ host: address.address, port: this.target.port, family: address.family });
-      // Node sends the SYN from a nextTick queued inside connect(); this tick runs right after it
-      const connecting = { kind: 'connecting', address: address.address, port: this.target.port, family: address.family } as const;
-      process.nextTick(() => {
-        this.connectingAt = this.rec.now();
-        this.rec.add('connect', connecting, this.connectingAt);
-      });
-    });
-  }
-
-  private handshake(raw: Socket): Promise<TLSSocket | null> {
-    this.currentPhase = 'tls';
-    const host = this.target.host;
-    const servername = this.options.servername ?? (isIP(host) === 0 ? host : undefined);
-    const alpn = this.payload.kind === 'http' ? ['http/1.1'] : undefined;
-    return new Promise((resolve) => {
-      // allowHalfOpen is passed on to the TLSSocket by tls.connect, though @types/node omits it
-      const trust = this.options.tlsTrust;
-      const tlsOptions: ConnectionOptions & { allowHalfOpen: boolean } = {
-        socket: raw,
-        // the handshake always completes so that its facts (chain, dates) are recorded; an
-        // untrusted certificate is then refused below, unless --insecure
-        rejectUnauthorized: false,
-        allowHalfOpen: true,
-        // the name the certificate must match: --servername, else the host (an IP literal matches IP SANs)
-        host,
-        ...(servername ? { servername } : {}),
-        ...(alpn ? { ALPNProtocols: alpn } : {}),
-        ...(trust?.ca ? { ca: trust.ca } : {}),
-        ...(trust?.cert ? { cert: trust.cert } : {}),
-        ...(trust?.key ? { key: trust.key } : {}),
-      };
-      const secure = tlsConnect(tlsOptions);
-      let done = false;
-      const finish = (ok: boolean): void => {
-        if (done) return;
-        done = true;
-        timer.clear();
-        secure.removeListener('secureConnect', onSecure);
-        secure.removeListener('end', onEnd);
-        this.onStop = null;
-        if (!ok) secure.destroy();
-        resolve(ok ? secure : null);
-      };
-      const onSecure = (): void => {
-        const info = tlsInfo(secure);
-        if (!info.authorized && !trust?.insecure) {
-          // what a verifying client does: close before sending a byte over an untrusted channel
-          const code = info.authorizationError ?? 'CERT_UNTRUSTED';
-          this.rec.add('tls', { kind: 'tls_untrusted', code, reason: untrustedReason(code, secure, servername ?? host), tls: info });
-          finish(false);
-          return;
-        }
-        this.rec.add('tls', { kind: 'tls_established', tls: info });
-        finish(true);
-      };
-      // a FIN during the handshake: Node reports it as ECONNRESET "disconnected before secure
-      // TLS connection", but on the wire it was a graceful close, so record it as one
-      const onEnd = (): void => {
-        const t = this.rec.now();
-        done = true; // the error Node raises next is about this same close
-        void zeroWrite(raw).then((error) => {
-          this.rec.add('tls', error ? { kind: 'reset', code: 'ECONNRESET' } : { kind: 'fin' }, t);
-          done = false;
-          finish(false);
-        });
-      };
-      const onError = (error: NodeJS.ErrnoException): void => {
-        if (done) return;
-        this.rec.add('tls', tlsErrorEvent(error));
-        finish(false);
-      };
-      const timer = phaseTimer(() => {
-        if (done) return;
-        this.rec.add('tls', { kind: 'timeout', limitMs: this.options.tlsTimeoutMs });
-        finish(false);
-      }, this.options.tlsTimeoutMs);
-      this.onStop = () => finish(false);
-      secure.once('secureConnect', onSecure);
-      secure.once('end', onEnd);
-      secure.on('error', onError);
-    });
   }
 
   /**
@@ -564,101 +320,4 @@ class ProbeRun {
       events: this.rec.events,
     };
   }
-}
-
-/** A zero-length write sends no packet but reports a pending socket error (EPIPE after RST). */
-function zeroWrite(raw: Socket): Promise<NodeJS.ErrnoException | null> {
-  return new Promise((resolve) => {
-    if (raw.destroyed) return resolve(null);
-    raw.write(Buffer.alloc(0), (error) => resolve((error as NodeJS.ErrnoException | null | undefined) ?? null));
-  });
-}
-
-/**
- * ECONNRESET is an RST. After the peer's FIN, an RST surfaces as EPIPE on the next write (the
- * kernel sets EPIPE for a reset in CLOSE_WAIT): that too is a reset on the wire.
- */
-function socketErrorEvent(error: NodeJS.ErrnoException, afterFin: boolean): EventBody {
-  const code = error.code ?? 'EUNKNOWN';
-  if (code === 'ECONNRESET' || (code === 'EPIPE' && afterFin)) return { kind: 'reset', code };
-  return { kind: 'error', code, message: error.message };
-}
-
-function tlsErrorEvent(error: NodeJS.ErrnoException): EventBody {
-  const code = error.code ?? 'EUNKNOWN';
-  if (code === 'ECONNRESET' && error.syscall === 'read') return { kind: 'reset', code };
-  if (error.syscall !== undefined && /^E[A-Z]+$/.test(code)) return { kind: 'error', code, message: error.message };
-  const reason = /SSL routines:[^:]*:([^:]+):/.exec(error.message)?.[1] ?? error.message.trim();
-  const alert = /_ALERT_(.+)$/.exec(code)?.[1]?.toLowerCase().replace(/_/g, ' ') ?? (/alert (.+)$/i.exec(reason)?.[1] ?? null);
-  return { kind: 'tls_failed', code, message: reason, alert };
-}
-
-/** OpenSSL's words for a chain error; for a name mismatch, Node's own sentence naming both sides. */
-function untrustedReason(code: string, socket: TLSSocket, name: string): string {
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    const cert = socket.getPeerCertificate();
-    const mismatch = checkServerIdentity(name, cert);
-    if (mismatch) return `${mismatch.message}${cert.subjectaltname ? ` (the certificate names ${cert.subjectaltname})` : ''}`;
-  }
-  return certificateErrorText(code);
-}
-
-const DAY_MS = 86_400_000;
-
-function tlsInfo(socket: TLSSocket): TlsInfo {
-  const cert: PeerCertificate | Record<string, never> = socket.getPeerCertificate();
-  const name = (fields: Record<string, string | string[] | undefined> | undefined): string | null => {
-    if (!fields) return null;
-    const parts = ['CN', 'O', 'OU'].flatMap((key) => {
-      const value = fields[key];
-      return value === undefined ? [] : [`${key}=${Array.isArray(value) ? value.join('+') : value}`];
-    });
-    return parts.length ? parts.join(', ') : null;
-  };
-  const hasCert = 'subject' in cert && cert.subject !== undefined;
-  return {
-    protocol: socket.getProtocol(),
-    cipher: socket.getCipher()?.name ?? null,
-    alpn: typeof socket.alpnProtocol === 'string' ? socket.alpnProtocol : null,
-    subject: hasCert ? name(cert.subject as unknown as Record<string, string>) : null,
-    issuer: hasCert ? name((cert as PeerCertificate).issuer as unknown as Record<string, string>) : null,
-    validFrom: hasCert ? (cert as PeerCertificate).valid_from : null,
-    validTo: hasCert ? (cert as PeerCertificate).valid_to : null,
-    authorized: socket.authorized,
-    authorizationError: socket.authorizationError ? String(socket.authorizationError) : null,
-    daysToExpiry: hasCert ? daysUntil((cert as PeerCertificate).valid_to) : null,
-  };
-}
-
-/** whole days from now to an OpenSSL date ("Jan  3 10:00:00 2027 GMT"), negative once expired: 29.9 days left is 29, 3.1 days ago is -3 */
-function daysUntil(date: string | undefined): number | null {
-  const at = date ? Date.parse(date) : NaN;
-  return Number.isNaN(at) ? null : Math.trunc((at - Date.now()) / DAY_MS);
-}
-
-async function defaultLookup(host: string): Promise<ResolvedAddress[]> {
-  const found = await dnsLookup(host, { all: true, verbatim: true });
-  return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
-}
-
-class LookupTimeout extends Error {}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, signal: AbortSignal | undefined): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new LookupTimeout()), ms);
-    const onAbort = (): void => reject(Object.assign(new Error('aborted'), { code: 'ABORT_ERR' }));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

@@ -177,3 +177,11 @@ export function planConcurrency(requested: number, limit: FdLimit = readFdLimit(
   const max = Math.max(1, available);
   return requested > max ? { concurrency: max, capped: true, limit } : { concurrency: requested, capped: false, limit };
 }
+
+/** The stderr line when the open-file limit lowered the concurrency: one wording for probe and check. */
+export function concurrencyNotice(requested: number, plan: ConcurrencyPlan): string {
+  return (
+    `connreset: concurrency lowered from ${requested} to ${plan.concurrency}: the open-file limit is ${plan.limit.soft} ` +
+    `(${plan.limit.open ?? '?'} open); raise it with \`ulimit -n\` to run more probes at once\n`
+  );
+}

@@ -5,6 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { BadTargetError } from '../errors.js';
+import { quote } from '../escape.js';
 import type { Payload, Scheme, Target } from './types.js';
 
 interface SchemeSpec {
@@ -51,7 +52,7 @@ const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})?(?:\.[A-Za-z
 
 export function parseTarget(rawInput: string): Target {
   const input = rawInput.trim();
-  if (input === '') throw new BadTargetError(rawInput, 'empty target', 'write host:port, e.g. 127.0.0.1:8080');
+  if (input === '') throw new BadTargetError(redact(rawInput), 'empty target', 'write host:port, e.g. 127.0.0.1:8080');
 
   const schemeMatch = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(input);
   if (!schemeMatch) return parseBare(input);
@@ -87,11 +88,12 @@ export function parseTarget(rawInput: string): Target {
 }
 
 function parseBare(input: string): Target {
+  const shown = redact(input);
   if (/[/?#]/.test(input)) {
-    throw new BadTargetError(input, 'a path needs a scheme', `write http://${input} or https://${input}`);
+    throw new BadTargetError(shown, 'a path needs a scheme', `write http://${shown} or https://${shown}`);
   }
-  const { host, port } = parseAuthority(input, input.slice(input.lastIndexOf('@') + 1), null, null);
-  return { input: redact(input), scheme: 'tcp', host, port, tls: false, path: '/', defaultPayload: SCHEMES.tcp.payload };
+  const { host, port } = parseAuthority(shown, input.slice(input.lastIndexOf('@') + 1), null, null);
+  return { input: shown, scheme: 'tcp', host, port, tls: false, path: '/', defaultPayload: SCHEMES.tcp.payload };
 }
 
 function parseAuthority(
@@ -109,9 +111,9 @@ function parseAuthority(
     const after = authority.slice(close + 1);
     if (after === '') portText = null;
     else if (after.startsWith(':')) portText = after.slice(1);
-    else throw new BadTargetError(input, `unexpected "${after}" after "]"`, `write [${host}]:PORT`);
+    else throw new BadTargetError(input, `unexpected ${quote(after)} after "]"`, `write [${host}]:PORT`);
     const zoneless = host.split('%')[0] ?? '';
-    if (isIP(zoneless) !== 6) throw new BadTargetError(input, `"${host}" is not an IPv6 address`);
+    if (isIP(zoneless) !== 6) throw new BadTargetError(input, `${quote(host)} is not an IPv6 address`);
   } else {
     const colons = authority.split(':').length - 1;
     if (colons > 1) {
@@ -132,7 +134,7 @@ function parseAuthority(
       throw new BadTargetError(input, 'missing host', `write a host before the port, e.g. 127.0.0.1${portText !== null ? `:${portText}` : ':8080'}`);
     }
     if (isIP(host) === 0 && !HOSTNAME.test(host)) {
-      throw new BadTargetError(input, `"${host}" is not a valid host name or IP address`);
+      throw new BadTargetError(input, `${quote(host)} is not a valid host name or IP address`);
     }
     host = host.toLowerCase();
   }
@@ -145,15 +147,28 @@ function parseAuthority(
       scheme === 'tcp' ? `write tcp://${shown}:PORT` : `write ${shown}:PORT, or a URL such as https://${shown}`,
     );
   }
-  if (!/^\d+$/.test(portText)) throw new BadTargetError(input, `port "${portText}" is not a number`, 'ports are 1-65535');
+  if (!/^\d+$/.test(portText)) throw new BadTargetError(input, `port ${quote(portText)} is not a number`, 'ports are 1-65535');
   const port = Number(portText);
   if (port < 1 || port > 65535) throw new BadTargetError(input, `port ${port} is out of range`, 'ports are 1-65535');
   return { host, port };
 }
 
-/** Hides the password of user:password@ so that it never reaches a report or a log. */
-function redact(input: string): string {
-  return input.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/, '$1:***@');
+/**
+ * Hides the password of user:password@ so that it never reaches a report, an error or a log, in
+ * every form a target takes: `tcp://u:p@h:1`, `u:p@h:1` (no scheme), `u:p@[::1]:1`. The user-info
+ * is everything before the last `@` ahead of any `?` or `#` (a password may hold `/` or `:`); a
+ * form this cuts too much of is shown redacted, never with the password.
+ */
+export function redact(input: string): string {
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(input)?.[0] ?? '';
+  const rest = input.slice(scheme.length);
+  const end = rest.search(/[?#]/);
+  const at = (end === -1 ? rest : rest.slice(0, end)).lastIndexOf('@');
+  if (at === -1) return input;
+  const userInfo = rest.slice(0, at);
+  const colon = userInfo.indexOf(':');
+  if (colon === -1) return input;
+  return `${scheme}${userInfo.slice(0, colon)}:***${rest.slice(at)}`;
 }
 
 /** The nearest candidate within edit distance 2, for "did you mean". */

@@ -59,6 +59,11 @@ export interface ProbeOptions {
    * store, like curl; an untrusted, expired or wrong-host certificate is the outcome tls_untrusted.
    */
   tlsTrust?: TlsTrust;
+  /**
+   * Follow-up experiments after a failure (docs/experiments.md): on unless false (--no-followup,
+   * config `followup: false`). The engine ignores it; the commands read it.
+   */
+  followup?: boolean;
   /** injected resolver (tests use it to avoid the machine's DNS) */
   lookup?: LookupFn;
 }

@@ -3,8 +3,8 @@
  * readers (CI upload steps, node_exporter's textfile collector) see the old document or the new
  * one, never half of one, even when the run is interrupted or killed mid-write.
  */
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { accessSync, constants, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 
 export function writeFileAtomic(path: string, content: string): void {
@@ -12,33 +12,44 @@ export function writeFileAtomic(path: string, content: string): void {
   // the temporary name does not end in .prom/.xml/.json, so no collector picks it up half-written
   const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
   try {
-    ensureDir(dir);
     writeFileSync(tmp, content, 'utf8');
     renameSync(tmp, path);
   } catch (error) {
     rmSync(tmp, { force: true });
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new UsageError(`cannot write ${path}: ${code}`, undefined, 'CR_IO');
+    throw new UsageError(`cannot write ${path}: ${code === 'ENOENT' ? `the directory ${dir} does not exist` : code}`, undefined, 'CR_IO');
   }
 }
 
+/** Kernel file systems: a report "written" there is an error or a write to a device. */
+const PSEUDO_FS = ['/proc', '/sys', '/dev'];
+
 /**
- * Creates a directory and its missing parents one level at a time. Node 20's recursive mkdirSync
- * never returns for some paths (under /proc it loops forever), so it is not used.
+ * Why a report cannot be written to `path`, or null when it can: checked before anything is
+ * probed, so a long run never ends in "cannot write". Nothing is created: the directory must
+ * exist (a typo in a path is not a reason to make directories, as root least of all), be a
+ * directory we may write to, and not be a kernel file system; the file, if it exists, must be a
+ * regular file (renaming over /dev/null or a FIFO would replace it).
  */
-export function ensureDir(dir: string): void {
-  const missing: string[] = [];
-  let current = dir;
-  for (;;) {
-    const st = statSync(current, { throwIfNoEntry: false });
-    if (st) {
-      if (!st.isDirectory()) throw Object.assign(new Error(`${current} is not a directory`), { code: 'ENOTDIR' });
-      break;
-    }
-    missing.push(current);
-    const parent = dirname(current);
-    if (parent === current) break;
-    current = parent;
+export function reportPathProblem(path: string): string | null {
+  if (path === '') return 'empty path';
+  const dir = dirname(resolve(path));
+  let real: string;
+  try {
+    real = realpathSync(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? `the directory ${dir} does not exist (connreset creates no directories)` : code === 'ENOTDIR' ? `${dir} is not a directory` : `cannot use ${dir} (${code ?? 'error'})`;
   }
-  for (const d of missing.reverse()) mkdirSync(d);
+  if (PSEUDO_FS.some((fs) => real === fs || real.startsWith(`${fs}/`))) return `${real} is a kernel file system, not a place for a report`;
+  if (!statSync(real).isDirectory()) return `${dir} is not a directory`;
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (st?.isDirectory()) return 'is a directory';
+  if (st && !st.isFile()) return 'is not a regular file';
+  try {
+    accessSync(real, constants.W_OK);
+  } catch (error) {
+    return `cannot write in ${dir} (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+  }
+  return null;
 }

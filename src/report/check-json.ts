@@ -14,6 +14,7 @@
  *               summary, observation (failures only), diagnosis (failures only) }]
  * }
  */
+import { jsonDocument } from '../escape.js';
 import { VERSION } from '../version.js';
 import { CHECK_SCHEMA, runExitCode, totals, type CheckResult, type CheckRun, type Totals } from '../check/result.js';
 
@@ -53,5 +54,5 @@ export function checkJsonDocument(run: CheckRun): CheckJsonDocument {
 }
 
 export function renderCheckJson(run: CheckRun): string {
-  return `${JSON.stringify(checkJsonDocument(run), null, 2)}\n`;
+  return jsonDocument(checkJsonDocument(run));
 }

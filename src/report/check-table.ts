@@ -4,6 +4,7 @@
  * Everything that came from a peer or a config is passed through `safeText` first.
  */
 import chalk from 'chalk';
+import { escapeText } from '../escape.js';
 import { formatMs } from '../duration.js';
 import { cutPreview } from '../probe/preview.js';
 import { SHOWN_PREVIEW_CHARS } from '../probe/defaults.js';
@@ -11,16 +12,8 @@ import { describeBannerWait } from '../probe/banner-wait.js';
 import type { TimelineEvent } from '../diagnose/observation.js';
 import { displayName, totals, type CheckResult, type CheckRun } from '../check/result.js';
 
-/** Replaces control characters (ESC, BEL, CR, …) with visible escapes; keeps printable Unicode. */
-export function safeText(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
-    if (c === '\n') return '\\n';
-    if (c === '\r') return '\\r';
-    if (c === '\t') return '\\t';
-    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
-  });
-}
+/** Replaces control, bidi and line-separator characters with visible escapes (src/escape.ts). */
+export const safeText = escapeText;
 
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;

@@ -32,9 +32,12 @@ const CONTEXT_LABEL = { curl: 'curl exit code', grpc: 'gRPC status', mysql: 'MyS
 const PEER_LABEL = {
   client: 'the client that connected to the server which wrote this log, not a server (see the note)',
   upstream: 'the upstream (backend) server of the proxy which wrote this log',
+  server: 'the server the client which wrote this log connected to',
 } as const;
 
-const WIRE_LABEL = { rst: 'RST', fin: 'FIN', icmp: 'ICMP', silence: 'silence', local: 'nothing (local)', dns: 'DNS', tls: 'TLS' } as const;
+const SIDE_LABEL = { client: 'a client', server: 'a server, about its client', proxy: 'a proxy or load balancer' } as const;
+
+const WIRE_LABEL = { rst: 'RST', fin: 'FIN', icmp: 'ICMP', silence: 'silence', local: 'nothing (local)', dns: 'DNS', tls: 'TLS', http: 'HTTP reply' } as const;
 
 /** Control characters from pasted input are shown escaped, never sent raw to the terminal. */
 export function escapeControl(s: string): string {
@@ -64,7 +67,11 @@ export function renderExplanationText(x: Explanation, chalk: Style = createStyle
     out.push(`  ${chalk.bold('Context:')} ${CONTEXT_LABEL[c.system]} ${code} ${c.name} — ${c.meaning} (not an errno)`);
   }
   if (x.alsoSeen.length > 0) out.push(`  ${chalk.bold('Also in the message:')} ${x.alsoSeen.join(', ')}`);
+  const ctx = x.lineContext;
+  if (x.side) out.push(`  ${chalk.bold('Written by:')} ${SIDE_LABEL[x.side]}${ctx?.product ? ` (${ctx.product})` : ''}${ctx?.transport === 'udp' ? ', on a UDP socket' : ''}`);
   if (x.peer) out.push(`  ${chalk.bold('Other end:')} ${PEER_LABEL[x.peer]}`);
+  for (const f of ctx?.flags ?? []) out.push(`  ${chalk.bold('Code:')} ${escapeControl(f.code)} (${f.name}) — ${f.meaning} ${chalk.dim(`[${f.source}]`)}`);
+  if (ctx && ctx.timing.length > 0) out.push(`  ${chalk.bold('Timing words:')} ${ctx.timing.join(', ')}`);
   if (x.probeCommand) out.push(`  ${chalk.bold('Test the endpoint:')} ${escapeControl(x.probeCommand)}`);
 
   if (x.readings.length > 0) {
@@ -88,7 +95,8 @@ export function renderExplanationText(x: Explanation, chalk: Style = createStyle
       .filter((s): s is string => s !== null);
     out.push(`  ${'libuv/Node'.padEnd(13)}${p.libuv.name.padEnd(30)} ${nums.join(' · ')}  "${p.libuv.text}"`);
   }
-  if (p.linux.length + p.macos.length + p.windows.length === 0 && !p.libuv) out.push('  (no errno: this is reported by the library, not by the OS)');
+  if (x.error.category === 'http') out.push('  (no errno: an HTTP status; the socket error happened on the proxy\'s other connection)');
+  else if (p.linux.length + p.macos.length + p.windows.length === 0 && !p.libuv) out.push('  (no errno: this is reported by the library, not by the OS)');
 
   out.push('', heading('Likely causes, most likely first'));
   x.causes.forEach((c, i) => {
@@ -104,7 +112,7 @@ export function renderExplanationText(x: Explanation, chalk: Style = createStyle
   if (!x.probeCommand && x.peer !== 'client' && x.error.category !== 'dns' && x.error.wire.signal !== 'local') {
     out.push('', `${heading('Test the endpoint:')} connreset probe HOST:PORT`);
   }
-  for (const n of x.notes) out.push('', `${chalk.dim('Note:')} ${n}`);
+  for (const n of x.notes) out.push('', `${chalk.dim('Note:')} ${escapeControl(n)}`);
   if (x.snippet) out.push('', heading(`Snippet (${x.snippet.language})`), x.snippet.code);
   return `${out.join('\n')}\n`;
 }

@@ -2,7 +2,8 @@
  * `connreset idle --json`: one document, schema "connreset.idle/v1" (fields documented in the
  * README's idle section). Durations are milliseconds; known timeouts and settings in seconds.
  */
-import { IDLE_SCHEMA, DEATH_MEANINGS, type IdleConclusion, type Trial } from '../diagnose/idle.js';
+import { jsonDocument } from '../escape.js';
+import { IDLE_SCHEMA, DEATH_MEANINGS, DEATH_OUTCOMES, type IdleConclusion, type Trial } from '../diagnose/idle.js';
 import { KEEPALIVE_SETTINGS, fillTemplate, type KeepaliveParams } from '../knowledge/keepalive.js';
 import type { IdleRun, KeepaliveCheck } from '../probe/idle.js';
 
@@ -22,6 +23,8 @@ export interface IdleDocument {
   bracket: IdleConclusion['bracket'] | null;
   death: IdleConclusion['death'];
   deathLabel: string | null;
+  /** the probe outcome naming the same wire event as `death` (DEATH_OUTCOMES in src/diagnose/idle.ts) */
+  deathOutcome: (typeof DEATH_OUTCOMES)[keyof typeof DEATH_OUTCOMES] | null;
   enforcer: IdleConclusion['enforcer'];
   reason: string | null;
   knownTimeouts: { id: string; name: string; defaultS: number; behaviour: string; source: string; verified: boolean }[];
@@ -52,6 +55,7 @@ export function idleDocument(run: IdleRun, conclusion: IdleConclusion): IdleDocu
     bracket: failed ? null : conclusion.bracket,
     death: conclusion.death,
     deathLabel: conclusion.death ? DEATH_MEANINGS[conclusion.death].label : null,
+    deathOutcome: conclusion.death ? DEATH_OUTCOMES[conclusion.death] : null,
     enforcer: conclusion.enforcer,
     reason: conclusion.reason,
     knownTimeouts: conclusion.matches.map((m) => ({
@@ -77,5 +81,5 @@ export function idleDocument(run: IdleRun, conclusion: IdleConclusion): IdleDocu
 }
 
 export function renderIdleJson(doc: IdleDocument): string {
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  return jsonDocument(doc);
 }

@@ -18,6 +18,7 @@
  * }
  */
 import { certificateOf, type CertificateFacts } from '../diagnose/certificate.js';
+import { jsonDocument } from '../escape.js';
 import { VERSION } from '../version.js';
 import type { Diagnosis } from '../diagnose/diagnosis.js';
 import type { Observation } from '../diagnose/observation.js';
@@ -65,5 +66,5 @@ export function probeDocument(
 }
 
 export function renderProbeJson(doc: ProbeDocument): string {
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  return jsonDocument(doc);
 }

@@ -15,6 +15,8 @@ import { SHOWN_PREVIEW_CHARS } from '../probe/defaults.js';
 import { describeBannerWait } from '../probe/banner-wait.js';
 import type { RunSummary } from './probe-summary.js';
 import { escapeControls } from '../escape.js';
+import { renderExperimentsText } from './experiments-text.js';
+import { CONFIDENCE_LEGEND } from '../diagnose/diagnosis.js';
 
 export interface TextOptions {
   /** how many causes to show in full (the rest are listed by title) */
@@ -45,6 +47,7 @@ export function renderProbeText(obs: Observation, diagnosis: Diagnosis, options:
   out.push(`${chalk.bold(`probe ${escapeControls(obs.target)}`)}${where}`);
   out.push('');
   for (const event of obs.events) out.push(timelineLine(event, obs));
+  out.push(...renderExperimentsText(obs.experiments ?? [], diagnosis));
   out.push('');
   const severity = OUTCOME_INFO[diagnosis.outcome].severity;
   out.push(`${chalk.bold('outcome')}  ${SEVERITY_COLOUR[severity](chalk.bold(diagnosis.outcome))}  ${escapeControls(diagnosis.summary)}`);
@@ -62,10 +65,15 @@ export function renderProbeText(obs: Observation, diagnosis: Diagnosis, options:
     const shown = options.causes ?? 3;
     out.push('');
     out.push(chalk.bold(diagnosis.healthy ? 'worth knowing' : 'likely causes'));
+    if (!diagnosis.healthy) out.push(chalk.dim(`  ${CONFIDENCE_LEGEND}`));
     diagnosis.causes.forEach((cause, index) => {
       const pct = `${Math.round(cause.confidence * 100)}%`.padStart(4);
       out.push(`  ${index + 1}. ${chalk.bold(pct)}  ${cause.title}`);
       if (index >= shown) return;
+      if (cause.basis) {
+        const basis = cause.basis.kind === 'experiment' ? `follow-up: ${cause.basis.what.split(':')[0]}` : `timeline: ${cause.basis.what}`;
+        out.push(`            ${chalk.magenta('decided ')}  ${escapeControls(basis)}`);
+      }
       for (const line of cause.evidence) out.push(`            ${chalk.cyan('evidence')}  ${escapeControls(line)}`);
       cause.remediation.forEach((step, i) => out.push(`            ${i === 0 ? chalk.green('do      ') : '        '}  - ${escapeControls(step)}`));
     });

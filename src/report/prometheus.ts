@@ -17,12 +17,18 @@
  * (temporary file + rename), as the collector's documentation asks.
  */
 import { VERSION } from '../version.js';
+import { escapeControls } from '../escape.js';
 import { totals, type CheckResult, type CheckRun } from '../check/result.js';
 import { writeFileAtomic } from './atomic-write.js';
 
-/** Label values escape backslash, double quote and newline (exposition format rules). */
+/**
+ * Label values escape backslash, double quote and newline (exposition format rules), after the
+ * control, bidi and separator characters of a name from the config are made visible (escape.ts):
+ * the file is read by people and tools, and a raw ESC in it is a terminal escape for both.
+ */
 export function escapeLabelValue(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+  const visible = value.split('\n').map(escapeControls).join('\n');
+  return visible.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
 function labels(pairs: Record<string, string>): string {
@@ -101,7 +107,7 @@ export function renderPrometheus(run: CheckRun, now: Date = new Date()): string 
     if (f.samples.length === 0) continue;
     out.push(`# HELP ${f.name} ${f.help}`);
     out.push(`# TYPE ${f.name} gauge`);
-    out.push(...f.samples);
+    for (const sample of f.samples) out.push(sample); // not push(...): 200,000 targets overflow the stack
   }
   return `${out.join('\n')}\n`;
 }

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,6 +103,7 @@ describe('connreset check: a mixed run against the lab', () => {
   it('passes what holds, fails what does not, exit 1, and writes every report', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'connreset.yml'), MIXED);
+    mkdirSync(join(dir, 'out')); // connreset creates no directories (issue #12)
     const refused = new URL(target('refused'));
     const r = await runCli(
       ['check', join(dir, 'connreset.yml'), '--junit', join(dir, 'out/junit.xml'), '--prometheus', join(dir, 'out/connreset.prom'), '--json-file', join(dir, 'out/check.json')],

@@ -76,10 +76,13 @@ describe('JUnit report', () => {
 
   it('is written whole, with no temporary file left behind', () => {
     const dir = mkdtempSync(join(tmpdir(), 'connreset-junit-'));
-    const path = join(dir, 'sub', 'report.xml');
+    const path = join(dir, 'report.xml');
     writeJUnit(path, fixtureRun());
     expect(XMLValidator.validate(readFileSync(path, 'utf8'))).toBe(true);
-    expect(readdirSync(join(dir, 'sub'))).toEqual(['report.xml']);
+    expect(readdirSync(dir)).toEqual(['report.xml']);
+    // nothing creates directories: a missing one is an error, not made (issue #12)
+    expect(() => writeJUnit(join(dir, 'sub', 'report.xml'), fixtureRun())).toThrow(/the directory .*sub does not exist/);
+    expect(readdirSync(dir)).toEqual(['report.xml']);
   });
 });
 

@@ -173,7 +173,7 @@ describe('what does not become http_5xx', () => {
     expect(d.causes[0]?.id).toBe('upstream_reset');
     // the connection was not fine: no "itself is fine" sentence
     expect(d.causes[0]?.evidence.join('\n')).not.toContain('itself is fine');
-    expect(d.causes.find((c) => c.id === 'app_error_close')?.evidence[0]).toContain('("502 Bad Gateway") and then reset the connection');
+    expect(d.causes.find((c) => c.id === 'reset_after_reply')?.evidence[0]).toContain('("502 Bad Gateway") and then reset the connection');
   });
 
   it('a 404 then a close stays reply_then_close and healthy, with the status in the evidence', () => {

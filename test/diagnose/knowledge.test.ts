@@ -6,10 +6,12 @@ import { CLIENT_ERRORS } from '../../src/knowledge/client-errors.js';
 import { matchKnownIdleTimeout } from '../../src/knowledge/known-idle-timeouts.js';
 import { ERROR_PAGE_ROWS, HTTP_STATUS_ROWS, proxyById } from '../../src/knowledge/http-replies.js';
 import { fixture } from './fixtures.js';
+import { FINDING_VARS } from '../../src/diagnose/findings.js';
 
 /** Every {placeholder} a table uses must be a fact the diagnosis computes, or the sentence never prints. */
 describe('knowledge tables', () => {
-  const known = new Set(Object.keys(computeFacts(fixture('lab-ok').observation, 'ok', null).vars));
+  // the timeline's facts, and the follow-up experiments' (src/diagnose/findings.ts)
+  const known = new Set([...Object.keys(computeFacts(fixture('lab-ok').observation, 'ok', null).vars), ...FINDING_VARS]);
   const templates: string[] = [
     ...Object.values(OUTCOME_CAUSES).flatMap((candidates) => candidates.flatMap((c) => c.evidence.flat())),
     ...SIGNAL_RULES.flatMap((r) => (r.evidence ? [r.evidence].flat() : [])),

@@ -63,10 +63,10 @@ describe('the error table', () => {
   });
 
   it('has at least one cause per row, each a known cause id', async () => {
-    const { CAUSES } = await import('../../src/knowledge/causes.js');
+    const { explainCauseById } = await import('../../src/knowledge/explain-causes.js');
     for (const e of ERRORS) {
       expect(e.causes.length, e.id).toBeGreaterThan(0);
-      for (const c of e.causes) expect(CAUSES[c], `${e.id} → ${c}`).toBeDefined();
+      for (const c of e.causes) expect(explainCauseById(c), `${e.id} → ${c}`).toBeDefined();
     }
   });
 

@@ -94,10 +94,38 @@ describe('the probe records the wait it used', () => {
     expect(waitOf(obs)).toMatchObject({ basis: 'settle', limitMs: settleMs(connectMs(obs)) });
   });
 
-  it('nothing to send: no banner wait, the reply wait is the whole phase', async () => {
+  it('nothing to send on a client-first scheme: the settle is the whole check, and a greeting within it is read', async () => {
     const port = await serve((s) => s.end('hello\r\n'));
     const obs = await probe(parseTarget(`127.0.0.1:${port}`), probeOptions({ replyTimeoutMs: 300 }));
-    expect(waitOf(obs)).toBeUndefined();
+    expect(waitOf(obs)).toMatchObject({ basis: 'settle', limitMs: settleMs(connectMs(obs)) });
+    expect(steps(obs)).toContain('banner/received');
+    expect(steps(obs)).toContain('banner/fin');
+  });
+
+  it('nothing to send on a silent client-first peer: ends at the settle time, not the reply timeout', async () => {
+    const port = await serve(() => undefined);
+    const obs = await probe(parseTarget(`127.0.0.1:${port}`), probeOptions({ replyTimeoutMs: 5_000 }));
+    expect(waitOf(obs)).toMatchObject({ basis: 'settle' });
+    expect(classify(obs)).toBe('ok');
+    // the settle is at most the banner timeout: far below the 5 s reply timeout whatever the load
+    expect(obs.durationMs).toBeLessThan(5_000);
+  });
+
+  it('nothing to send, with --expect or a server-first scheme: the reply wait is the whole phase', async () => {
+    const port = await serve((s) => setTimeout(() => s.end('hello\r\n'), 2 * DEFAULTS.bannerTimeoutMs));
+    const expecting = await probe(parseTarget(`127.0.0.1:${port}`), probeOptions({ replyTimeoutMs: 5_000, expect: '^hello' }));
+    expect(waitOf(expecting)).toBeUndefined();
+    expect(expecting.events.map((e) => e.kind)).toContain('expect_matched');
+    const smtp = await probe(parseTarget(`smtp://127.0.0.1:${port}`), probeOptions({ replyTimeoutMs: 5_000 }));
+    expect(waitOf(smtp)).toBeUndefined();
+    expect(steps(smtp)).toContain('banner/received');
+  });
+
+  it('nothing to send, --banner-timeout: waits that long on a client-first scheme', async () => {
+    const port = await serve((s) => setTimeout(() => s.end('hello\r\n'), 100));
+    const obs = await probe(parseTarget(`127.0.0.1:${port}`), probeOptions({ replyTimeoutMs: 5_000, bannerTimeoutMs: 3_000 }));
+    expect(waitOf(obs)).toMatchObject({ basis: 'option', limitMs: 3_000 });
+    expect(steps(obs)).toContain('banner/received');
   });
 });
 

@@ -5,7 +5,10 @@
  * bad input is an ExplainFailure the CLI prints as one line. Async only because the message
  * resolver (the biggest tables) is loaded when a message needs it, which keeps `explain 10054` fast.
  */
-import { causeById, type CauseId } from '../../knowledge/causes.js';
+import { explainCauseById, type ExplainCauseId } from '../../knowledge/explain-causes.js';
+import { CONTEXT_RULES, type ContextRule, type TimingTag } from '../../knowledge/explain-context-rules.js';
+import type { FlagRow, FlagSystem } from '../../knowledge/explain-formats.js';
+import type { LogSide, Product } from '../../knowledge/explain-log-perspectives.js';
 import { errorById, type ErrorEntry, type Operation, type Platform } from '../../knowledge/errors.js';
 import { CONTEXT_CODES } from '../../knowledge/explain-context-codes.js';
 import type { LogPerspective } from '../../knowledge/explain-log-perspectives.js';
@@ -19,6 +22,8 @@ import {
   type Explanation,
   type ExplainedCause,
   type Endpoint,
+  type FlagNote,
+  type LineContext,
   type NumberReading,
 } from './types.js';
 
@@ -124,6 +129,9 @@ function explainFinding(input: string, finding: MessageFinding, options: Explain
         endpoint: finding.endpoint,
         probeTarget: finding.probeTarget,
         perspective: finding.perspective,
+        flags: finding.flags,
+        flag: finding.flag,
+        timing: finding.timing,
       },
       options,
     ),
@@ -140,16 +148,50 @@ interface BuildInput {
   endpoint?: Endpoint | null;
   probeTarget?: string | null;
   perspective?: LogPerspective | null;
+  flags?: FlagNote[];
+  flag?: { system: FlagSystem; product: Product; row: FlagRow } | null;
+  timing?: TimingTag[];
+}
+
+/** What the line's context says, for ranking: the perspective row, the first flag row, the timing words. */
+export interface RankContext {
+  perspective?: LogPerspective | null;
+  flag?: { system: FlagSystem; product: Product; row: FlagRow } | null;
+  timing?: readonly TimingTag[];
+}
+
+function ruleApplies(rule: ContextRule, f: { error: string; operation: Operation | null; product: Product | null; side: LogSide | null; timing: readonly TimingTag[] }): boolean {
+  const w = rule.when;
+  return (
+    (!w.error || w.error.includes(f.error)) &&
+    (!w.operation || (f.operation !== null && w.operation.includes(f.operation))) &&
+    (!w.product || (f.product !== null && w.product.includes(f.product))) &&
+    (!w.side || (f.side !== null && w.side.includes(f.side))) &&
+    (!w.timing || w.timing.some((t) => f.timing.includes(t)))
+  );
 }
 
 /**
- * The error's causes, the ones that fit the operation first. A line whose perspective ranks its own
- * causes (nginx about its client) replaces the list: the error's usual causes are about the other side.
+ * The error's causes, ranked by what the line says, most specific first: the perspective's causes
+ * for this very error (an Envoy page carrying errno 111), the proxy's or browser's own flag (HAProxy
+ * SD), the perspective's causes (nginx about its client: the error's usual causes are about the other
+ * side), the first context rule that applies (a database client, timing words), and last the
+ * error's own ranking with the causes that fit the operation first.
  */
-export function rankCauses(entry: ErrorEntry, operation: Operation | null, perspective?: LogPerspective | null): CauseId[] {
-  if (perspective?.causes) return [...perspective.causes];
+export function rankCauses(entry: ErrorEntry, operation: Operation | null, ctx: RankContext | null = null): { causes: ExplainCauseId[]; rankedBy: string } {
+  const p = ctx?.perspective ?? null;
+  const byError = p?.causesByError?.[entry.id];
+  if (p && byError) return { causes: [...byError], rankedBy: `perspective:${p.id}` };
+  const flag = ctx?.flag ?? null;
+  if (flag && flag.row.causes.length > 0) return { causes: [...flag.row.causes], rankedBy: `flag:${flag.system}:${flag.row.code}` };
+  if (p?.causes) return { causes: [...p.causes], rankedBy: `perspective:${p.id}` };
+  if (ctx) {
+    const facts = { error: entry.id, operation, product: flag?.product ?? p?.product ?? null, side: flag?.row.side ?? p?.side ?? null, timing: ctx.timing ?? [] };
+    const rule = CONTEXT_RULES.find((r) => ruleApplies(r, facts));
+    if (rule) return { causes: [...rule.causes], rankedBy: `rule:${rule.id}` };
+  }
   const preferred = (operation && entry.causesByOperation?.[operation]) || [];
-  return [...new Set([...preferred, ...entry.causes])];
+  return { causes: [...new Set([...preferred, ...entry.causes])], rankedBy: preferred.length > 0 ? `operation:${operation}` : 'error' };
 }
 
 function build(entry: ErrorEntry, b: BuildInput, options: ExplainOptions): Explanation {
@@ -158,10 +200,28 @@ function build(entry: ErrorEntry, b: BuildInput, options: ExplainOptions): Expla
   const fill = (s: string): string =>
     endpoint ? s.replaceAll('HOST:PORT', formatTarget(endpoint)).replace(/\bPORT\b/g, String(endpoint.port)) : s;
   const perspective = b.perspective ?? null;
-  const causes: ExplainedCause[] = rankCauses(entry, b.operation, perspective).map((id) => {
-    const c = causeById(id);
+  const flag = b.flag ?? null;
+  const message = b.inputKind === 'message';
+  const ranked = rankCauses(entry, b.operation, message ? { perspective, flag, timing: b.timing ?? [] } : null);
+  const causes: ExplainedCause[] = ranked.causes.map((id) => {
+    const c = explainCauseById(id);
     return { id, title: c.title, summary: c.summary, howToTell: c.howToTell.map(fill), remediation: c.remediation.map(fill) };
   });
+  // a flag names the writer and the other end more precisely than the line's general words
+  const side = flag?.row.side ?? perspective?.side ?? null;
+  const peer = flag?.row.peer ?? perspective?.peer ?? null;
+  const lineContext: LineContext | null = message
+    ? {
+        product: flag?.product ?? perspective?.product ?? null,
+        side,
+        peer,
+        transport: perspective?.transport ?? null,
+        timing: b.timing ?? [],
+        matched: perspective?.id ?? null,
+        flags: b.flags ?? [],
+        rankedBy: ranked.rankedBy,
+      }
+    : null;
   return {
     schema: EXPLANATION_SCHEMA,
     input: b.input,
@@ -174,9 +234,11 @@ function build(entry: ErrorEntry, b: BuildInput, options: ExplainOptions): Expla
     alsoSeen: b.alsoSeen ?? [],
     endpoint,
     probeCommand: b.probeTarget ? `connreset probe ${b.probeTarget}` : null,
-    peer: perspective?.peer ?? null,
+    peer,
+    side,
+    lineContext,
     causes,
-    notes: [...(perspective ? [perspective.note] : []), ...(entry.notes ?? [])],
+    notes: [...(flag ? [`${flag.row.code}: ${flag.row.meaning}`] : []), ...(perspective ? [perspective.note] : []), ...(entry.notes ?? [])],
     snippet: options.snippet ? options.snippet(entry.id) : null,
   };
 }
@@ -196,6 +258,7 @@ const SYSTEM_LABEL: Readonly<Record<NumberReading['system'], string>> = {
   'grpc-status': 'gRPC status',
   'mysql-client': 'MySQL client error',
   'windows-crt-errno': 'Windows CRT errno',
+  'http-status': 'HTTP status',
 };
 
 export function describeSystem(r: NumberReading): string {

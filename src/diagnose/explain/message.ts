@@ -13,14 +13,18 @@ import {
   GRPC_STATUS_BY_NAME,
   NUMBER_PATTERNS,
   OPERATION_PATTERNS,
+  STATUS_PATTERNS,
   TYPED_ONLY_SYMBOLS,
   URL_DEFAULT_PORTS,
   WEIGHT,
 } from '../../knowledge/log-patterns.js';
-import { perspectiveOf, type LogPerspective } from '../../knowledge/explain-log-perspectives.js';
+import { perspectiveOf, type LogPerspective, type Product } from '../../knowledge/explain-log-perspectives.js';
+import { FLAG_FORMATS, FLAG_SOURCES, type FlagRow, type FlagSystem } from '../../knowledge/explain-formats.js';
+import { HTTP_STATUS_ERROR_CODES } from '../../knowledge/explain-http-errors.js';
+import { timingTags, type TimingTag } from '../../knowledge/explain-context-rules.js';
 import { parseNumberText, readingsOf } from './numbers.js';
 import { symbolIndex } from './symbols.js';
-import type { ContextNote, Endpoint, NumberReading, NumberSystem } from './types.js';
+import type { ContextNote, Endpoint, FlagNote, NumberReading, NumberSystem } from './types.js';
 
 /** Long pastes are cut here: the error is in the first screenfuls, and patterns stay fast. */
 export const MAX_MESSAGE_CHARS = 100_000;
@@ -36,6 +40,10 @@ export interface MessageFinding {
   probeTarget: string | null;
   /** whose side the line is written from (nginx about its client or its upstream), when the line says */
   perspective: LogPerspective | null;
+  /** proxies' and browsers' own codes in the line, and the first row that carries causes */
+  flags: FlagNote[];
+  flag: { system: FlagSystem; product: Product; row: FlagRow } | null;
+  timing: TimingTag[];
 }
 
 interface Score {
@@ -168,10 +176,40 @@ export function resolveMessage(raw: string, platform?: Platform): MessageFinding
       const known = CONTEXT_CODES.find((c) => c.system === p.system && c.code === code);
       if (!known || context.some((c) => c.system === known.system && c.code === known.code)) continue;
       context.push({ system: known.system, code: known.code, name: known.name, meaning: known.meaning });
-      if (known.usually) add(known.usually.error, known.usually.weight, m.index, known.operation);
+      // "the error it usually stands for when the line names no errno": an explicit errno (MySQL's
+      // "system error: 104") outranks the code's default reading
+      if (known.usually && readings.every((r) => r.error === null)) add(known.usually.error, known.usually.weight, m.index, known.operation);
       contextOperation ??= known.operation ?? null;
     }
   }
+
+  // proxies' and browsers' own codes: Envoy flags and reset reasons, HAProxy states, AWS access logs, Chrome net::ERR_*
+  const flags: FlagNote[] = [];
+  let flag: MessageFinding['flag'] = null;
+  let flagProbe: 'none' | 'any' | null = null;
+  const lower = text.toLowerCase();
+  for (const f of FLAG_FORMATS) {
+    if (!f.hint.some((h) => lower.includes(h))) continue;
+    for (const m of matches(f.re, text)) {
+      for (const code of f.key(m)) {
+        const row = f.rows.find((r) => r.code === code);
+        if (!row || flags.some((x) => x.system === f.system && x.code === row.code)) continue;
+        flags.push({ system: f.system, code: row.code, name: row.name, meaning: row.meaning, source: FLAG_SOURCES[f.system] });
+        if (row.error) add(row.error, f.weight ?? WEIGHT.specificText, m.index, row.operation);
+        flag ??= { system: f.system, product: f.product, row };
+        flagProbe ??= f.probe;
+      }
+    }
+  }
+  // an HTTP status a proxy answered or logged (a status line, an access log, an error page)
+  for (const re of STATUS_PATTERNS) {
+    for (const m of matches(re, text)) {
+      const status = Number(m[1]);
+      if (HTTP_STATUS_ERROR_CODES.includes(status)) add(`HTTP_${status}`, WEIGHT.contextDefault + 3, m.index);
+    }
+  }
+  const perspective = perspectiveOf(text, lower);
+  if (perspective?.error) add(perspective.error.id, perspective.error.weight, text.length);
 
   let winner: [string, Score] | undefined;
   for (const entry of scores) {
@@ -180,8 +218,9 @@ export function resolveMessage(raw: string, platform?: Platform): MessageFinding
   if (!winner) return null;
   const [error, score] = winner;
 
-  let operation: Operation | null = null;
-  for (const p of OPERATION_PATTERNS) {
+  // the flag's or the perspective's phase is knowledge about this product's line; the verbs come next
+  let operation: Operation | null = flag?.row.operation ?? perspective?.operation ?? null;
+  for (const p of operation ? [] : OPERATION_PATTERNS) {
     if (p.re.test(text)) {
       operation = p.operation;
       break;
@@ -194,11 +233,13 @@ export function resolveMessage(raw: string, platform?: Platform): MessageFinding
     .sort((a, b) => b[1].total - a[1].total)
     .map(([id]) => id);
   const dns = operation === 'dns' || error === 'ENOTFOUND' || error === 'EAI_AGAIN';
-  const perspective = perspectiveOf(text);
-  // a proxy's line names its upstream (the only endpoint worth probing); a server's line about its client names none
-  const endpoint = dns || perspective?.probe === 'none' ? null : findEndpoint(text, perspective?.probe === 'upstream');
+  // a proxy's line names its upstream (the only endpoint worth probing); a server's line about its
+  // client names none, nor does an access log (its first address is the client's)
+  const probe = flagProbe === 'none' ? 'none' : perspective?.probe;
+  const endpoint = dns || probe === 'none' ? null : findEndpoint(text, probe === 'upstream');
   const tls = error === 'TLS_UNEXPECTED_EOF' || operation === 'tls_handshake';
-  return { error, operation, readings, context, alsoSeen, endpoint, probeTarget: endpoint ? probeTarget(endpoint, tls) : null, perspective };
+  const timing = timingTags(text, lower);
+  return { error, operation, readings, context, alsoSeen, endpoint, probeTarget: endpoint ? probeTarget(endpoint, tls) : null, perspective, flags, flag, timing };
 }
 
 /** The probe target: the message's URL scheme when it had one, tls:// for a TLS failure on a TLS port. */

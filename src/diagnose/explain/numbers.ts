@@ -20,6 +20,7 @@ const SYSTEM_RANK: Readonly<Record<NumberSystem, number>> = {
   'mysql-client': 7,
   'grpc-status': 8,
   'windows-crt-errno': 9,
+  'http-status': 10,
 };
 
 /**
@@ -58,6 +59,7 @@ function scan(n: number): NumberReading[] {
 }
 
 function fromEntry(e: ErrorEntry, put: (r: NumberReading) => void): void {
+  if (e.http) put({ number: e.http.status, system: 'http-status', platform: null, symbol: e.id, text: e.http.reason, error: e.id });
   const errnoSystem = (s: NumberSystem): NumberSystem => (e.category === 'dns' ? 'getaddrinfo' : s);
   for (const c of e.linux) put({ ...c, system: errnoSystem('linux-errno'), platform: 'linux', error: e.id });
   for (const c of e.macos) put({ ...c, system: errnoSystem('macos-errno'), platform: 'macos', error: e.id });

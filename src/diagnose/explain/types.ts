@@ -5,8 +5,10 @@
  */
 import type { ErrorCategory, LibuvCodes, NamedCode, Operation, Platform, WireSignal } from '../../knowledge/errors.js';
 import type { ContextCode } from '../../knowledge/log-patterns.js';
-import type { CauseId } from '../../knowledge/causes.js';
-import type { LogPeer } from '../../knowledge/explain-log-perspectives.js';
+import type { ExplainCauseId } from '../../knowledge/explain-causes.js';
+import type { LogPeer, LogSide, Product } from '../../knowledge/explain-log-perspectives.js';
+import type { FlagSystem } from '../../knowledge/explain-formats.js';
+import type { TimingTag } from '../../knowledge/explain-context-rules.js';
 
 export const EXPLANATION_SCHEMA = 'connreset.explanation/v1' as const;
 
@@ -26,7 +28,8 @@ export type NumberSystem =
   | 'curl-exit'
   | 'grpc-status'
   | 'mysql-client'
-  | 'windows-crt-errno';
+  | 'windows-crt-errno'
+  | 'http-status';
 
 /** One meaning of a number in one system. */
 export interface NumberReading {
@@ -48,7 +51,7 @@ export interface ContextNote {
 }
 
 export interface ExplainedCause {
-  id: CauseId;
+  id: ExplainCauseId;
   title: string;
   summary: string;
   howToTell: string[];
@@ -98,9 +101,43 @@ export interface Explanation {
    * about its backend (nginx `upstream timed out`); null when the line does not say
    */
   peer: LogPeer | null;
+  /**
+   * who wrote the line: 'client' (an app, curl, a browser about its server), 'server' (a server's log
+   * about its client: sshd, PostgreSQL, MySQL), 'proxy' (nginx, Envoy, HAProxy, a load balancer);
+   * null when the line does not say (a bare code or symbol)
+   */
+  side: LogSide | null;
+  /** what connreset read from the line's context to rank the causes; null for a bare code or symbol */
+  lineContext: LineContext | null;
   causes: ExplainedCause[];
   notes: string[];
   snippet: { language: string; code: string } | null;
+}
+
+/** A proxy's or browser's own code found in the line (Envoy response flag, HAProxy termination state, ...). */
+export interface FlagNote {
+  system: FlagSystem;
+  code: string;
+  name: string;
+  meaning: string;
+  /** where the meaning comes from (docs URL or source file) */
+  source: string;
+}
+
+export interface LineContext {
+  /** the program or protocol whose words the line carries (nginx, envoy, haproxy, aws_alb, ssh, postgresql, kafka, chrome, ...) */
+  product: Product | null;
+  side: LogSide | null;
+  peer: LogPeer | null;
+  /** 'udp' when the line shows a UDP socket; null when it does not say (TCP is assumed) */
+  transport: 'udp' | null;
+  /** timing words in the line: idle, under_load, deploy, pre_auth, long_transfer, intermittent, first_request */
+  timing: TimingTag[];
+  /** the perspective row that matched (explain-log-perspectives.ts), or null */
+  matched: string | null;
+  flags: FlagNote[];
+  /** what ranked the causes: perspective:ID, flag:SYSTEM:CODE, rule:ID, operation:OP or error */
+  rankedBy: string;
 }
 
 /** Why an input could not be explained: one line for stderr, and a suggestion where one is near. */

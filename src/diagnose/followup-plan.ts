@@ -1,0 +1,52 @@
+/**
+ * The follow-up planner: which experiments would tell this diagnosis's top causes apart (rows of
+ * src/knowledge/followups.ts). Pure. Nothing is planned for a healthy diagnosis: a healthy target
+ * never pays for follow-ups.
+ */
+import type { Diagnosis } from './diagnosis.js';
+import type { Observation } from './observation.js';
+import type { ExperimentId } from './experiment-record.js';
+import { FOLLOWUPS, FOLLOWUP_TOP_CAUSES, type FollowupNeed } from '../knowledge/followups.js';
+import type { CauseId } from '../knowledge/causes.js';
+import { neutralPayloadFor } from './neutral.js';
+import { failureDelayMs } from './findings.js';
+
+/** Follow-ups add about this much time by default (they run concurrently, each bounded by it). */
+export const DEFAULT_FOLLOWUP_BUDGET_MS = 2_000;
+/** A failure is repeated only when it came within this multiple of the budget. */
+const REPEATABLE_FACTOR = 1.25;
+
+export interface PlannedExperiment {
+  id: ExperimentId;
+  question: string;
+  /** the top causes it separates */
+  separates: CauseId[];
+}
+
+export function planFollowups(obs: Observation, diagnosis: Diagnosis, budgetMs: number = DEFAULT_FOLLOWUP_BUDGET_MS): PlannedExperiment[] {
+  if (diagnosis.healthy || budgetMs <= 0) return [];
+  const top = diagnosis.causes.slice(0, FOLLOWUP_TOP_CAUSES).map((c) => c.id);
+  const planned: PlannedExperiment[] = [];
+  for (const row of FOLLOWUPS) {
+    if (!row.outcomes.includes(diagnosis.outcome)) continue;
+    const separates = top.filter((id) => row.separates.includes(id));
+    // the question must be about the causes at hand: the leading one and at least one rival
+    if (separates.length < 2 || !separates.includes(top[0]!)) continue;
+    if (!row.needs.every((need) => meets(need, obs, budgetMs))) continue;
+    planned.push({ id: row.experiment, question: row.question, separates });
+  }
+  return planned;
+}
+
+function meets(need: FollowupNeed, obs: Observation, budgetMs: number): boolean {
+  switch (need) {
+    case 'connected':
+      return obs.events.some((e) => e.kind === 'connected');
+    case 'fast_failure': {
+      const delay = failureDelayMs(obs);
+      return delay !== null && delay <= budgetMs * REPEATABLE_FACTOR;
+    }
+    case 'distinct_neutral':
+      return neutralPayloadFor(obs) !== null;
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Follow-ups after a failure: diagnose, ask the planner which experiments would tell the top causes
+ * apart, run them all at once within the budget, record them beside the observation, diagnose
+ * again. A healthy observation returns at once: it never pays for follow-ups.
+ */
+import type { Observation } from '../../diagnose/observation.js';
+import type { Diagnosis } from '../../diagnose/diagnosis.js';
+import type { ExperimentRecord } from '../../diagnose/experiment-record.js';
+import { planFollowups, DEFAULT_FOLLOWUP_BUDGET_MS, type PlannedExperiment } from '../../diagnose/followup-plan.js';
+import { diagnose } from '../../diagnose/diagnose.js';
+import type { ProbeOptions, Target } from '../types.js';
+import { boundedOptions, type ExperimentContext } from './context.js';
+import { EXPERIMENTS } from './registry.js';
+
+export interface FollowupSettings {
+  /** false: --no-followup (config: followup: false) */
+  enabled: boolean;
+  /** the most time follow-ups may add, in ms */
+  budgetMs?: number;
+}
+
+export interface Diagnosed {
+  observation: Observation;
+  diagnosis: Diagnosis;
+}
+
+/** Diagnoses an observation, with follow-up experiments when it failed and they are enabled. */
+export async function diagnoseWithFollowups(
+  target: Target,
+  options: ProbeOptions,
+  observation: Observation,
+  settings: FollowupSettings,
+  signal?: AbortSignal,
+): Promise<Diagnosed> {
+  const first = diagnose(observation);
+  if (!settings.enabled || first.healthy || signal?.aborted) return { observation, diagnosis: first };
+  const budgetMs = settings.budgetMs ?? DEFAULT_FOLLOWUP_BUDGET_MS;
+  const planned = planFollowups(observation, first, budgetMs);
+  if (planned.length === 0) return { observation, diagnosis: first };
+  const experiments = await runFollowups(target, options, observation, planned, budgetMs, signal);
+  const followed: Observation = { ...observation, experiments };
+  return { observation: followed, diagnosis: diagnose(followed) };
+}
+
+/** Runs the planned experiments concurrently; each is stopped at the budget (what it saw stays recorded). */
+export async function runFollowups(
+  target: Target,
+  options: ProbeOptions,
+  observation: Observation,
+  planned: readonly PlannedExperiment[],
+  budgetMs: number,
+  signal?: AbortSignal,
+): Promise<ExperimentRecord[]> {
+  const budget = new AbortController();
+  const timer = setTimeout(() => budget.abort('budget'), budgetMs);
+  const stop = signal ? AbortSignal.any([signal, budget.signal]) : budget.signal;
+  const ctx: ExperimentContext = { target, options: boundedOptions(options, observation, budgetMs), obs: observation, budgetMs, signal: stop };
+  const t0 = performance.now();
+  try {
+    return await Promise.all(
+      planned.map(async (plan): Promise<ExperimentRecord> => {
+        const started = performance.now();
+        const trials = await EXPERIMENTS[plan.id].run(ctx);
+        return {
+          id: plan.id,
+          question: plan.question,
+          separates: plan.separates,
+          startedAfterMs: round1(started - t0),
+          durationMs: round1(performance.now() - started),
+          stopped: signal?.aborted ? 'interrupted' : budget.signal.aborted ? 'budget' : null,
+          trials,
+        };
+      }),
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function round1(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
