@@ -13,6 +13,7 @@ import { parseDuration } from '../duration.js';
 import { OUTCOMES, isOutcome, type Outcome } from '../diagnose/outcome.js';
 import type { Payload, ProbeOptions, Target, TlsTrust } from '../probe/types.js';
 import { loadTlsTrust, type TlsTrustInput } from '../probe/tls-trust.js';
+import { lookupWithOverrides, parseData, parseHeader, parseMethod, parseResolve, parseStatusList, type ResolveEntry } from '../probe/http-options.js';
 import { DEFAULT_EXPECTATION, IDLE_OUTCOMES, type Expectation, type TimeWindow } from './expectation.js';
 
 export const DEFAULT_CONFIG_FILE = 'connreset.yml';
@@ -66,6 +67,11 @@ const SETTING_KEYS = [
   'family',
   'all_addresses',
   'servername',
+  'method',
+  'headers',
+  'data',
+  'expect_status',
+  'resolve',
   'insecure',
   'cacert',
   'cert',
@@ -86,6 +92,8 @@ interface Settings {
   tls?: TlsTrustInput;
   /** where the tls keys were written, for an error about them */
   tlsNode?: Node;
+  /** resolve: HOST:PORT:ADDR entries (applied per target's port when the spec is finished) */
+  resolve?: ResolveEntry[];
   repeat?: number;
   intervalMs?: number;
   expectation?: Expectation;
@@ -305,6 +313,7 @@ class ConfigReader {
       options: { ...defaults.options, ...own.options },
       ...(defaults.tls || own.tls ? { tls: { ...defaults.tls, ...own.tls }, tlsNode: own.tlsNode ?? defaults.tlsNode } : {}),
       repeat: own.repeat ?? defaults.repeat,
+      ...(own.resolve || defaults.resolve ? { resolve: own.resolve ?? defaults.resolve } : {}),
       intervalMs: own.intervalMs ?? defaults.intervalMs,
       expectation: own.expectation ?? defaults.expectation,
     };
@@ -316,6 +325,10 @@ class ConfigReader {
     const expectation = s.expectation ?? DEFAULT_EXPECTATION;
     const options: Partial<ProbeOptions> = { ...s.options };
     if (expectation.reply !== null) options.expect = expectation.reply;
+    if (s.resolve) {
+      const lookup = lookupWithOverrides(s.resolve, target.port, options.lookup);
+      if (lookup) options.lookup = lookup;
+    }
     if (s.tls) {
       const trust = this.tlsTrust(s.tls, s.tlsNode ?? expectNode, field);
       if (trust === undefined) return null;
@@ -413,6 +426,44 @@ class ConfigReader {
       if (v === null) ok = false;
       else out.options.servername = v;
     }
+    // HTTP request options, as probe's -X, -H, --data, --expect-status, --resolve (same parsers, same messages)
+    const parsed = <T,>(key: SettingKey, parse: (node: Node) => T): T | undefined => {
+      const f = fields.get(key);
+      if (!f) return undefined;
+      try {
+        return parse(f.node);
+      } catch (error) {
+        if (!(error instanceof UsageError)) throw error;
+        this.problem(f.node, `${field}.${key}`, error.message);
+        ok = false;
+        return undefined;
+      }
+    };
+    const text = (node: Node, key: string): string => {
+      const s = this.stringAt(node, `${field}.${key}`);
+      if (s === null) throw new UsageError(`${key}: expected a string`);
+      return s;
+    };
+    const list = (node: Node, key: string): string[] => {
+      const n = this.deref(node);
+      if (isSeq(n)) return n.items.map((item) => text(item as Node, key));
+      return [text(node, key)];
+    };
+    const method = parsed('method', (n) => parseMethod(text(n, 'method'), 'method'));
+    const headers = parsed('headers', (n) => {
+      const m = this.deref(n);
+      // a mapping (Name: value) or a list of "Name: value" strings
+      if (isMap(m)) return m.items.map((pair) => parseHeader(`${String(isScalar(pair.key) ? pair.key.value : pair.key)}: ${isScalar(pair.value) ? String(pair.value.value) : ''}`, 'headers'));
+      return list(n, 'headers').map((h) => parseHeader(h, 'headers'));
+    });
+    const data = parsed('data', (n) => parseData(text(n, 'data'), 'data', (p) => (isAbsolute(p) ? p : resolvePath(this.baseDir, p))));
+    if (method !== undefined || headers !== undefined || data !== undefined) {
+      out.options.http = { method: method ?? null, headers: headers ?? [], body: data ?? null };
+    }
+    const statuses = parsed('expect_status', (n) => parseStatusList(isScalar(this.deref(n)) ? String((this.deref(n) as { value: unknown }).value) : text(n, 'expect_status'), 'expect_status'));
+    if (statuses !== undefined) out.options.expectStatus = statuses;
+    const resolve = parsed('resolve', (n) => list(n, 'resolve').map((r) => parseResolve(r, 'resolve')));
+    if (resolve !== undefined) out.resolve = resolve;
     const insecure = fields.get('insecure');
     if (insecure) {
       if (isScalar(insecure.node) && typeof insecure.node.value === 'boolean') out.tls = { ...out.tls, insecure: insecure.node.value };

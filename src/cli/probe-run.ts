@@ -3,6 +3,7 @@
  * probes (targets concurrently, repeats of one target in sequence), diagnoses each observation
  * and prints the report or the JSON document.
  */
+import { lookupWithOverrides } from '../probe/http-options.js';
 import { isIP } from 'node:net';
 import type { CliContext } from './context.js';
 import { startSpinner } from './spinner.js';
@@ -24,6 +25,10 @@ import { renderProbeText, renderSummaryText } from '../report/probe-text.js';
 export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext): Promise<number> {
   const targets = settings.targets.map((input) => checkFamily(parseTarget(input), settings.family));
   const payload = settings.send === null ? null : parseSend(settings.send);
+  const notHttp = targets.find((t) => (payload ?? t.defaultPayload).kind !== 'http');
+  if ((settings.http || settings.expectStatus) && notHttp) {
+    throw new UsageError(`-H, -X, --data and --expect-status shape an HTTP request, and ${notHttp.input} sends none`, 'use an http:// or https:// target (or --send http)');
+  }
   const options: ProbeOptions = probeOptions({
     payload,
     expect: settings.expect,
@@ -33,6 +38,8 @@ export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext):
     allAddresses: settings.allAddresses,
     servername: settings.servername,
     ...(settings.tlsTrust ? { tlsTrust: settings.tlsTrust } : {}),
+    ...(settings.http ? { http: settings.http } : {}),
+    ...(settings.expectStatus ? { expectStatus: settings.expectStatus } : {}),
     ...(settings.connectTimeoutMs !== null ? { connectTimeoutMs: settings.connectTimeoutMs } : {}),
     ...(settings.tlsTimeoutMs !== null ? { tlsTimeoutMs: settings.tlsTimeoutMs } : {}),
     bannerTimeoutMs: settings.bannerTimeoutMs,
@@ -59,9 +66,12 @@ export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext):
         async ({ target, index }, signal) => {
           // a failure's follow-up experiments run while the next repeat waits its interval
           const pending: Promise<ProbeResult>[] = [];
-          await repeatProbe(target, options, { count: settings.repeat, intervalMs: settings.intervalMs }, signal, (observations, run) => {
+          // --resolve HOST:PORT:ADDR pins this target's name for its port only, as curl does
+          const lookup = lookupWithOverrides(settings.resolve, target.port, options.lookup);
+          const targetOptions = lookup ? { ...options, lookup } : options;
+          await repeatProbe(target, targetOptions, { count: settings.repeat, intervalMs: settings.intervalMs }, signal, (observations, run) => {
             for (const observation of observations) {
-              pending.push(diagnoseWithFollowups(target, options, observation, followup, signal).then((d) => ({ target: target.input, run, ...d })));
+              pending.push(diagnoseWithFollowups(target, targetOptions, observation, followup, signal).then((d) => ({ target: target.input, run, ...d })));
             }
             done++;
             if (spinner && total > 1) spinner.text = `${spinnerText(targets, settings)} (${done}/${total})`;

@@ -3,6 +3,7 @@ import type { CliContext } from './context.js';
 import { UsageError } from '../errors.js';
 import { parseDuration } from '../duration.js';
 import { loadTlsTrust } from '../probe/tls-trust.js';
+import { parseData, parseHeader, parseMethod, parseResolve, parseStatusList, type HttpRequestOptions, type ResolveEntry, type StatusRange } from '../probe/http-options.js';
 import type { TlsTrust } from '../probe/types.js';
 
 export interface ProbeCliOptions {
@@ -15,6 +16,11 @@ export interface ProbeCliOptions {
   bannerTimeout?: string;
   replyTimeout?: string;
   servername?: string;
+  header?: string[];
+  method?: string;
+  data?: string;
+  expectStatus?: string;
+  resolve?: string[];
   insecure?: boolean;
   cacert?: string;
   cert?: string;
@@ -44,6 +50,11 @@ export interface ProbeSettings {
   servername: string | null;
   /** null: verify against the built-in CA store, no client certificate */
   tlsTrust: TlsTrust | null;
+  /** -H, -X, --data: null when none was given */
+  http: HttpRequestOptions | null;
+  expectStatus: StatusRange[] | null;
+  /** --resolve HOST:PORT:ADDR entries */
+  resolve: ResolveEntry[];
   family: 4 | 6 | null;
   allAddresses: boolean;
   repeat: number;
@@ -62,6 +73,15 @@ function positiveDuration(value: string | undefined, option: string): number | n
   if (ms <= 0) throw new UsageError(`bad ${option} ${JSON.stringify(value)}: give a positive duration, e.g. 5s`, undefined, 'CR_BAD_DURATION');
   return ms;
 }
+
+/** -H, -X, --data as curl reads them; null when none was given (a plain GET). */
+export function httpSettings(opts: Pick<ProbeCliOptions, 'header' | 'method' | 'data'>): HttpRequestOptions | null {
+  const headers = (opts.header ?? []).map((h) => parseHeader(h));
+  if (headers.length === 0 && opts.method === undefined && opts.data === undefined) return null;
+  return { method: opts.method === undefined ? null : parseMethod(opts.method), headers, body: opts.data === undefined ? null : parseData(opts.data) };
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export function probeSettings(targets: string[], opts: ProbeCliOptions): ProbeSettings {
   if (opts.ipv4 && opts.ipv6) throw new UsageError('-4 and -6 exclude each other', 'give one, or neither to use what the name resolves to');
@@ -100,6 +120,9 @@ export function probeSettings(targets: string[], opts: ProbeCliOptions): ProbeSe
     replyTimeoutMs: positiveDuration(opts.replyTimeout, '--reply-timeout'),
     servername: opts.servername ?? null,
     tlsTrust: loadTlsTrust(opts),
+    http: httpSettings(opts),
+    expectStatus: opts.expectStatus === undefined ? null : parseStatusList(opts.expectStatus),
+    resolve: (opts.resolve ?? []).map((r) => parseResolve(r)),
     family: opts.ipv4 ? 4 : opts.ipv6 ? 6 : null,
     allAddresses: opts.allAddresses === true,
     repeat,
@@ -137,6 +160,11 @@ export function defineProbe(program: Command, ctx: CliContext): void {
     )
     .option('--reply-timeout <duration>', 'wait this long for the first byte of a reply (default 2s)')
     .option('--servername <name>', 'TLS server name (SNI) to send and the name the certificate must match; default: the host')
+    .option('-H, --header <header>', 'add (or replace) an HTTP request header, "Name: value"; repeatable', collect)
+    .option('-X, --method <method>', 'HTTP request method (default GET, or POST with --data)')
+    .option('--data <data>', 'HTTP request body: a STRING or @FILE (up to 1 MiB); sends a POST unless -X says otherwise')
+    .option('--expect-status <list>', 'the HTTP status must be one of these, e.g. 200-399 or 200,204,301-308; else expect_failed')
+    .option('--resolve <host:port:addr>', 'connect to ADDR for HOST:PORT, keeping the name for Host and SNI (as curl); repeatable', collect)
     .option('-k, --insecure', 'accept a certificate that does not verify (self-signed, expired, other host); its facts are still shown')
     .option('--cacert <file>', 'trust the CA certificate(s) in this PEM file instead of the built-in store')
     .option('--cert <file>', 'client certificate (PEM) for servers that require one (mTLS); may hold the key too')

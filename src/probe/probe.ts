@@ -4,6 +4,7 @@
  * the network or the peer did; every phase has a limit, and a guard timer ends the whole probe
  * at the sum of the limits plus a small slack, whatever the peer does.
  */
+import { replyStatus, statusMatches } from './http-options.js';
 import type { Socket } from 'node:net';
 import {
   OBSERVATION_SCHEMA,
@@ -63,7 +64,7 @@ class ProbeRun {
     private readonly signal: AbortSignal | undefined,
   ) {
     this.payload = options.payload ?? target.defaultPayload;
-    this.bytes = payloadBytes(this.payload, target);
+    this.bytes = payloadBytes(this.payload, target, options.http ?? null);
   }
 
   resolve(): Promise<Resolution> {
@@ -238,7 +239,15 @@ class ProbeRun {
   }
 
   private checkExpectation(watch: StreamWatch): void {
-    if (this.options.expect === null || this.stopped) return;
+    if (this.stopped) return;
+    const statuses = this.options.expectStatus;
+    if (statuses && statuses.length > 0) {
+      // --expect-status: the reply's status line decides; no HTTP reply at all does not match
+      const status = replyStatus(Buffer.concat(watch.kept).toString('latin1'));
+      const pattern = `status ${statuses.map(([lo, hi]) => (lo === hi ? String(lo) : `${lo}-${hi}`)).join(',')}`;
+      this.rec.add(watch.phase, { kind: status !== null && statusMatches(status, statuses) ? 'expect_matched' : 'expect_failed', pattern });
+    }
+    if (this.options.expect === null) return;
     const text = Buffer.concat(watch.kept).toString('latin1');
     let matched: boolean;
     try {

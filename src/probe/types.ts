@@ -1,3 +1,4 @@
+import type { HttpRequestOptions, StatusRange } from './http-options.js';
 import type { AddressFamily } from '../diagnose/observation.js';
 
 /** What the probe sends after connecting. */
@@ -59,6 +60,10 @@ export interface ProbeOptions {
    * store, like curl; an untrusted, expired or wrong-host certificate is the outcome tls_untrusted.
    */
   tlsTrust?: TlsTrust;
+  /** -H, -X, --data for http(s) payloads (src/probe/http-options.ts); absent: a plain GET */
+  http?: HttpRequestOptions | null;
+  /** --expect-status: the reply's HTTP status must be in one of these ranges, else expect_failed */
+  expectStatus?: readonly StatusRange[] | null;
   /**
    * Follow-up experiments after a failure (docs/experiments.md): on unless false (--no-followup,
    * config `followup: false`). The engine ignores it; the commands read it.

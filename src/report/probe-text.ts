@@ -146,10 +146,11 @@ function describe(e: TimelineEvent, obs: Observation): { text: string; tone: Ton
       return { text: 'idle hold over', tone: 'plain' };
     case 'banner_wait':
       return { text: describeBannerWait(e), tone: 'plain' };
+    // --expect-status records its pattern as "status 200-399"; --expect a regular expression
     case 'expect_matched':
-      return { text: `reply matches /${escapeControls(e.pattern)}/`, tone: 'good' };
+      return { text: e.pattern.startsWith('status ') ? `reply ${escapeControls(e.pattern)}: as expected` : `reply matches /${escapeControls(e.pattern)}/`, tone: 'good' };
     case 'expect_failed':
-      return { text: `reply does not match /${escapeControls(e.pattern)}/`, tone: 'bad' };
+      return { text: e.pattern.startsWith('status ') ? `reply not ${escapeControls(e.pattern)} (--expect-status)` : `reply does not match /${escapeControls(e.pattern)}/`, tone: 'bad' };
     case 'closed_by_us':
       return { text: 'we closed the connection', tone: 'plain' };
   }
