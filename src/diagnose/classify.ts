@@ -154,6 +154,8 @@ function decide(event: TimelineEvent, p: Progress, obs: Observation): Outcome | 
       return 'tls_failure';
     case 'tls_untrusted':
       return 'tls_untrusted';
+    case 'interrupted':
+      return 'interrupted';
     case 'expect_failed':
       return 'expect_failed';
     case 'reset':

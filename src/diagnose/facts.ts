@@ -106,6 +106,7 @@ export function computeFacts(obs: Observation, outcome: Outcome, decisive: Timel
     tlsError: tlsErrorText(decisive),
     tlsAlert: tlsFailure?.alert ?? null,
     ...tlsTrustVars(events),
+    ...stopVars(events),
     sent: sizedPayload ? `our ${sizedPayload}` : null,
     intended: payloadName && obs.options.sendBytes > 0 ? `our ${formatBytes(obs.options.sendBytes)} ${payloadName}` : null,
     limit: decisive?.kind === 'timeout' ? formatMs(decisive.limitMs) : null,
@@ -259,6 +260,17 @@ function reconnectBefore(ms: number): string {
   if (safe < 2000) return formatMs(Math.max(100, Math.round((Math.round(ms / 100) * 100 * 0.8) / 100) * 100));
   const s = Math.floor(Math.round(ms / 1000) * 0.8);
   return s < 60 ? `${s} s` : formatMs(s * 1000);
+}
+
+/** Who stopped the probe, in which phase and when (the interrupted story). */
+function stopVars(events: readonly TimelineEvent[]): Record<string, string | null> {
+  const stop = events.find((e): e is EventOf<'interrupted'> => e.kind === 'interrupted') ?? null;
+  const words: Readonly<Record<string, string>> = { SIGINT: 'Ctrl-C (SIGINT)', SIGTERM: 'SIGTERM', SIGHUP: 'SIGHUP' };
+  return {
+    stopReason: stop ? (words[stop.reason] ?? stop.reason) : null,
+    stopPhase: stop?.phase ?? null,
+    stopAfter: stop ? formatMs(stop.t) : null,
+  };
 }
 
 /** The certificate facts of a completed handshake, for the tls_untrusted story and evidence. */

@@ -78,6 +78,11 @@ export type TimelineEvent =
   | (EventBase & { kind: 'idle_end' })
   | (EventBase & { kind: 'expect_matched'; pattern: string })
   | (EventBase & { kind: 'expect_failed'; pattern: string })
+  /**
+   * The probe was stopped from outside (Ctrl-C, SIGTERM, SIGHUP, a caller's abort) before it
+   * finished: the timeline ends here, and nothing after it was observed. `reason`: the signal's name.
+   */
+  | (EventBase & { kind: 'interrupted'; reason: string })
   /** we closed the connection ourselves at the end of the probe */
   | (EventBase & { kind: 'closed_by_us' });
 

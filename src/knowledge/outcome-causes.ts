@@ -81,6 +81,8 @@ export const OUTCOME_CAUSES: Readonly<Record<Outcome, readonly CandidateCause[]>
     { cause: 'protocol_mismatch', weight: 0.3, evidence: ['a port that does not speak TLS fails the handshake too; compare with {altTarget}'] },
     { cause: 'firewall_intervention', weight: 0.2, evidence: ['a firewall that filters on the TLS ClientHello (SNI) aborts handshakes it dislikes'] },
   ],
+  // stopped before the probe could decide: nothing is concluded from a timeline cut short by us
+  interrupted: [],
   tls_untrusted: [
     {
       cause: 'certificate_untrusted',

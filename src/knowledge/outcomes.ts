@@ -78,6 +78,12 @@ export const OUTCOME_INFO: Readonly<Record<Outcome, OutcomeInfo>> = {
     severity: 'failure',
     clientError: 'tls',
   },
+  interrupted: {
+    story: ['Stopped by {stopReason} during the {stopPhase} phase, {stopAfter} into the probe: the timeline shows what was seen until then; no outcome was observed and nothing is concluded.'],
+    wire: 'The probe was stopped (Ctrl-C, SIGTERM, SIGHUP) before it could observe an outcome: the partial timeline is reported, with no diagnosis.',
+    severity: 'failure',
+    clientError: null,
+  },
   tls_untrusted: {
     story: [
       'Connected to {remote} and completed the TLS handshake, but the certificate {tlsSubject} is not trusted: {tlsUntrusted}.',

@@ -65,6 +65,7 @@ class ProbeRun {
   ) {
     this.payload = options.payload ?? target.defaultPayload;
     this.bytes = payloadBytes(this.payload, target, options.http ?? null);
+    this.rec.listener = options.onEvent ?? null;
   }
 
   resolve(): Promise<Resolution> {
@@ -76,7 +77,7 @@ class ProbeRun {
     const onAbort = (): void => this.stop('abort');
     this.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      if (this.signal?.aborted) this.stopped = 'abort';
+      if (this.signal?.aborted) this.stop('abort');
       const resolution = given ?? (await this.resolve());
       if (resolution.failure) {
         this.rec.add('resolve', resolution.failure, resolution.resolvedAt);
@@ -98,6 +99,8 @@ class ProbeRun {
     if (this.stopped) return;
     this.stopped = reason;
     if (reason === 'guard') this.rec.add(this.currentPhase, { kind: 'timeout', limitMs: probeBudgetMs(this.options) });
+    // stopped from outside: say so on the timeline, so that nothing is concluded from its silence
+    else this.rec.add(this.currentPhase, { kind: 'interrupted', reason: typeof this.signal?.reason === 'string' ? this.signal.reason : 'aborted' });
     this.onStop?.();
   }
 

@@ -62,7 +62,8 @@ export async function runBounded<J, R>(
   const stop = (reason: Exclude<StopReason, 'completed'>): void => {
     if (stoppedBy !== 'completed') return;
     stoppedBy = reason;
-    stopController.abort();
+    // the jobs' signal carries why: the stop signal's name (SIGINT, SIGTERM) for an interrupt, else the stop reason
+    stopController.abort(reason === 'interrupted' && typeof options.signal?.reason === 'string' ? options.signal.reason : reason);
     onStopped();
   };
 

@@ -1,5 +1,5 @@
 import type { HttpRequestOptions, StatusRange } from './http-options.js';
-import type { AddressFamily } from '../diagnose/observation.js';
+import type { AddressFamily, TimelineEvent } from '../diagnose/observation.js';
 
 /** What the probe sends after connecting. */
 export type Payload =
@@ -69,6 +69,8 @@ export interface ProbeOptions {
    * config `followup: false`). The engine ignores it; the commands read it.
    */
   followup?: boolean;
+  /** called with each timeline event as it is recorded (tests interrupt a probe at a chosen phase) */
+  onEvent?: (event: TimelineEvent) => void;
   /** injected resolver (tests use it to avoid the machine's DNS) */
   lookup?: LookupFn;
 }

@@ -151,6 +151,8 @@ function describe(e: TimelineEvent, obs: Observation): { text: string; tone: Ton
       return { text: e.pattern.startsWith('status ') ? `reply ${escapeControls(e.pattern)}: as expected` : `reply matches /${escapeControls(e.pattern)}/`, tone: 'good' };
     case 'expect_failed':
       return { text: e.pattern.startsWith('status ') ? `reply not ${escapeControls(e.pattern)} (--expect-status)` : `reply does not match /${escapeControls(e.pattern)}/`, tone: 'bad' };
+    case 'interrupted':
+      return { text: `stopped by ${escapeControls(e.reason)}: the probe ends here, nothing after this was observed`, tone: 'warn' };
     case 'closed_by_us':
       return { text: 'we closed the connection', tone: 'plain' };
   }
