@@ -13,8 +13,11 @@ import { parseDuration } from '../duration.js';
 import { OUTCOMES, isOutcome, type Outcome } from '../diagnose/outcome.js';
 import type { Payload, ProbeOptions, Target, TlsTrust } from '../probe/types.js';
 import { loadTlsTrust, type TlsTrustInput } from '../probe/tls-trust.js';
-import { lookupWithOverrides, parseData, parseHeader, parseMethod, parseResolve, parseStatusList, type ResolveEntry } from '../probe/http-options.js';
+import { lookupWithOverrides, parseData, type ResolveEntry } from '../probe/http-options.js';
 import { DEFAULT_EXPECTATION, IDLE_OUTCOMES, type Expectation, type TimeWindow } from './expectation.js';
+import { CONFIG_KEYS, SETTINGS, type SettingId, type SettingRow } from './settings.js';
+import { patternError } from '../pattern.js';
+import { editDistance } from '../edit-distance.js';
 
 export const DEFAULT_CONFIG_FILE = 'connreset.yml';
 
@@ -55,33 +58,8 @@ export class ConfigProblems extends UsageError {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Probe settings a config may give in `defaults:` and per target. */
-const SETTING_KEYS = [
-  'send',
-  'connect_timeout',
-  'tls_timeout',
-  'banner_timeout',
-  'reply_timeout',
-  'idle',
-  'keepalive',
-  'family',
-  'all_addresses',
-  'servername',
-  'method',
-  'headers',
-  'data',
-  'expect_status',
-  'resolve',
-  'insecure',
-  'cacert',
-  'cert',
-  'key',
-  'repeat',
-  'interval',
-  'expect',
-  'followup',
-] as const;
-type SettingKey = (typeof SETTING_KEYS)[number];
+/** Probe settings a config may give in `defaults:` and per target: the settings table's keys, and the expectation. */
+const SETTING_KEYS: readonly string[] = [...CONFIG_KEYS, 'expect'];
 const TARGET_ONLY_KEYS = ['target', 'host', 'port', 'scheme', 'name'] as const;
 // `modules:` is read by `connreset serve` (parseModules below); check ignores it
 const TOP_KEYS = ['version', 'defaults', 'targets', 'modules'] as const;
@@ -92,14 +70,13 @@ interface Settings {
   tls?: TlsTrustInput;
   /** where the tls keys were written, for an error about them */
   tlsNode?: Node;
-  /** resolve: HOST:PORT:ADDR entries (applied per target's port when the spec is finished) */
+  /** resolve: HOST:PORT:ADDR entries (applied for the target's port when its spec is finished) */
   resolve?: ResolveEntry[];
   repeat?: number;
   intervalMs?: number;
   expectation?: Expectation;
 }
 
-const MAX_REPEAT = 1000;
 /**
  * Aliases are resolved once, from an index built in one pass (yaml's Alias.resolve walks the
  * document on every call: 20,000 aliases took 19 s). The total they expand to, counted in nodes
@@ -312,8 +289,9 @@ class ConfigReader {
     const merged: Settings = {
       options: { ...defaults.options, ...own.options },
       ...(defaults.tls || own.tls ? { tls: { ...defaults.tls, ...own.tls }, tlsNode: own.tlsNode ?? defaults.tlsNode } : {}),
-      repeat: own.repeat ?? defaults.repeat,
       ...(own.resolve || defaults.resolve ? { resolve: own.resolve ?? defaults.resolve } : {}),
+      ...(defaults.options.http && own.options.http ? { options: { ...defaults.options, ...own.options, http: mergeHttp(defaults.options.http, own.options.http) } } : {}),
+      repeat: own.repeat ?? defaults.repeat,
       intervalMs: own.intervalMs ?? defaults.intervalMs,
       expectation: own.expectation ?? defaults.expectation,
     };
@@ -350,7 +328,10 @@ class ConfigReader {
     };
   }
 
-  /** Reads the probe settings of a mapping (defaults or one target). Returns null if any was bad. */
+  /**
+   * Reads the probe settings of a mapping (defaults or one target) through the settings table
+   * (src/check/settings.ts), the parsers the flags use. Returns null if any was bad.
+   */
   private settings(raw: Node, field: string, isTarget: boolean): Settings | null {
     const node = this.deref(raw);
     if (!isMap(node)) {
@@ -360,136 +341,29 @@ class ConfigReader {
     const fields = isTarget ? this.fieldsQuiet(node) : this.fields(node, field, SETTING_KEYS);
     const out: Settings = { options: {} };
     let ok = true;
-    const dur = (key: SettingKey): number | undefined => {
-      const f = fields.get(key);
-      if (!f) return undefined;
-      const v = this.durationAt(f.node, `${field}.${key}`);
-      if (v === null) ok = false;
-      return v ?? undefined;
-    };
-    const setDur = (key: SettingKey, opt: 'connectTimeoutMs' | 'tlsTimeoutMs' | 'bannerTimeoutMs' | 'replyTimeoutMs' | 'idleMs') => {
-      const v = dur(key);
-      if (v !== undefined) out.options[opt] = v;
-    };
-    setDur('connect_timeout', 'connectTimeoutMs');
-    setDur('tls_timeout', 'tlsTimeoutMs');
-    setDur('banner_timeout', 'bannerTimeoutMs');
-    setDur('reply_timeout', 'replyTimeoutMs');
-    setDur('idle', 'idleMs');
-    const ka = fields.get('keepalive');
-    if (ka) {
-      if (isScalar(ka.node) && (ka.node.value === false || ka.node.value === null)) out.options.keepaliveMs = null;
-      else {
-        const v = this.durationAt(ka.node, `${field}.keepalive`);
-        if (v === null) ok = false;
-        else out.options.keepaliveMs = v;
-      }
-    }
-    const interval = dur('interval');
-    if (interval !== undefined) out.intervalMs = interval;
-    const send = fields.get('send');
-    if (send) {
-      const s = this.stringAt(send.node, `${field}.send`);
-      const payload = s === null ? null : this.parseSendAt(s, send.node, `${field}.send`);
-      if (payload === null) ok = false;
-      else out.options.payload = payload;
-    }
-    const family = fields.get('family');
-    if (family) {
-      const v = isScalar(family.node) ? Number(family.node.value) : NaN;
-      if (v === 4 || v === 6) out.options.family = v;
-      else {
-        this.problem(family.node, `${field}.family`, 'expected 4 or 6');
-        ok = false;
-      }
-    }
-    const followup = fields.get('followup');
-    if (followup) {
-      if (isScalar(followup.node) && typeof followup.node.value === 'boolean') out.options.followup = followup.node.value;
-      else {
-        this.problem(followup.node, `${field}.followup`, `expected true or false, not ${JSON.stringify(isScalar(followup.node) ? followup.node.value : toText(followup.node))}`);
-        ok = false;
-      }
-    }
-    const all = fields.get('all_addresses');
-    if (all) {
-      if (isScalar(all.node) && typeof all.node.value === 'boolean') out.options.allAddresses = all.node.value;
-      else {
-        this.problem(all.node, `${field}.all_addresses`, `expected true or false, not ${JSON.stringify(isScalar(all.node) ? all.node.value : toText(all.node))}`);
-        ok = false;
-      }
-    }
-    const sn = fields.get('servername');
-    if (sn) {
-      const s = this.stringAt(sn.node, `${field}.servername`);
-      const v = s === null ? null : this.expand(s, sn.node, `${field}.servername`);
-      if (v === null) ok = false;
-      else out.options.servername = v;
-    }
-    // HTTP request options, as probe's -X, -H, --data, --expect-status, --resolve (same parsers, same messages)
-    const parsed = <T,>(key: SettingKey, parse: (node: Node) => T): T | undefined => {
-      const f = fields.get(key);
-      if (!f) return undefined;
-      try {
-        return parse(f.node);
-      } catch (error) {
-        if (!(error instanceof UsageError)) throw error;
-        this.problem(f.node, `${field}.${key}`, error.message);
-        ok = false;
-        return undefined;
-      }
-    };
-    const text = (node: Node, key: string): string => {
-      const s = this.stringAt(node, `${field}.${key}`);
-      if (s === null) throw new UsageError(`${key}: expected a string`);
-      return s;
-    };
-    const list = (node: Node, key: string): string[] => {
-      const n = this.deref(node);
-      if (isSeq(n)) return n.items.map((item) => text(item as Node, key));
-      return [text(node, key)];
-    };
-    const method = parsed('method', (n) => parseMethod(text(n, 'method'), 'method'));
-    const headers = parsed('headers', (n) => {
-      const m = this.deref(n);
-      // a mapping (Name: value) or a list of "Name: value" strings
-      if (isMap(m)) return m.items.map((pair) => parseHeader(`${String(isScalar(pair.key) ? pair.key.value : pair.key)}: ${isScalar(pair.value) ? String(pair.value.value) : ''}`, 'headers'));
-      return list(n, 'headers').map((h) => parseHeader(h, 'headers'));
-    });
-    const data = parsed('data', (n) => parseData(text(n, 'data'), 'data', (p) => (isAbsolute(p) ? p : resolvePath(this.baseDir, p))));
-    if (method !== undefined || headers !== undefined || data !== undefined) {
-      out.options.http = { method: method ?? null, headers: headers ?? [], body: data ?? null };
-    }
-    const statuses = parsed('expect_status', (n) => parseStatusList(isScalar(this.deref(n)) ? String((this.deref(n) as { value: unknown }).value) : text(n, 'expect_status'), 'expect_status'));
-    if (statuses !== undefined) out.options.expectStatus = statuses;
-    const resolve = parsed('resolve', (n) => list(n, 'resolve').map((r) => parseResolve(r, 'resolve')));
-    if (resolve !== undefined) out.resolve = resolve;
-    const insecure = fields.get('insecure');
-    if (insecure) {
-      if (isScalar(insecure.node) && typeof insecure.node.value === 'boolean') out.tls = { ...out.tls, insecure: insecure.node.value };
-      else {
-        this.problem(insecure.node, `${field}.insecure`, 'expected true or false');
-        ok = false;
-      }
-      out.tlsNode = insecure.node;
-    }
-    for (const key of ['cacert', 'cert', 'key'] as const) {
-      const f = fields.get(key);
+    for (const r of SETTINGS as readonly SettingRow[]) {
+      const f = r.key === null ? undefined : fields.get(r.key);
       if (!f) continue;
-      const s = this.stringAt(f.node, `${field}.${key}`);
-      const v = s === null ? null : this.expand(s, f.node, `${field}.${key}`);
-      if (v === null) ok = false;
-      else out.tls = { ...out.tls, [key]: isAbsolute(v) ? v : resolvePath(this.baseDir, v) };
-      out.tlsNode = f.node;
-    }
-    const repeat = fields.get('repeat');
-    if (repeat) {
-      const v = isScalar(repeat.node) ? Number(repeat.node.value) : NaN;
-      if (Number.isInteger(v) && v >= 1 && v <= MAX_REPEAT) out.repeat = v;
-      else {
-        this.problem(repeat.node, `${field}.repeat`, `expected a whole number from 1 to ${MAX_REPEAT}`);
-        ok = false;
+      const at = `${field}.${r.key}`;
+      // `keepalive: false` (or empty) turns keepalive off for a target whose defaults set it
+      if (r.id === 'keepaliveMs' && isScalar(f.node) && (f.node.value === false || f.node.value === null)) {
+        out.options.keepaliveMs = null;
+        continue;
       }
+      // a repeatable setting (headers, resolve) takes a list, or one value
+      const items = r.repeatable && isSeq(this.deref(f.node)) ? ((this.deref(f.node) as { items: Node[] }).items) : null;
+      if (items) {
+        const values = items.map((item) => {
+          const t = this.sourceText(item, at);
+          return t === null ? null : this.parsedAt(() => r.parse(t, null), item, at);
+        });
+        if (values.some((x) => x === null) || !this.apply(out, r.id as SettingId, values, f.node, at)) ok = false;
+        continue;
+      }
+      const text = this.sourceText(f.node, at);
+      const parsed = text === null ? null : this.parsedAt(() => r.parse(text, null), f.node, at);
+      const value = r.repeatable && parsed !== null ? [parsed] : parsed;
+      if (value === null || !this.apply(out, r.id as SettingId, value, f.node, at)) ok = false;
     }
     const exp = fields.get('expect');
     if (exp) {
@@ -498,6 +372,88 @@ class ConfigReader {
       else out.expectation = e;
     }
     return ok ? out : null;
+  }
+
+  /** Puts a parsed setting where the probe (or the check's repeat loop) reads it. */
+  private apply(out: Settings, id: SettingId, value: unknown, node: Node, at: string): boolean {
+    switch (id) {
+      case 'send': {
+        const payload = this.parseSendAt(value as string, node, at);
+        if (payload === null) return false;
+        out.options.payload = payload;
+        return true;
+      }
+      case 'servername': {
+        const v = this.expand(value as string, node, at);
+        if (v === null) return false;
+        out.options.servername = v;
+        return true;
+      }
+      case 'repeat':
+        out.repeat = value as number;
+        return true;
+      case 'intervalMs':
+        out.intervalMs = value as number;
+        return true;
+      case 'insecure':
+        out.tls = { ...out.tls, insecure: value as boolean };
+        out.tlsNode = node;
+        return true;
+      case 'cacert':
+      case 'cert':
+      case 'key': {
+        const v = this.expand(value as string, node, at);
+        if (v === null) return false;
+        out.tls = { ...out.tls, [id]: isAbsolute(v) ? v : resolvePath(this.baseDir, v) };
+        out.tlsNode = node;
+        return true;
+      }
+      case 'headers':
+        out.options.http = { method: null, body: null, ...out.options.http, headers: value as [string, string][] };
+        return true;
+      case 'method':
+        out.options.http = { headers: [], body: null, ...out.options.http, method: value as string };
+        return true;
+      case 'data': {
+        const body = this.parsedAt(() => parseData(value as string, 'data', (p) => (isAbsolute(p) ? p : resolvePath(this.baseDir, p))), node, at);
+        if (body === null) return false;
+        out.options.http = { headers: [], method: null, ...out.options.http, body };
+        return true;
+      }
+      case 'expectStatus':
+        out.options.expectStatus = value as ProbeOptions['expectStatus'];
+        return true;
+      case 'resolve':
+        out.resolve = value as ResolveEntry[];
+        return true;
+      case 'idleMs':
+      case 'keepaliveMs':
+      case 'connectTimeoutMs':
+      case 'tlsTimeoutMs':
+      case 'bannerTimeoutMs':
+      case 'replyTimeoutMs':
+      case 'family':
+      case 'allAddresses':
+      case 'followup':
+        (out.options as Record<string, unknown>)[id] = value;
+        return true;
+      default:
+        throw new Error(`settings row ${id} has a config key but no place in the probe options`);
+    }
+  }
+
+  /**
+   * A scalar as the user wrote it: a plain scalar's source text (so `repeat: 1e2` is the text
+   * "1e2", refused as on the command line, not the number 100 YAML makes of it), a quoted one's value.
+   */
+  private sourceText(raw: Node, field: string): string | null {
+    const node = this.deref(raw);
+    if (isScalar(node) && ['string', 'number', 'boolean'].includes(typeof node.value)) {
+      if (node.type === 'PLAIN' && node.range) return this.text.slice(node.range[0], node.range[1]).trim();
+      return String(node.value);
+    }
+    this.problem(node ?? raw, field, 'expected a single value, not a list or a mapping');
+    return null;
   }
 
   private expectationAt(raw: Node, field: string): Expectation | null {
@@ -533,14 +489,9 @@ class ConfigReader {
     const r = fields.get('reply');
     if (r) {
       reply = this.stringAt(r.node, `${field}.reply`);
-      if (reply !== null) {
-        try {
-          new RegExp(reply);
-        } catch (error) {
-          this.problem(r.node, `${field}.reply`, `not a valid regular expression: ${(error as Error).message}`);
-          ok = false;
-        }
-      } else ok = false;
+      const error = reply === null ? null : patternError(reply);
+      if (error !== null) this.problem(r.node, `${field}.reply`, `not a valid regular expression: ${error}`);
+      if (reply === null || error !== null) ok = false;
     }
     if (ok && outcomes.length === 0 && reply === null) {
       this.problem(node, field, 'give `outcome:` or `reply:`');
@@ -970,16 +921,7 @@ export function didYouMean(word: string, allowed: readonly string[]): string | u
   return bestD <= Math.max(1, Math.floor(w.length / 3)) ? best : undefined;
 }
 
-function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length]!;
+/** defaults: and a target both shaping the HTTP request: the target's method and body win, headers add up (the target's last). */
+function mergeHttp(base: NonNullable<ProbeOptions['http']>, own: NonNullable<ProbeOptions['http']>): NonNullable<ProbeOptions['http']> {
+  return { method: own.method ?? base.method, body: own.body ?? base.body, headers: [...base.headers, ...own.headers] };
 }

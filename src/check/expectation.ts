@@ -8,6 +8,7 @@ import type { Observation, TimelineEvent } from '../diagnose/observation.js';
 import type { Diagnosis } from '../diagnose/diagnosis.js';
 import type { Outcome } from '../diagnose/outcome.js';
 import { formatMs } from '../duration.js';
+import { matchesPattern } from '../pattern.js';
 
 /** The outcomes for which a time window makes sense: the peer (or a middlebox) ended an idle connection. */
 export const IDLE_OUTCOMES = ['closed_while_idle', 'reset_while_idle'] as const satisfies readonly Outcome[];
@@ -89,7 +90,7 @@ export function replyMatches(obs: Observation, pattern: string): boolean {
     .filter((ev): ev is Extract<TimelineEvent, { kind: 'received' }> => ev.kind === 'received')
     .map((ev) => ev.preview)
     .join('');
-  return new RegExp(pattern).test(reply);
+  return matchesPattern(pattern, reply);
 }
 
 export function evaluate(exp: Expectation, obs: Observation, diagnosis: Diagnosis): Verdict {

@@ -26,10 +26,38 @@ export interface ProbeEngine {
 
 /**
  * Failing rows run their follow-up experiments (several probes each) at most this many at a time,
- * whatever the check's concurrency: a fleet with many failures must not open thousands of sockets
- * at once, nor the follow-ups hold up the healthy rows' probes.
+ * whatever the check's concurrency, and only the first FOLLOWUP_MAX_ROWS failing rows of a run: a
+ * fleet with many failures must not open thousands of sockets at once, nor spend minutes on
+ * follow-ups (the rows after that keep the diagnosis of their own timeline).
  */
-export const FOLLOWUP_CONCURRENCY = 4;
+export const FOLLOWUP_CONCURRENCY = 8;
+export const FOLLOWUP_MAX_ROWS = 50;
+
+/** The follow-up slots of one check run. */
+export class FollowupLimiter {
+  private running = 0;
+  private started = 0;
+  private readonly queue: (() => void)[] = [];
+
+  constructor(
+    readonly concurrency: number = FOLLOWUP_CONCURRENCY,
+    readonly maxRows: number = FOLLOWUP_MAX_ROWS,
+  ) {}
+
+  /** Runs `fn` in a free slot; null (without running it) once the run's quota of rows is spent. */
+  async run<T>(fn: () => Promise<T>): Promise<T | null> {
+    if (this.started >= this.maxRows) return null;
+    this.started++;
+    if (this.running >= this.concurrency) await new Promise<void>((resolve) => this.queue.push(resolve));
+    this.running++;
+    try {
+      return await fn();
+    } finally {
+      this.running--;
+      this.queue.shift()?.();
+    }
+  }
+}
 
 export interface RunCheckOptions {
   plan: ConcurrencyPlan;
@@ -49,9 +77,10 @@ export async function runChecks(specs: readonly CheckSpec[], engine: ProbeEngine
   const t0 = performance.now();
   const rows: (CheckResult[] | undefined)[] = new Array(specs.length);
   const jobs = specs.map((spec, index) => ({ spec, index }));
+  const followups = new FollowupLimiter();
   const summary = await runBounded(
     jobs,
-    ({ spec, index }, signal) => checkOne(spec, index, engine, signal),
+    ({ spec, index }, signal) => checkOne(spec, index, engine, signal, followups),
     {
       onResult: (result, { index }) => {
         rows[index] = result;
@@ -111,7 +140,14 @@ class Tally {
  * all_addresses and a name (not an IP literal), every resolved address is probed and becomes its
  * own row with the target's expectation, so one bad address behind a round-robin name fails the run.
  */
-export async function checkOne(spec: CheckSpec, index: number, engine: ProbeEngine, signal: AbortSignal): Promise<CheckResult[]> {
+export async function checkOne(
+  spec: CheckSpec,
+  index: number,
+  engine: ProbeEngine,
+  signal: AbortSignal,
+  /** where failing rows get their follow-up experiments; none without it */
+  followups: FollowupLimiter | null = null,
+): Promise<CheckResult[]> {
   const options = engine.probeOptions(spec.options);
   const perAddress = options.allAddresses && isIP(spec.target.host) === 0;
   // insertion order is resolution order: rows come out in the order the resolver gave the addresses
@@ -129,12 +165,12 @@ export async function checkOne(spec: CheckSpec, index: number, engine: ProbeEngi
     }
   }
   // the same health policy as `probe`: a failing row's follow-ups may re-rank its causes (never its outcome)
-  if (engine.followup && options.followup !== false && !signal.aborted) {
+  if (followups && engine.followup && options.followup !== false && !signal.aborted) {
     for (const tally of tallies.values()) {
       const deciding = tally.deciding;
       if (!deciding || deciding.verdict.pass || deciding.diagnosis.healthy) continue;
-      const followed = await withSlot(() => engine.followup!(spec.target, options, deciding.obs, signal));
-      tally.deciding = { ...deciding, obs: followed.observation, diagnosis: followed.diagnosis };
+      const followed = await followups.run(() => engine.followup!(spec.target, options, deciding.obs, signal));
+      if (followed) tally.deciding = { ...deciding, obs: followed.observation, diagnosis: followed.diagnosis };
     }
   }
   const rows = [...tallies].flatMap(([address, tally]) => (tally.deciding ? [resultOf(spec, index, address, tally, tally.deciding)] : []));
@@ -196,21 +232,6 @@ function identity(spec: CheckSpec, index: number, address: string | null): Pick<
 function connectTime(obs: Observation): number | null {
   const connected = obs.events.find((ev) => ev.kind === 'connected');
   return connected ? connected.t : null;
-}
-
-let followupsRunning = 0;
-const followupQueue: (() => void)[] = [];
-
-/** Runs `fn` when one of the FOLLOWUP_CONCURRENCY slots is free. */
-async function withSlot<T>(fn: () => Promise<T>): Promise<T> {
-  if (followupsRunning >= FOLLOWUP_CONCURRENCY) await new Promise<void>((resolve) => followupQueue.push(resolve));
-  followupsRunning++;
-  try {
-    return await fn();
-  } finally {
-    followupsRunning--;
-    followupQueue.shift()?.();
-  }
 }
 
 function delay(ms: number, signal: AbortSignal): Promise<void> {

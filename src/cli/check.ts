@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
-import { UsageError } from '../errors.js';
-import { parseDuration } from '../duration.js';
+import { addSettingOptions, readFlags } from '../check/settings.js';
 import { loadTlsTrust } from '../probe/tls-trust.js';
 import type { TlsTrust } from '../probe/types.js';
 
@@ -19,10 +18,6 @@ export interface CheckCliOptions {
   expectOutcome?: string;
   onlyFailures?: boolean;
   allAddresses?: boolean;
-  insecure?: boolean;
-  cacert?: string;
-  cert?: string;
-  key?: string;
 }
 
 /** Parsed, validated command-line options (everything a user can type is checked here). */
@@ -46,39 +41,28 @@ export interface CheckSettings {
   tlsTrust: TlsTrust | null;
 }
 
-const MAX_CONCURRENCY = 100_000;
-
 export function checkSettings(inputs: string[], opts: CheckCliOptions): CheckSettings {
-  let concurrency: number | null = null;
-  if (opts.concurrency !== undefined) {
-    const n = Number(opts.concurrency);
-    if (!/^\d+$/.test(opts.concurrency.trim()) || n < 1 || n > MAX_CONCURRENCY) {
-      throw new UsageError(`bad --concurrency ${JSON.stringify(opts.concurrency)}: expected a whole number from 1 to ${MAX_CONCURRENCY}`);
-    }
-    concurrency = n;
-  }
-  const deadlineMs = opts.deadline === undefined ? null : parseDuration(opts.deadline, '--deadline');
-  if (deadlineMs === 0) throw new UsageError('bad --deadline "0": give a positive duration, e.g. 5m');
+  const v = readFlags('check', opts as Record<string, unknown>);
   return {
     inputs,
     config: opts.config ?? null,
     json: opts.json === true,
-    followup: opts.followup !== false,
+    followup: v.followup !== false,
     jsonFile: opts.jsonFile ?? null,
     junit: opts.junit ?? null,
     prometheus: opts.prometheus ?? null,
-    concurrency,
-    deadlineMs,
+    concurrency: v.concurrency ?? null,
+    deadlineMs: v.deadlineMs ?? null,
     failFast: opts.failFast === true,
     expectOutcome: opts.expectOutcome ?? 'ok',
     onlyFailures: opts.onlyFailures === true,
-    allAddresses: opts.allAddresses === true,
-    tlsTrust: loadTlsTrust(opts),
+    allAddresses: v.allAddresses === true,
+    tlsTrust: loadTlsTrust({ insecure: v.insecure, cacert: v.cacert, cert: v.cert, key: v.key }),
   };
 }
 
 export function defineCheck(program: Command, ctx: CliContext): void {
-  program
+  const cmd = program
     .command('check')
     .summary('CI smoke checks: probe many targets against expectations')
     .description(
@@ -93,17 +77,10 @@ export function defineCheck(program: Command, ctx: CliContext): void {
     .option('--json-file <file>', 'also write the JSON document to a file')
     .option('--junit <file>', 'write a JUnit XML report (one test case per target)')
     .option('--prometheus <file>', 'write metrics in the node_exporter textfile format (.prom)')
-    .option('--concurrency <n>', 'probes in flight at once (default 100; capped below the open-file limit)')
-    .option('--deadline <duration>', 'stop the whole run after this long; unfinished targets fail (e.g. 5m)')
-    .option('--no-followup', 'do not run follow-up experiments on failing targets (config: followup: false)')
     .option('--fail-fast', 'stop at the first target whose expectation does not hold')
     .option('--expect-outcome <list>', 'expected outcome(s) for targets from arguments or stdin, comma-separated', 'ok')
-    .option('--only-failures', 'list only failing targets in the table (large fleets)')
-    .option('-k, --insecure', 'accept TLS certificates that do not verify, for targets whose config does not say (config: insecure)')
-    .option('--cacert <file>', 'trust the CA certificate(s) in this PEM file (config: cacert)')
-    .option('--cert <file>', 'client certificate (PEM) for mTLS (config: cert)')
-    .option('--key <file>', 'private key (PEM) of --cert (config: key)')
-    .option('--all-addresses', 'probe every address each target from arguments or stdin resolves to, one row each (config: all_addresses)')
+    .option('--only-failures', 'list only failing targets in the table (large fleets)');
+  addSettingOptions(cmd, 'check')
     .addHelpText(
       'after',
       `

@@ -1,39 +1,13 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 import { UsageError } from '../errors.js';
-import { parseDuration } from '../duration.js';
+import { DEFAULT_INTERVAL_MS, addSettingOptions, readFlags } from '../check/settings.js';
 import { loadTlsTrust } from '../probe/tls-trust.js';
-import { parseData, parseHeader, parseMethod, parseResolve, parseStatusList, type HttpRequestOptions, type ResolveEntry, type StatusRange } from '../probe/http-options.js';
+import { parseData, type HttpRequestOptions, type ResolveEntry, type StatusRange } from '../probe/http-options.js';
 import type { TlsTrust } from '../probe/types.js';
 
-export interface ProbeCliOptions {
-  send?: string;
-  expect?: string;
-  idle?: string;
-  keepalive?: string;
-  connectTimeout?: string;
-  tlsTimeout?: string;
-  bannerTimeout?: string;
-  replyTimeout?: string;
-  servername?: string;
-  header?: string[];
-  method?: string;
-  data?: string;
-  expectStatus?: string;
-  resolve?: string[];
-  insecure?: boolean;
-  cacert?: string;
-  cert?: string;
-  key?: string;
-  ipv4?: boolean;
-  ipv6?: boolean;
-  allAddresses?: boolean;
-  repeat?: string;
-  interval?: string;
-  json?: boolean;
-  /** commander's --no-followup: false when given */
-  followup?: boolean;
-}
+/** What commander collected: strings and switches, checked by the settings table (src/check/settings.ts). */
+export type ProbeCliOptions = Record<string, string | boolean | undefined>;
 
 /** Options as typed, checked: every mistake is one line and exit 2, before any packet is sent. */
 export interface ProbeSettings {
@@ -64,76 +38,45 @@ export interface ProbeSettings {
   followup: boolean;
 }
 
-const MAX_REPEAT = 10_000;
-const DEFAULT_INTERVAL_MS = 1_000;
-
-function positiveDuration(value: string | undefined, option: string): number | null {
-  if (value === undefined) return null;
-  const ms = parseDuration(value, option);
-  if (ms <= 0) throw new UsageError(`bad ${option} ${JSON.stringify(value)}: give a positive duration, e.g. 5s`, undefined, 'CR_BAD_DURATION');
-  return ms;
+/** -H, -X, --data as curl reads them (each checked by its settings row); null when none was given: a plain GET. */
+function httpSettings(headers: [string, string][] | undefined, method: string | undefined, data: string | undefined): HttpRequestOptions | null {
+  if (!headers?.length && method === undefined && data === undefined) return null;
+  return { method: method ?? null, headers: headers ?? [], body: data === undefined ? null : parseData(data) };
 }
-
-/** -H, -X, --data as curl reads them; null when none was given (a plain GET). */
-export function httpSettings(opts: Pick<ProbeCliOptions, 'header' | 'method' | 'data'>): HttpRequestOptions | null {
-  const headers = (opts.header ?? []).map((h) => parseHeader(h));
-  if (headers.length === 0 && opts.method === undefined && opts.data === undefined) return null;
-  return { method: opts.method === undefined ? null : parseMethod(opts.method), headers, body: opts.data === undefined ? null : parseData(opts.data) };
-}
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export function probeSettings(targets: string[], opts: ProbeCliOptions): ProbeSettings {
-  if (opts.ipv4 && opts.ipv6) throw new UsageError('-4 and -6 exclude each other', 'give one, or neither to use what the name resolves to');
-  let expect: string | null = null;
-  if (opts.expect !== undefined) {
-    try {
-      new RegExp(opts.expect);
-    } catch (error) {
-      throw new UsageError(`bad --expect ${JSON.stringify(opts.expect)}: ${(error as Error).message}`, 'a JavaScript regular expression, e.g. "^HTTP/1\\.1 200"', 'CR_BAD_OPTION');
-    }
-    expect = opts.expect;
-  }
-  let repeat = 1;
-  if (opts.repeat !== undefined) {
-    repeat = Number(opts.repeat);
-    if (!/^\d+$/.test(opts.repeat.trim()) || repeat < 1 || repeat > MAX_REPEAT) {
-      throw new UsageError(`bad --repeat ${JSON.stringify(opts.repeat)}: expected a whole number from 1 to ${MAX_REPEAT}`, undefined, 'CR_BAD_OPTION');
-    }
-  }
-  if (opts.interval !== undefined && opts.repeat === undefined) {
+  const v = readFlags('probe', opts);
+  if (v.ipv4 && v.ipv6) throw new UsageError('-4 and -6 exclude each other', 'give one, or neither to use what the name resolves to');
+  if (v.intervalMs !== undefined && v.repeat === undefined) {
     throw new UsageError('--interval needs --repeat', 'e.g. --repeat 20 --interval 5s');
   }
-  const intervalMs = opts.interval === undefined ? DEFAULT_INTERVAL_MS : parseDuration(opts.interval, '--interval');
-  const idleMs = positiveDuration(opts.idle, '--idle');
-  const keepaliveMs = positiveDuration(opts.keepalive, '--keepalive');
-  if (keepaliveMs !== null && idleMs === null) throw new UsageError('--keepalive needs --idle', 'e.g. --idle 5m --keepalive 30s');
+  if (v.keepaliveMs !== undefined && v.idleMs === undefined) throw new UsageError('--keepalive needs --idle', 'e.g. --idle 5m --keepalive 30s');
   return {
     targets,
-    send: opts.send ?? null,
-    expect,
-    idleMs,
-    keepaliveMs,
-    connectTimeoutMs: positiveDuration(opts.connectTimeout, '--connect-timeout'),
-    tlsTimeoutMs: positiveDuration(opts.tlsTimeout, '--tls-timeout'),
-    bannerTimeoutMs: positiveDuration(opts.bannerTimeout, '--banner-timeout'),
-    replyTimeoutMs: positiveDuration(opts.replyTimeout, '--reply-timeout'),
-    servername: opts.servername ?? null,
-    tlsTrust: loadTlsTrust(opts),
-    http: httpSettings(opts),
-    expectStatus: opts.expectStatus === undefined ? null : parseStatusList(opts.expectStatus),
-    resolve: (opts.resolve ?? []).map((r) => parseResolve(r)),
-    family: opts.ipv4 ? 4 : opts.ipv6 ? 6 : null,
-    allAddresses: opts.allAddresses === true,
-    repeat,
-    intervalMs,
+    send: v.send ?? null,
+    expect: v.expect ?? null,
+    idleMs: v.idleMs ?? null,
+    keepaliveMs: v.keepaliveMs ?? null,
+    connectTimeoutMs: v.connectTimeoutMs ?? null,
+    tlsTimeoutMs: v.tlsTimeoutMs ?? null,
+    bannerTimeoutMs: v.bannerTimeoutMs ?? null,
+    replyTimeoutMs: v.replyTimeoutMs ?? null,
+    servername: v.servername ?? null,
+    tlsTrust: loadTlsTrust({ insecure: v.insecure, cacert: v.cacert, cert: v.cert, key: v.key }),
+    http: httpSettings(v.headers as unknown as [string, string][] | undefined, v.method, v.data),
+    expectStatus: v.expectStatus ?? null,
+    resolve: (v.resolve as unknown as ResolveEntry[] | undefined) ?? [],
+    family: v.ipv4 ? 4 : v.ipv6 ? 6 : null,
+    allAddresses: v.allAddresses === true,
+    repeat: v.repeat ?? 1,
+    intervalMs: v.intervalMs ?? DEFAULT_INTERVAL_MS,
     json: opts.json === true,
-    followup: opts.followup !== false,
+    followup: v.followup !== false,
   };
 }
 
 export function defineProbe(program: Command, ctx: CliContext): void {
-  program
+  const cmd = program
     .command('probe')
     .summary('connect to endpoints and show exactly what they do on the wire, and why')
     .description(
@@ -144,37 +87,8 @@ export function defineProbe(program: Command, ctx: CliContext): void {
         'https:// (443), redis:// and rediss:// (6379, send PING), postgres:// (5432, sends an ' +
         'SSLRequest), mysql://, smtp://, ssh:// (the server speaks first).',
     )
-    .argument('<targets...>', 'endpoints to probe')
-    .option(
-      '--send <payload>',
-      'what to send: none | http | text:STRING (\\r\\n escapes) | hex:BYTES | @FILE (up to 1 MiB) | zeros:SIZE (up to 256MiB, e.g. zeros:16MiB) (default: what the scheme implies)',
-    )
-    .option('--expect <regex>', 'the reply (or banner) must match this regular expression')
-    .option('--idle <duration>', 'after the reply, hold the connection silent this long, then send again (e.g. 90s)')
-    .option('--keepalive <duration>', 'turn TCP keepalive on during the idle hold, first probe after this long')
-    .option('--connect-timeout <duration>', 'give up connecting after this long (default 5s)')
-    .option('--tls-timeout <duration>', 'give up on the TLS handshake after this long (default 5s)')
-    .option(
-      '--banner-timeout <duration>',
-      'wait up to this long for a banner before sending, whatever the scheme (default: 300ms for servers that speak first, smtp:// ssh:// mysql://; otherwise 3 × the connect time, at least 25ms)',
-    )
-    .option('--reply-timeout <duration>', 'wait this long for the first byte of a reply (default 2s)')
-    .option('--servername <name>', 'TLS server name (SNI) to send and the name the certificate must match; default: the host')
-    .option('-H, --header <header>', 'add (or replace) an HTTP request header, "Name: value"; repeatable', collect)
-    .option('-X, --method <method>', 'HTTP request method (default GET, or POST with --data)')
-    .option('--data <data>', 'HTTP request body: a STRING or @FILE (up to 1 MiB); sends a POST unless -X says otherwise')
-    .option('--expect-status <list>', 'the HTTP status must be one of these, e.g. 200-399 or 200,204,301-308; else expect_failed')
-    .option('--resolve <host:port:addr>', 'connect to ADDR for HOST:PORT, keeping the name for Host and SNI (as curl); repeatable', collect)
-    .option('-k, --insecure', 'accept a certificate that does not verify (self-signed, expired, other host); its facts are still shown')
-    .option('--cacert <file>', 'trust the CA certificate(s) in this PEM file instead of the built-in store')
-    .option('--cert <file>', 'client certificate (PEM) for servers that require one (mTLS); may hold the key too')
-    .option('--key <file>', 'private key (PEM) of --cert')
-    .option('-4, --ipv4', 'use IPv4 addresses only')
-    .option('-6, --ipv6', 'use IPv6 addresses only')
-    .option('--all-addresses', 'probe every address the name resolves to, one report each')
-    .option('--repeat <n>', 'probe N times and summarise (e.g. 3 of 20 runs failed, always after ~60 s idle)')
-    .option('--interval <duration>', 'time between the starts of repeated probes (default 1s)')
-    .option('--no-followup', 'after a failure, do not run the follow-up experiments that tell its causes apart (they add up to ~2 s)')
+    .argument('<targets...>', 'endpoints to probe');
+  addSettingOptions(cmd, 'probe')
     .option('--json', 'print one JSON document (schema connreset.probe/v1) instead of the report')
     .addHelpText(
       'after',

@@ -13,6 +13,7 @@ import { parseSend } from '../probe/payload.js';
 import { loadServeConfig } from '../serve/config.js';
 import { loadWebConfig, NO_WEB_CONFIG } from '../serve/web-config.js';
 import { startExporter } from '../serve/server.js';
+import { planConcurrency } from '../probe/runner.js';
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/i;
 
@@ -20,6 +21,13 @@ export async function runServeCommand(settings: ServeSettings, ctx: CliContext):
   const config = loadServeConfig(settings.config, settings.configGiven, { parseTarget, parseSend });
   const web = settings.webConfig ? loadWebConfig(settings.webConfig) : NO_WEB_CONFIG;
   const log = (line: string): void => void ctx.stderr.write(`connreset serve: ${line}\n`);
+  // each probe in flight holds two descriptors (the scraper's connection and the probe's socket):
+  // the cap stays below the open-file limit, as check's concurrency does
+  const plan = planConcurrency(settings.maxConcurrent * 2);
+  const maxConcurrent = plan.capped ? Math.max(1, Math.floor(plan.concurrency / 2)) : settings.maxConcurrent;
+  if (plan.capped) {
+    log(`--max-concurrent lowered from ${settings.maxConcurrent} to ${maxConcurrent}: the open-file limit is ${plan.limit.soft} (${plan.limit.open ?? '?'} open); raise it with \`ulimit -n\``);
+  }
   const stop = handleStopSignals();
   try {
     let exporter;
@@ -29,7 +37,7 @@ export async function runServeCommand(settings: ServeSettings, ctx: CliContext):
         host: settings.host,
         port: settings.port,
         allowAnyTarget: settings.allowAnyTarget,
-        maxConcurrent: settings.maxConcurrent,
+        maxConcurrent,
         timeoutOffsetMs: settings.timeoutOffsetMs,
         shutdownGraceMs: settings.shutdownGraceMs,
         web,

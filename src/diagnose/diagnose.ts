@@ -92,6 +92,8 @@ interface Scored {
   id: CauseId;
   score: number;
   evidence: string[];
+  /** a strong signal of the timeline itself leads the evidence */
+  timelineLed?: boolean;
   /** position in the outcome's table, to break ties the way the table orders them */
   order: number;
 }
@@ -131,8 +133,10 @@ export function rankCauses(
       }
       // a strong signal is the headline evidence; a weak one only adds to it
       if (sentence !== null) {
-        if (rule.delta >= STRONG_SIGNAL) entry.evidence.unshift(sentence);
+        // the timeline's own strong evidence keeps the lead; an experiment that agrees comes next
+        if (rule.delta >= STRONG_SIGNAL) entry.evidence.splice(experiment !== undefined && entry.timelineLed ? 1 : 0, 0, sentence);
         else entry.evidence.push(sentence);
+        if (rule.delta >= STRONG_SIGNAL && experiment === undefined) entry.timelineLed = true;
       }
       scored.set(rule.cause, entry);
     }

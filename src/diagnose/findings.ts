@@ -38,8 +38,11 @@ export interface Findings {
 
 /** A failure is "prompt" (content filtering acts at once) when it came this soon after our send. */
 const PROMPT_MS = 1_000;
-/** Delays under this are "at once" (a policy), over loopback or a LAN. */
-const IMMEDIATE_MS = 100;
+/**
+ * Delays under this are "at once" (a policy): no configured timer fires this soon, while a program
+ * spawned per connection (inetd, socat EXEC) on a busy host can take a few hundred ms to exit.
+ */
+const IMMEDIATE_MS = 500;
 
 export function findingsOf(obs: Observation, outcome: Outcome): Findings {
   const out: Findings = { signals: new Set(), vars: {}, source: new Map() };
@@ -150,7 +153,8 @@ function concludeService(record: ExperimentRecord, obs: Observation): Conclusion
   if (found.service === 'silent') return { signals: ['exp_silent_service'], vars };
   if (found.service === 'tls' && !obs.options.tls) return { signals: ['exp_port_speaks_tls'], vars };
   if (found.service !== 'tls' && obs.options.tls) return { signals: ['exp_port_not_tls'], vars };
-  if (expected === null) return { signals: found.service === 'tls' ? [] : ['exp_service_named'], vars };
+  // a connection that said nothing expected nothing: what listens is worth knowing, not a mismatch
+  if (expected === null) return { signals: found.service === 'tls' || obs.options.send === 'none' ? [] : ['exp_service_named'], vars };
   if (found.service === expected || found.service === 'tls') return { signals: ['exp_same_service'], vars };
   return { signals: ['exp_other_service'], vars };
 }
@@ -189,7 +193,10 @@ function concludeRepeat(record: ExperimentRecord, obs: Observation, outcome: Out
   const min = Math.min(...known);
   const median = [...known].sort((a, b) => a - b)[Math.floor(known.length / 2)]!;
   if (max < IMMEDIATE_MS) {
-    const onConnect = outcome === 'closed_on_connect' || outcome === 'reset_on_connect';
+    // a peer that says why it turns us away ("max number of clients reached") has told us; a
+    // policy (no backend, an ACL, a program that exits) says nothing
+    const silent = !obs.events.some((e) => e.kind === 'received');
+    const onConnect = (outcome === 'closed_on_connect' || outcome === 'reset_on_connect') && silent;
     return { signals: [onConnect ? 'exp_repeat_immediate' : 'exp_repeat_consistent'], vars };
   }
   const steady = max - min <= Math.max(60, median * 0.03);

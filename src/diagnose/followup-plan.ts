@@ -13,6 +13,8 @@ import { failureDelayMs } from './findings.js';
 
 /** Follow-ups add about this much time by default (they run concurrently, each bounded by it). */
 export const DEFAULT_FOLLOWUP_BUDGET_MS = 2_000;
+/** A top cause this sure needs no experiment (0.95 is the most a cause can score). */
+const DECIDED_CONFIDENCE = 0.9;
 /** A failure is repeated only when it came within this multiple of the budget. */
 const REPEATABLE_FACTOR = 1.25;
 
@@ -21,10 +23,17 @@ export interface PlannedExperiment {
   question: string;
   /** the top causes it separates */
   separates: CauseId[];
+  /** how long it may run: the budget, or for a repeat of a failure that took nearly that long, the failure's time plus a margin */
+  limitMs: number;
 }
+
+/** A repeat needs the failure's own delay plus the connect and the banner settle. */
+const REPEAT_MARGIN_MS = 300;
 
 export function planFollowups(obs: Observation, diagnosis: Diagnosis, budgetMs: number = DEFAULT_FOLLOWUP_BUDGET_MS): PlannedExperiment[] {
   if (diagnosis.healthy || budgetMs <= 0) return [];
+  // the timeline has already decided (a TLS record in answer to plain text, a proxy's 502 page)
+  if ((diagnosis.causes[0]?.confidence ?? 0) >= DECIDED_CONFIDENCE) return [];
   const top = diagnosis.causes.slice(0, FOLLOWUP_TOP_CAUSES).map((c) => c.id);
   const planned: PlannedExperiment[] = [];
   for (const row of FOLLOWUPS) {
@@ -33,7 +42,9 @@ export function planFollowups(obs: Observation, diagnosis: Diagnosis, budgetMs: 
     // the question must be about the causes at hand: the leading one and at least one rival
     if (separates.length < 2 || !separates.includes(top[0]!)) continue;
     if (!row.needs.every((need) => meets(need, obs, budgetMs))) continue;
-    planned.push({ id: row.experiment, question: row.question, separates });
+    const delay = failureDelayMs(obs);
+    const limitMs = row.needs.includes('fast_failure') && delay !== null ? Math.max(budgetMs, Math.ceil(delay + REPEAT_MARGIN_MS)) : budgetMs;
+    planned.push({ id: row.experiment, question: row.question, separates, limitMs });
   }
   return planned;
 }

@@ -111,12 +111,13 @@ function unescapedLength(preview: string): number {
 /** The words a truncated reply gives its story, evidence and client rows; all null for other outcomes. */
 export function truncationVars(obs: Observation, outcome: Outcome, decisive: TimelineEvent | null): Record<string, string | null> {
   const cut = outcome === 'reply_truncated' && decisive ? truncationAt(obs, decisive) : null;
-  if (!cut) return { bodyFraming: null, bodyGot: null, bodyMissing: null, bodyGotN: null, bodyMissingN: null, truncEnd: null, curlTruncated: null };
+  if (!cut) return { truncStatus: null, bodyFraming: null, bodyGot: null, bodyMissing: null, bodyGotN: null, bodyMissingN: null, truncEnd: null, curlTruncated: null };
   const reset = cut.end.kind !== 'fin';
   const lastByte = [...obs.events.slice(0, obs.events.indexOf(cut.end))].reverse().find((e) => e.kind === 'received');
   const after = lastByte ? ` ${formatMs(cut.end.t - lastByte.t)} after its last byte` : '';
   const bytes = (n: number): string => `${n} byte${n === 1 ? '' : 's'}`;
   return {
+    truncStatus: String(cut.status),
     bodyFraming: cut.framing === 'chunked' ? 'chunked transfer coding' : `Content-Length: ${cut.expected}`,
     bodyGot: bytes(cut.got),
     bodyMissing: cut.missing === null ? null : bytes(cut.missing),

@@ -208,6 +208,10 @@ export const FLAG_FORMATS: readonly FlagFormat[] = [
   { system: 'envoy-reset-reason', product: 'envoy', hint: ['upstream_reset_'], re: /upstream_reset_(?:before|after)_response_started\{([a-z_]{3,40})/g, rows: ENVOY_RESET_REASONS, key: (m) => [(m[1] ?? '').replaceAll('_', ' ')], probe: 'none', weight: 5 },
   // HAProxy HTTP and TCP logs: the state comes just before actconn/feconn/beconn/srv_conn/retries and srv_queue/backend_queue
   { system: 'haproxy-termination-state', product: 'haproxy', hint: ['/'], re: /\s([A-Za-z-]{2}(?:[A-Za-z-]{2})?) \d{1,7}\/\d{1,7}\/\d{1,7}\/\d{1,7}\/\+?\d{1,4} \d{1,7}\/\d{1,7}\b/g, rows: HAPROXY_STATES, key: haproxyState, probe: 'none' },
+  // prose: "502 with SH-- errors", "lots of cD-- in the logs" (the 4-character HTTP form is distinctive enough)
+  { system: 'haproxy-termination-state', product: 'haproxy', hint: ['--'], re: /(?<![A-Za-z0-9-])([CSPRIDUKLcs][RQCHDLT])--(?![A-Za-z0-9-])/g, rows: HAPROXY_STATES, key: haproxyState, probe: 'none' },
+  // prose: "terminations with status `sD`", "termination state cD"
+  { system: 'haproxy-termination-state', product: 'haproxy', hint: ['status', 'state', 'flag'], re: /\b(?:state|status|flags?)\s{1,3}[`'"]?([CSPRIDUKLcs][RQCHDLT])(?:--)?[`'"]?(?![A-Za-z0-9-])/g, rows: HAPROXY_STATES, key: haproxyState, probe: 'none' },
   { system: 'haproxy-termination-state', product: 'haproxy', hint: ['termination'], re: /termination[_ ]state["']?\s{0,3}[:= ]\s{0,3}["']?([A-Za-z-]{2,4})\b/gi, rows: HAPROXY_STATES, key: haproxyState, probe: 'none' },
   // a bare state as the whole input ("SD--", "sH")
   { system: 'haproxy-termination-state', product: 'haproxy', hint: [''], re: /^\s{0,20}([CSPRIDUKLcs][RQCHDLT](?:[NIDVEOU-][NIUPRD-])?)\s{0,20}$/g, rows: HAPROXY_STATES, key: haproxyState, probe: 'none' },
@@ -218,10 +222,10 @@ export const FLAG_FORMATS: readonly FlagFormat[] = [
     system: 'aws-elb-log',
     product: 'aws_elb',
     hint: ['z '],
-    re: /(?:^|\s)\d{4}-\d\d-\d\dT[\d:.]{8,16}Z [A-Za-z0-9-]{1,64} [\d.:[\]a-f]{7,60} (?:[\d.:[\]a-f]{7,60}|-) (-?[\d.]{1,12}) (-?[\d.]{1,12}) (-?[\d.]{1,12}) (\d{3}) (\d{3}|-) /g,
+    re: /(?:^|\s)\d{4}-\d\d-\d\dT[\d:.]{8,16}Z [A-Za-z0-9-]{1,64} [\d.:[\]a-f]{7,60} (?:[\d.:[\]a-f]{7,60}|-) (-?[\d.]{1,12}) (-?[\d.]{1,12}) (-?[\d.]{1,12}) (\d{3}) (\d{1,3}|-) /g,
     rows: AWS_ELB_ROWS,
     key: (m) => (m[1] === '-1' && m[2] === '-1' && m[3] === '-1' ? [`${m[4]} -1`] : elbTarget(m[4], m[5])),
     probe: 'none',
   },
-  { system: 'chrome-net-error', product: 'chrome', hint: ['z '], re: /(?<![A-Za-z0-9_])(?:net::)?(ERR_[A-Z0-9_]{3,50})\b/g, rows: CHROME_NET_ERRORS, key: g1, probe: 'any' },
+  { system: 'chrome-net-error', product: 'chrome', hint: ['err_'], re: /(?<![A-Za-z0-9_])(?:net::)?(ERR_[A-Z0-9_]{3,50})\b/g, rows: CHROME_NET_ERRORS, key: g1, probe: 'any' },
 ];

@@ -204,16 +204,16 @@ export const STATUS_PATTERNS: readonly RegExp[] = [
   /\bHTTP\/[\d.]{1,3} (\d{3})\b/g,
   /"[A-Z]{3,10} [^"\s]{1,4096} HTTP\/[\d.]{1,3}" (\d{3})\b/g,
   /<(?:title|h1)>(\d{3})\b/g,
-  /\b(?:status(?:[ _-]?code)?|statusCode|response code|HTTP status|HTTP code|elb_status_code)["']?\s{0,3}[:=]?\s{0,3}["']?(\d{3})\b/gi,
-  /\b(\d{3}) (?:Bad Gateway|Service (?:Temporarily )?Unavailable|Gateway Time-?out|Client Closed Request)\b/gi,
-  /\b(?:Error|error code:?) (52[0-6])\b/g,
+  /\b(?:status(?:[ _-]?code)?|statusCode|response[ _]code|HTTP status|HTTP code|elb_status_code)["']?\s{0,3}[:=]?\s{0,3}["']?(\d{3})\b/gi,
+  /\b(\d{3}):? (?:Bad Gateway|Service (?:Temporarily )?Unavailable|Gateway Time-?out|Client Closed Request)\b/gi,
+  /\berror(?: code)?:? (\d{3})\b/gi,
   /\bfailed with status code (\d{3})\b/g,
 ];
 
 /** The operation a line shows, most specific first (a DNS failure inside "dial tcp" is a DNS failure). */
 export const OPERATION_PATTERNS: readonly { operation: Operation; re: RegExp }[] = [
   // MySQL's own handshake, right after the TCP connect: part of connecting
-  { operation: 'connect', re: /reading initial communication packet|reading authorization packet/ },
+  { operation: 'connect', re: /(?:reading|waiting for) initial communication packet|reading authorization packet/ },
   { operation: 'dns', re: /getaddrinfo|gaierror|\blookup [^\s:]+|UnknownHostException|resolve host|name resolution|Name or service not known|nodename nor servname|No such host is known|translate host name|no such host|Name does not resolve|Unknown (?:MySQL )?server host|EAI_AGAIN|ENOTFOUND/i },
   { operation: 'tls_handshake', re: /handshake|SSL_connect|secure TLS connection/i },
   { operation: 'bind', re: /\blisten E[A-Z]+|\bbind\(\)|BindException|\bbind: |Address already in use|Address in use/ },
@@ -250,7 +250,7 @@ export const ENDPOINT_PATTERNS: readonly EndpointPattern[] = [
   { source: 'redis', re: /Redis at ([^\s:]{1,253}):(\d{1,5})/ },
   { source: 'curl', re: /Failed to connect to ([^\s]{1,253}) port (\d{1,5})/ },
   // ssh: "Connection to 192.0.2.1 port 22: Broken pipe", "ssh: connect to host example.com port 22: Connection refused"
-  { source: 'ssh', re: /\b(?:Connection to|connect to host) ([A-Za-z0-9][A-Za-z0-9.:-]{0,252}) port (\d{1,5})\b/ },
+  { source: 'ssh', re: /\b(?:Connection to|connect to host|Connection (?:reset|closed) by) ([A-Za-z0-9][A-Za-z0-9.:-]{0,252}) port (\d{1,5})\b/ },
   { source: 'curl', re: /in connection to ([^\s:]{1,253}):(\d{1,5})/ },
   { source: 'mysql', re: /MySQL server on '([^':]{1,253})(?::(\d{1,5}))?'/, defaultPort: 3306 },
   { source: 'dotnet', re: /\(([A-Za-z0-9.-]{1,253}):(\d{1,5})\)/ },

@@ -188,8 +188,8 @@ export const OUTCOME_INFO: Readonly<Record<Outcome, OutcomeInfo>> = {
   },
   reply_truncated: {
     story: [
-      'The peer sent {reply} to {sent} ({httpStatus}, {bodyFraming}), then {truncEnd} with {bodyMissing} of the body missing.',
-      'The peer sent {reply} to {sent} ({httpStatus}, {bodyFraming}), then {truncEnd} before the end of the body.',
+      'The peer sent {reply} to {sent} (status {truncStatus}, {bodyFraming}), then {truncEnd} with {bodyMissing} of the body missing.',
+      'The peer sent {reply} to {sent} (status {truncStatus}, {bodyFraming}), then {truncEnd} before the end of the body.',
     ],
     wire: 'An HTTP reply was cut short: the peer closed (FIN) or reset (RST) the connection before the end of the body its Content-Length or chunked framing announced.',
     severity: 'failure',

@@ -140,7 +140,7 @@ export const SCENARIOS: readonly Scenario[] = [
     idle: false,
     payloadBytes: null,
     expectedOutcome: 'reply_then_reset',
-    expectedTopCause: 'app_error_close',
+    expectedTopCause: 'reset_after_reply',
   },
   {
     name: 'reply-then-close',

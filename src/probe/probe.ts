@@ -16,6 +16,7 @@ import {
 import { BANNER_QUIET_MS, REPLY_QUIET_MS, probeBudgetMs } from './defaults.js';
 import { bannerWait, type BannerWait } from './banner-wait.js';
 import { payloadBytes } from './payload.js';
+import { matchesPattern } from '../pattern.js';
 import { SCHEMES } from './target.js';
 import { Recorder } from './recorder.js';
 import { Connection, StreamWatch, resolveTarget, zeroWrite, type Resolution } from './connection.js';
@@ -252,12 +253,8 @@ class ProbeRun {
     }
     if (this.options.expect === null) return;
     const text = Buffer.concat(watch.kept).toString('latin1');
-    let matched: boolean;
-    try {
-      matched = new RegExp(this.options.expect).test(text);
-    } catch {
-      matched = false; // the CLI validates patterns; a bad one from an API caller cannot match
-    }
+    // compiled once per pattern (src/pattern.ts); a bad one from an API caller cannot match
+    const matched = matchesPattern(this.options.expect, text);
     this.rec.add(watch.phase, { kind: matched ? 'expect_matched' : 'expect_failed', pattern: this.options.expect });
   }
 

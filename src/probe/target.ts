@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { BadTargetError } from '../errors.js';
 import { quote } from '../escape.js';
 import type { Payload, Scheme, Target } from './types.js';
+import { editDistance } from '../edit-distance.js';
 
 interface SchemeSpec {
   /** port when the URL names none; null = the user must give one */
@@ -73,6 +74,10 @@ export function parseTarget(rawInput: string): Target {
   const pathPart = slash === -1 ? '' : rest.slice(slash).replace(/#.*$/, '');
   // user:password@ is accepted (people paste connection strings) and never kept or shown
   const authority = authorityWithUser.slice(authorityWithUser.lastIndexOf('@') + 1);
+  if (!authorityWithUser.includes('@') && redact(input) !== input) {
+    // a password with an unencoded / ? or #: the authority ends inside it, so its pieces must not be echoed
+    throw new BadTargetError(redact(input), 'the user-info holds "/", "?" or "#"', 'percent-encode them (%2F, %3F, %23), or leave the credentials out: a probe does not use them');
+  }
   const spec = SCHEMES[scheme];
   const { host, port } = parseAuthority(redact(input), authority, spec.port, scheme);
   const path = pathPart === '' ? '/' : pathPart.startsWith('/') ? pathPart : `/${pathPart}`;
@@ -155,21 +160,38 @@ function parseAuthority(
 
 /**
  * Hides the password of user:password@ so that it never reaches a report, an error or a log, in
- * every form a target takes: `tcp://u:p@h:1`, `u:p@h:1` (no scheme), `u:p@[::1]:1`. The user-info
- * is everything before the last `@` ahead of any `?` or `#` (a password may hold `/` or `:`); a
- * form this cuts too much of is shown redacted, never with the password.
+ * every form a target takes: `tcp://u:p@h:1`, `u:p@h:1` (no scheme), `u:p@[::1]:1`, and a
+ * password that holds `/`, `?` or `#` unencoded. A plain `host:port` before the first `/?#`
+ * means any later `@` is in the path or query (`?email=a@b`) and nothing is hidden; otherwise
+ * everything between the first `:` and the last `@` goes. A form this cuts too much of is shown
+ * redacted, never with the password.
  */
 export function redact(input: string): string {
   const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(input)?.[0] ?? '';
   const rest = input.slice(scheme.length);
-  const end = rest.search(/[?#]/);
-  const at = (end === -1 ? rest : rest.slice(0, end)).lastIndexOf('@');
-  if (at === -1) return input;
+  const authorityEnd = rest.search(/[/?#]/);
+  const authority = authorityEnd === -1 ? rest : rest.slice(0, authorityEnd);
+  const lastAt = rest.lastIndexOf('@');
+  if (lastAt === -1) return input;
+  let at: number;
+  if (scheme === '') {
+    at = lastAt; // a bare target has no path or query: every @ is the user-info's
+  } else if (authority.includes('@')) {
+    const query = rest.search(/[?#]/);
+    at = query !== -1 && lastAt > query ? authority.lastIndexOf('@') : lastAt;
+  } else if (PLAIN_AUTHORITY.test(authority)) {
+    return input;
+  } else {
+    at = lastAt;
+  }
   const userInfo = rest.slice(0, at);
   const colon = userInfo.indexOf(':');
   if (colon === -1) return input;
   return `${scheme}${userInfo.slice(0, colon)}:***${rest.slice(at)}`;
 }
+
+/** host, host:port, [v6] or [v6]:port, nothing else: an authority without user-info. */
+const PLAIN_AUTHORITY = /^(?:\[[^\]@]*\]|[^:@[\]]*)(?::\d*)?$/;
 
 /** The nearest candidate within edit distance 2, for "did you mean". */
 function closest(word: string, candidates: string[]): string | null {
@@ -183,19 +205,6 @@ function closest(word: string, candidates: string[]): string | null {
     }
   }
   return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 /** host as it goes in a URL or Host header: IPv6 in brackets. */

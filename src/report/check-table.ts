@@ -84,6 +84,9 @@ function observedText(r: CheckResult): string {
   return r.observed ?? '';
 }
 
+/** Failures shown in detail under the table; the rest are counted. */
+export const MAX_DETAILED_FAILURES = 50;
+
 export interface TableOptions {
   /** list only the targets that failed or did not run (large fleets) */
   onlyFailures?: boolean;
@@ -102,7 +105,8 @@ export function renderCheckTable(run: CheckRun, options: TableOptions = {}): str
         r.topCause ? safeText(r.topCause.title) : '—',
       ],
     }));
-  const widths = COLUMNS.map((h, i) => Math.max(h.length, ...rows.map((row) => row.cells[i]!.length)));
+  // a loop, not Math.max(...rows): 150,000 rows as arguments overflow the call stack
+  const widths = COLUMNS.map((h, i) => rows.reduce((w, row) => Math.max(w, row.cells[i]!.length), h.length));
   const pad = (cells: readonly string[]): string[] => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)));
   const out: string[] = [];
   if (rows.length > 0) out.push(chalk.bold(`  ${pad(COLUMNS).join('  ')}`.trimEnd()));
@@ -117,10 +121,13 @@ export function renderCheckTable(run: CheckRun, options: TableOptions = {}): str
   if (failures.length > 0) {
     out.push('');
     out.push(chalk.bold.red(`Failures (${failures.length}):`));
-    failures.forEach((r, i) => {
+    // in detail up to a point: 200,000 failed targets are 200,000 rows above, not two million lines here
+    failures.slice(0, MAX_DETAILED_FAILURES).forEach((r, i) => {
       out.push('');
-      out.push(...failureDetail(r, i + 1));
+      for (const line of failureDetail(r, i + 1)) out.push(line);
     });
+    const more = failures.length - MAX_DETAILED_FAILURES;
+    if (more > 0) out.push('', `… and ${more} more failure${more === 1 ? '' : 's'}: each has its row above, and --json or --junit has every one in full`);
   }
   return `${out.join('\n')}\n`;
 }

@@ -1,4 +1,5 @@
 /** Terminal rendering of an Explanation (and of the --list table). */
+import { escapeControls } from '../escape.js';
 import { OPERATION_LABEL, type NamedCode } from '../knowledge/errors.js';
 import { describeSystem, platformLabel } from '../diagnose/explain/explain.js';
 import type { Explanation, NumberReading } from '../diagnose/explain/types.js';
@@ -39,11 +40,8 @@ const SIDE_LABEL = { client: 'a client', server: 'a server, about its client', p
 
 const WIRE_LABEL = { rst: 'RST', fin: 'FIN', icmp: 'ICMP', silence: 'silence', local: 'nothing (local)', dns: 'DNS', tls: 'TLS', http: 'HTTP reply' } as const;
 
-/** Control characters from pasted input are shown escaped, never sent raw to the terminal. */
-export function escapeControl(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+/** Control, bidi and separator characters from pasted input are shown escaped (src/escape.ts, the one escaper). */
+export const escapeControl = escapeControls;
 
 function codeLine(label: string, codes: readonly NamedCode[]): string[] {
   return codes.map((c, i) => `  ${(i === 0 ? label : '').padEnd(13)}${`${c.symbol} ${c.number}`.padEnd(30)} ${c.text}`);

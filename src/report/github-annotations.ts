@@ -32,7 +32,7 @@ function annotationPath(file: string, workspace: string | undefined): string {
 function annotation(r: CheckResult, workspace: string | undefined): string {
   const props: string[] = [];
   if (r.source && r.source.file !== '<stdin>') {
-    props.push(`file=${escapeProperty(annotationPath(r.source.file, workspace))}`);
+    props.push(`file=${escapeProperty(safeText(annotationPath(r.source.file, workspace)))}`);
     props.push(`line=${r.source.line}`);
   }
   props.push(`title=${escapeProperty(safeText(`connreset check: ${displayName(r)}`))}`);

@@ -67,7 +67,7 @@ export function renderJUnit(run: CheckRun): string {
   builder.name('connreset check');
   const suite = builder
     .testSuite()
-    .name(run.source ?? 'connreset check')
+    .name(safeText(run.source ?? 'connreset check'))
     .timestamp(new Date(run.startedAt))
     .time(seconds(run.durationMs));
   suite.property('connreset.stoppedBy', run.stoppedBy);

@@ -43,7 +43,7 @@ const CLIENT_ROWS: readonly [keyof ClientErrorView, string][] = [
 
 export function renderProbeText(obs: Observation, diagnosis: Diagnosis, options: TextOptions = {}): string {
   const out: string[] = [];
-  const where = obs.address === null ? '' : chalk.dim(`  (${obs.family === 6 ? `[${obs.address}]` : obs.address}:${obs.port})`);
+  const where = obs.address === null ? '' : chalk.dim(`  (${escapeControls(obs.family === 6 ? `[${obs.address}]` : obs.address)}:${obs.port})`);
   out.push(`${chalk.bold(`probe ${escapeControls(obs.target)}`)}${where}`);
   out.push('');
   for (const event of obs.events) out.push(timelineLine(event, obs));
@@ -65,10 +65,9 @@ export function renderProbeText(obs: Observation, diagnosis: Diagnosis, options:
     const shown = options.causes ?? 3;
     out.push('');
     out.push(chalk.bold(diagnosis.healthy ? 'worth knowing' : 'likely causes'));
-    if (!diagnosis.healthy) out.push(chalk.dim(`  ${CONFIDENCE_LEGEND}`));
     diagnosis.causes.forEach((cause, index) => {
       const pct = `${Math.round(cause.confidence * 100)}%`.padStart(4);
-      out.push(`  ${index + 1}. ${chalk.bold(pct)}  ${cause.title}`);
+      out.push(`  ${index + 1}. ${chalk.bold(pct)}  ${escapeControls(cause.title)}`);
       if (index >= shown) return;
       if (cause.basis) {
         const basis = cause.basis.kind === 'experiment' ? `follow-up: ${cause.basis.what.split(':')[0]}` : `timeline: ${cause.basis.what}`;
@@ -77,6 +76,7 @@ export function renderProbeText(obs: Observation, diagnosis: Diagnosis, options:
       for (const line of cause.evidence) out.push(`            ${chalk.cyan('evidence')}  ${escapeControls(line)}`);
       cause.remediation.forEach((step, i) => out.push(`            ${i === 0 ? chalk.green('do      ') : '        '}  - ${escapeControls(step)}`));
     });
+    if (!diagnosis.healthy) out.push(chalk.dim(`  ${CONFIDENCE_LEGEND}`));
   }
   return `${out.join('\n')}\n`;
 }
@@ -89,7 +89,9 @@ export function renderSummaryText(summary: RunSummary): string {
 function timelineLine(event: TimelineEvent, obs: Observation): string {
   const time = `${event.t < 10_000 ? `${event.t.toFixed(1)} ms` : formatMs(event.t)}`.padStart(10);
   const phase = event.phase.padEnd(7);
-  const { text, tone } = describe(event, obs);
+  const { text: raw, tone } = describe(event, obs);
+  // every line as a whole: addresses, previews and messages may come from a peer or a resolver
+  const text = escapeControls(raw);
   const coloured = tone === 'bad' ? chalk.red(text) : tone === 'warn' ? chalk.yellow(text) : tone === 'good' ? chalk.green(text) : text;
   return `  ${chalk.dim(time)}  ${chalk.dim(phase)}  ${coloured}`;
 }

@@ -11,7 +11,7 @@
  *   probe_connreset_cause{cause}                the top-ranked cause, its confidence (0..1) as the value
  *   probe_connreset_failed_at_step{step}        1 for the phase the failure happened in (failures only)
  *   probe_connreset_phase_duration_seconds{phase}  time spent in each phase the probe went through
- *   probe_connreset_sender{sender}              who sent the reset, when the locate experiment ran
+ *   probe_connreset_sender{sender}              who sent the reset (server|middlebox|unknown), when the locate follow-up ran
  *   probe_connreset_tls_verified                1 when the certificate chain verified (TLS targets)
  *
  * Every label takes values from a fixed vocabulary (outcomes, cause ids, phases, sender kinds), so

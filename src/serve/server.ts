@@ -17,7 +17,8 @@ import { parseTarget } from '../probe/target.js';
 import { probe } from '../probe/probe.js';
 import { probeOptions, probeBudgetMs } from '../probe/defaults.js';
 import type { Target } from '../probe/types.js';
-import { diagnose } from '../diagnose/diagnose.js';
+import { diagnoseWithFollowups } from '../probe/experiments/followup.js';
+import { DEFAULT_FOLLOWUP_BUDGET_MS } from '../diagnose/followup-plan.js';
 import { classifyDetailed } from '../diagnose/classify.js';
 import type { Observation, Phase } from '../diagnose/observation.js';
 import { evaluate, type Verdict } from '../check/expectation.js';
@@ -62,6 +63,12 @@ export interface Exporter {
 const MAX_TARGET_CHARS = 2048;
 const RECENT_PROBES = 50;
 const KNOWN_PARAMS = ['target', 'module', 'debug'] as const;
+/** Follow-ups need at least this long to tell anything apart; with less left of the scrape, they are skipped. */
+const MIN_FOLLOWUP_MS = 200;
+/** Follow-up runs allowed at once: this many, or a quarter of --max-concurrent when that is more. */
+const MIN_FOLLOWUP_SLOTS = 4;
+/** Kept between the follow-ups' end and the deadline, for diagnosing and writing the answer. */
+const FOLLOWUP_MARGIN_MS = 50;
 
 /** One line answer; the status says what kind of problem. */
 class HttpProblem extends Error {
@@ -86,6 +93,9 @@ export async function startExporter(opts: ServeOptions): Promise<Exporter> {
   /** probe requests not yet answered: a stop waits for their answers to be written, not only for the probes */
   const answering = new Set<ServerResponse>();
   let stopping = false;
+  /** follow-up runs in progress: they open sockets of their own, so only so many run at once */
+  let followupsRunning = 0;
+  const maxFollowups = Math.max(MIN_FOLLOWUP_SLOTS, Math.ceil(opts.maxConcurrent / 4));
   let drained: (() => void) | null = null;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -169,16 +179,30 @@ export async function startExporter(opts: ServeOptions): Promise<Exporter> {
       if (!res.writableFinished) controller.abort('client_gone');
     };
     res.on('close', onGone);
+    const started = performance.now();
     let obs: Observation;
+    let diagnosis: Diagnosis;
     try {
       obs = await probe(target, options, controller.signal);
+      // a failure runs its follow-up experiments (as probe and check do), in what is left of the deadline
+      const left = deadlineMs - (performance.now() - started) - FOLLOWUP_MARGIN_MS;
+      // when every slot is taken the probe answers without them (a scrape has no time to queue)
+      const followup = module.options.followup !== false && !controller.signal.aborted && left >= MIN_FOLLOWUP_MS && followupsRunning < maxFollowups;
+      if (followup) followupsRunning++;
+      try {
+        const d = await diagnoseWithFollowups(target, options, obs, { enabled: followup, budgetMs: Math.min(DEFAULT_FOLLOWUP_BUDGET_MS, left) }, controller.signal);
+        obs = d.observation;
+        diagnosis = d.diagnosis;
+      } finally {
+        if (followup) followupsRunning--;
+      }
     } finally {
       clearTimeout(timer);
       res.off('close', onGone);
       running.delete(controller);
       metrics.inFlight.dec();
     }
-    const report = reportOf(obs, module, controller.signal.aborted ? String(controller.signal.reason) : null);
+    const report = reportOf(obs, diagnosis, module, controller.signal.aborted ? String(controller.signal.reason) : null);
     metrics.probes.inc({ module: module.name, outcome: report.diagnosis.outcome, success: report.verdict.pass ? '1' : '0' });
     metrics.durations.observe({ module: module.name }, obs.durationMs / 1000);
     recent.unshift({
@@ -297,8 +321,7 @@ function readTarget(input: string): Target {
 }
 
 /** `cut`: why the probe was stopped before its own end (deadline, shutdown, client gone); a cut probe never succeeds. */
-export function reportOf(obs: Observation, module: Module, cut: string | null = null): ProbeReport {
-  const diagnosis = diagnose(obs);
+export function reportOf(obs: Observation, diagnosis: Diagnosis, module: Module, cut: string | null = null): ProbeReport {
   const evaluated = module.expectation ? evaluate(module.expectation, obs, diagnosis) : healthyVerdict(diagnosis);
   const verdict = cut === null ? evaluated : { ...evaluated, pass: false, reasons: [...evaluated.reasons, `the probe was cut (${cut}) before it ended`] };
   let failedAtStep: Phase | null = null;
@@ -313,13 +336,22 @@ function healthyVerdict(diagnosis: Diagnosis): Verdict {
   return { pass: diagnosis.healthy, reasons: diagnosis.healthy ? [] : [`${diagnosis.outcome} is not a healthy outcome`], observed: diagnosis.outcome };
 }
 
+/** The locate follow-up's verdict says who sent the reset; the sender kinds it may name (a bounded label). */
+const SENDERS = new Set(['server', 'middlebox', 'unknown']);
+
 /**
- * Who sent the reset, when the locate experiment ran and told. It is not part of this engine yet:
- * the field is read where that experiment records it, and absent otherwise.
+ * Who sent the reset: the verdict of the `locate` follow-up experiment (#11), when the planner ran
+ * it (it rides the follow-ups, so serve needs no code of its own to run it). Read structurally, so
+ * that this holds whether or not the locate experiment is part of this build: without it, or when
+ * it did not run, the series is absent, never guessed.
  */
-function senderOf(obs: Observation): string | null {
-  const located = (obs as { locate?: { sender?: unknown } }).locate?.sender;
-  return typeof located === 'string' && /^[a-z_]{1,40}$/.test(located) ? located : null;
+export function senderOf(obs: Observation): string | null {
+  for (const record of obs.experiments ?? []) {
+    if (String(record.id) !== 'locate') continue;
+    const sender = (record as { locate?: { verdict?: { sender?: unknown } } }).locate?.verdict?.sender;
+    if (typeof sender === 'string' && SENDERS.has(sender)) return sender;
+  }
+  return null;
 }
 
 function debugText(r: ProbeReport, module: Module, metricsText: string, options: ReturnType<typeof probeOptions>, signal: AbortSignal): string {

@@ -11,7 +11,7 @@ interface CorpusCase {
   source: string;
   line: string;
   /** probe null: the line names no server to probe (a server's line about its client); peer and cause: whose side the line is from, and the first cause */
-  expect: { error: string; operation?: string; probe?: string | null; peer?: 'client' | 'upstream'; cause?: string };
+  expect: { error: string; operation?: string; probe?: string | null; peer?: 'client' | 'upstream' | 'server'; side?: 'client' | 'server' | 'proxy'; cause?: string };
 }
 
 const corpus = JSON.parse(readFileSync(new URL('../data/explain-corpus.json', import.meta.url), 'utf8')) as { cases: CorpusCase[] };
@@ -39,6 +39,7 @@ describe.each(corpus.cases)('$source', (c) => {
     if (c.expect.operation !== undefined) expect(r.explanation.operation).toBe(c.expect.operation);
     if (c.expect.probe !== undefined) expect(r.explanation.probeCommand).toBe(c.expect.probe === null ? null : `connreset probe ${c.expect.probe}`);
     if (c.expect.peer !== undefined) expect(r.explanation.peer).toBe(c.expect.peer);
+    if (c.expect.side !== undefined) expect(r.explanation.side).toBe(c.expect.side);
     if (c.expect.cause !== undefined) expect(r.explanation.causes[0]?.id).toBe(c.expect.cause);
   });
 });

@@ -17,7 +17,7 @@ const EXPECTED: Readonly<Record<string, readonly [string, string | null]>> = {
   'close-on-accept': ['closed_on_connect', 'connection_limit'],
   'reset-on-request': ['reset_after_send', 'app_error_close'],
   'close-on-request': ['closed_after_send', 'app_error_close'],
-  'reply-then-reset': ['reply_then_reset', 'app_error_close'],
+  'reply-then-reset': ['reply_then_reset', 'reset_after_reply'],
   'reply-then-close': ['reply_then_close', 'server_closes_after_reply'],
   'idle-close': ['closed_while_idle', 'server_idle_timeout'],
   'idle-reset': ['reset_while_idle', 'server_idle_timeout'],

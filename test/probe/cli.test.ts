@@ -64,7 +64,7 @@ describe('connreset probe: real runs on loopback', () => {
     expect(r.stdout).toMatch(/peer reset the connection \(RST\) → ECONNRESET/);
     expect(r.stdout).toMatch(/outcome\s+reset_after_send/);
     expect(r.stdout).toMatch(/WSAECONNRESET \(10054\)/);
-    expect(r.stdout).toMatch(/likely causes\n\s+1\./);
+    expect(r.stdout).toMatch(/likely causes\n(\s+fit:.*\n)?\s+1\./);
   });
 
   it('never writes a peer\'s control bytes to the terminal', async () => {

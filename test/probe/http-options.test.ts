@@ -142,7 +142,7 @@ describe('HTTP request options (check config)', () => {
         `  - target: http://api.connreset.test:${r.port}/items`,
         '    method: PATCH',
         '    headers:',
-        '      X-Team: payments',
+        '      - "X-Team: payments"',
         '    data: "@payload.json"',
         '    expect_status: 200-299',
         `  - target: http://127.0.0.1:${r.port}/`,

@@ -90,7 +90,7 @@ describe.skipIf(!NGINX)('against nginx', () => {
     const { doc } = await probeJson([`127.0.0.1:${port.resetTimedOut}`, '--send', 'none', '--reply-timeout', '3s']);
     const d = doc.results[0].diagnosis;
     expect(d.outcome).toBe('closed_on_connect');
-    expect(topCause(d).id).toBe('server_idle_timeout');
+    expect(topCause(d).id).toBe('server_timer');
   });
 
   it('tls:// and https:// with a self-signed certificate: tls_untrusted (exit 1) by default, ok with -k, with the handshake facts', async () => {

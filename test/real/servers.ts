@@ -158,3 +158,26 @@ export async function selfSignedCertificate(): Promise<{ cert: string; key: stri
   const pems = await selfsigned.generate([{ name: 'commonName', value: 'connreset.test' }], { keyType: 'ec' } as never);
   return { cert: pems.cert, key: pems.private };
 }
+
+/**
+ * Any server binary in the foreground (openssl s_server, haproxy -db, socat, python3 -m http.server),
+ * started in a temp dir of its own, ready when `port` accepts connections, stopped by its PID.
+ */
+export async function startProcess(command: string, args: string[], port: number, files: Record<string, string> = {}): Promise<RealServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'connreset-real-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text.replaceAll('{dir}', dir));
+  const { child, log } = start(
+    command,
+    args.map((a) => a.replaceAll('{dir}', dir)),
+    dir,
+    null,
+  );
+  const server: RealServer = { pid: child.pid!, dir, log, stop: () => stopChild(child, dir) };
+  try {
+    await acceptsConnections(port, child, log);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return server;
+}

@@ -53,6 +53,21 @@ describe('connreset serve: bad options and configs (exit 2, one line, nothing li
   });
 });
 
+describe('connreset serve: the open-file limit', () => {
+  it('--max-concurrent above what the limit allows is lowered, and says so', async () => {
+    const serve = await spawnServe(['--max-concurrent', '1000'], 15_000, 160);
+    try {
+      expect(serve.stderr()).toMatch(/--max-concurrent lowered from 1000 to \d+: the open-file limit is 160/);
+      const cap = readMetrics((await get(`${serve.url}/metrics`)).body).samples.find((s) => s.name === 'connreset_serve_max_concurrent_probes')!.value;
+      expect(cap).toBeGreaterThan(0);
+      expect(cap * 2).toBeLessThan(160);
+    } finally {
+      serve.child.kill('SIGTERM');
+      await serve.exited;
+    }
+  });
+});
+
 describe('connreset serve: stopping', () => {
   /** waits (bounded) until the exporter reports a probe in flight */
   async function untilInFlight(url: string): Promise<void> {

@@ -12,6 +12,7 @@ import { phaseDurations } from '../../src/serve/probe-metrics.js';
 import { parseConfig } from '../../src/check/config.js';
 import { DEPS, serveConfig } from './helpers.js';
 import type { Observation } from '../../src/diagnose/observation.js';
+import type { ProbeReport } from '../../src/serve/probe-metrics.js';
 
 describe('modules: in the config file check reads', () => {
   it('each module takes the settings of defaults:, its own over them, and its allow-list', () => {
@@ -156,5 +157,35 @@ describe('web config (exporter-toolkit format)', () => {
     expect(await auth.check(header('other', 's3cret'))).toBe(false);
     expect(await auth.check(undefined)).toBe(false);
     expect(await auth.check('Bearer x')).toBe(false);
+  });
+});
+
+describe('the per-probe registry', () => {
+  it('a located sender becomes probe_connreset_sender{sender}; absent when unknown', async () => {
+    const { probeRegistry } = await import('../../src/serve/probe-metrics.js');
+    const obs = { durationMs: 5, events: [{ t: 1, phase: 'resolve', kind: 'resolved', addresses: [] }] } as unknown as Observation;
+    const base: Omit<ProbeReport, 'sender'> = {
+      obs,
+      diagnosis: { schema: 'connreset.diagnosis/v1', outcome: 'reset_after_send', healthy: false, summary: '', causes: [], clientError: null },
+      verdict: { pass: false, reasons: ['x'], observed: 'reset_after_send' },
+      failedAtStep: 'reply',
+    };
+    const withSender = await probeRegistry({ ...base, sender: 'middlebox' }).metrics();
+    expect(withSender).toMatch(/^probe_connreset_sender\{sender="middlebox"\} 1$/m);
+    expect(withSender).toMatch(/^probe_connreset_failed_at_step\{step="reply"\} 1$/m);
+    expect(withSender).not.toMatch(/probe_connreset_cause/);
+    expect(await probeRegistry({ ...base, sender: null }).metrics()).not.toMatch(/probe_connreset_sender/);
+  });
+});
+
+describe('the sender, from the locate follow-up', () => {
+  it('is read from the locate experiment record when it ran, and only from a known sender kind', async () => {
+    const { senderOf } = await import('../../src/serve/server.js');
+    const obs = (experiments: unknown[]): Observation => ({ durationMs: 1, events: [], experiments }) as unknown as Observation;
+    expect(senderOf(obs([{ id: 'repeat' }, { id: 'locate', locate: { verdict: { sender: 'middlebox', hop: 2 } } }]))).toBe('middlebox');
+    expect(senderOf(obs([{ id: 'locate', locate: { verdict: { sender: 'server' } } }]))).toBe('server');
+    expect(senderOf(obs([{ id: 'locate', locate: { verdict: { sender: 'a"b' } } }]))).toBeNull();
+    expect(senderOf(obs([{ id: 'service_id' }]))).toBeNull();
+    expect(senderOf({ durationMs: 1, events: [] } as unknown as Observation)).toBeNull();
   });
 });

@@ -26,6 +26,10 @@ modules:
     send: http
     reply_timeout: 1s
     allow: { hosts: [localhost], cidrs: [127.0.0.1/32] }
+  http_nofollowup:
+    send: http
+    followup: false
+    allow: { cidrs: [127.0.0.1/32] }
   refused_expected:
     expect: refused
     allow: { cidrs: [127.0.0.1] }
@@ -33,7 +37,7 @@ targets: [127.0.0.1:1]
 `;
 
 beforeAll(async () => {
-  lab = await startLab({ basePort: 0, only: ['ok', 'reset-on-request', 'refused', 'tls-ok', 'never-reply'] });
+  lab = await startLab({ basePort: 0, only: ['ok', 'reset-on-request', 'refused', 'tls-ok', 'never-reply', 'close-on-accept'] });
   exporter = await startTestExporter(CONFIG);
 });
 afterAll(async () => {
@@ -99,6 +103,16 @@ describe('GET /probe', () => {
     const expiry = m.get('probe_ssl_earliest_cert_expiry')!.samples[0]!.value;
     expect(expiry).toBeGreaterThan(Date.now() / 1000);
     expect(m.get('probe_connreset_tls_verified')?.samples[0]?.value).toBe(0); // the lab's certificate is self-signed
+  });
+
+  it('a failure runs its follow-up experiments, which decide the cause; followup: false turns them off', async () => {
+    const target = `http://127.0.0.1:${port('close-on-accept')}/`;
+    const followed = await get(probeUrl(exporter, { target, module: 'http', debug: 'true' }));
+    expect(followed.body).toMatch(/follow-up experiments/);
+    expect(followed.body).toMatch(/^probe_connreset_cause\{cause="turned_away_by_policy"\} /m);
+    const plain = await get(probeUrl(exporter, { target, module: 'http_nofollowup', debug: 'true' }));
+    expect(plain.body).not.toMatch(/follow-up experiments/);
+    expect(plain.body).toMatch(/^probe_connreset_outcome\{outcome="closed_on_connect"\} 1$/m);
   });
 
   it('debug=true: the timeline, the diagnosis, the expectation and the metrics as text', async () => {

@@ -82,9 +82,15 @@ export interface ServeProcess {
 }
 
 /** Runs the built `connreset serve` as a process and waits (bounded) for its "listening on" line. */
-export function spawnServe(args: string[], timeoutMs = 15_000): Promise<ServeProcess> {
+export function spawnServe(args: string[], timeoutMs = 15_000, fdLimit: number | null = null): Promise<ServeProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--listen', '127.0.0.1:0', ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const argv = [BIN, 'serve', '--listen', '127.0.0.1:0', ...args];
+    const env = { ...process.env, NO_COLOR: '1' };
+    // with an open-file limit, through sh's ulimit (exec: the PID is still the exporter's)
+    const child =
+      fdLimit === null
+        ? spawn(process.execPath, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+        : spawn('/bin/sh', ['-c', `ulimit -n ${fdLimit} && exec "$0" "$@"`, process.execPath, ...argv], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     const exited = new Promise<number | string>((r) => child.on('exit', (code, signal) => r(code ?? signal ?? -1)));
     const timer = setTimeout(() => {

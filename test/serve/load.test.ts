@@ -31,8 +31,9 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
   targetPort = (target.address() as { port: number }).port;
-  // the probe sends a line and waits for a reply that never comes: each probe holds its connection ~300 ms
-  exporter = await startTestExporter(`modules:\n  hold:\n    send: "text:hello\\n"\n    reply_timeout: 300ms\n    allow: { cidrs: [127.0.0.1/32] }\n`, { maxConcurrent: CAP });
+  // the probe sends a line and waits for a reply that never comes: each probe holds its connection
+  // ~300 ms. followup: false, so that each probe is one connection and the target's count is the cap's
+  exporter = await startTestExporter(`modules:\n  hold:\n    send: "text:hello\\n"\n    reply_timeout: 300ms\n    followup: false\n    allow: { cidrs: [127.0.0.1/32] }\n`, { maxConcurrent: CAP });
 });
 afterAll(async () => {
   await exporter?.close();

@@ -238,7 +238,7 @@ function build(entry: ErrorEntry, b: BuildInput, options: ExplainOptions): Expla
     side,
     lineContext,
     causes,
-    notes: [...(flag ? [`${flag.row.code}: ${flag.row.meaning}`] : []), ...(perspective ? [perspective.note] : []), ...(entry.notes ?? [])],
+    notes: [...(perspective ? [perspective.note] : []), ...(entry.notes ?? [])],
     snippet: options.snippet ? options.snippet(entry.id) : null,
   };
 }

@@ -1,6 +1,7 @@
 /** Symbol look-up (case-insensitive) and "did you mean" suggestions, from the error table. */
 import { ERRORS, symbolsOf } from '../../knowledge/errors.js';
 import { LINUX_ERRNO, MACOS_ERRNO } from '../../knowledge/explain-errno-names.js';
+import { editDistance } from '../../edit-distance.js';
 
 let bySymbol: Map<string, string> | undefined;
 
@@ -28,25 +29,6 @@ export function nonNetworkErrno(symbol: string): string | undefined {
     if (row) hits.push(`${label} ${row[0]} "${row[2]}"`);
   }
   return hits.length > 0 ? hits.join(', ') : undefined;
-}
-
-/** Levenshtein distance, bounded: gives up (returns max+1) once every path exceeds `max`. */
-export function editDistance(a: string, b: string, max = 3): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const v = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-      cur.push(v);
-      rowMin = Math.min(rowMin, v);
-    }
-    if (rowMin > max) return max + 1;
-    prev = cur;
-  }
-  return prev[b.length] ?? max + 1;
 }
 
 /** The closest known symbol to `word`, if it is close enough to be a typo. */

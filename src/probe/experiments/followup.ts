@@ -52,9 +52,11 @@ export async function runFollowups(
   signal?: AbortSignal,
 ): Promise<ExperimentRecord[]> {
   const budget = new AbortController();
-  const timer = setTimeout(() => budget.abort('budget'), budgetMs);
+  // a repeat of a 2.0 s timer needs a little more than a 2 s budget: the longest planned limit applies
+  const limitMs = Math.max(budgetMs, ...planned.map((p) => p.limitMs));
+  const timer = setTimeout(() => budget.abort('budget'), limitMs);
   const stop = signal ? AbortSignal.any([signal, budget.signal]) : budget.signal;
-  const ctx: ExperimentContext = { target, options: boundedOptions(options, observation, budgetMs), obs: observation, budgetMs, signal: stop };
+  const ctx: ExperimentContext = { target, options: boundedOptions(options, observation, limitMs), obs: observation, budgetMs: limitMs, signal: stop };
   const t0 = performance.now();
   try {
     return await Promise.all(

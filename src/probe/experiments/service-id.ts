@@ -24,7 +24,9 @@ export const serviceId: ExperimentModule = {
           options: {
             replyTimeoutMs: Math.min(ctx.options.replyTimeoutMs, TRIAL_REPLY_MS),
             tlsTimeoutMs: Math.min(ctx.options.tlsTimeoutMs, TRIAL_REPLY_MS),
-            bannerTimeoutMs: null,
+            // the silent listener sends nothing on a client-first scheme: without a banner timeout
+            // the probe would end at the connect-only settle time (25 ms), before a slow banner
+            bannerTimeoutMs: row.send.kind === 'none' ? Math.min(ctx.options.replyTimeoutMs, TRIAL_REPLY_MS) : null,
           },
           payload: payloadOf(row),
         }),
