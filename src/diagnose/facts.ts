@@ -107,6 +107,7 @@ export function computeFacts(obs: Observation, outcome: Outcome, decisive: Timel
     tlsAlert: tlsFailure?.alert ?? null,
     ...tlsTrustVars(events),
     ...stopVars(events),
+    ...familyVars(events),
     sent: sizedPayload ? `our ${sizedPayload}` : null,
     intended: payloadName && obs.options.sendBytes > 0 ? `our ${formatBytes(obs.options.sendBytes)} ${payloadName}` : null,
     limit: decisive?.kind === 'timeout' ? formatMs(decisive.limitMs) : null,
@@ -260,6 +261,13 @@ function reconnectBefore(ms: number): string {
   if (safe < 2000) return formatMs(Math.max(100, Math.round((Math.round(ms / 100) * 100 * 0.8) / 100) * 100));
   const s = Math.floor(Math.round(ms / 1000) * 0.8);
   return s < 60 ? `${s} s` : formatMs(s * 1000);
+}
+
+/** A name that resolved, but not to the family -4/-6 asked for (the engine's resolve_failed message says which). */
+function familyVars(events: readonly TimelineEvent[]): Record<string, string | null> {
+  const failed = events.find((e): e is EventOf<'resolve_failed'> => e.kind === 'resolve_failed') ?? null;
+  const m = failed ? /has no IPv([46]) address \(it has ([^)]*)\)/.exec(failed.message) : null;
+  return { familyMissing: m ? `it has no IPv${m[1]} address (only ${m[2]})` : null, wantedFamily: m ? m[1]! : null };
 }
 
 /** Who stopped the probe, in which phase and when (the interrupted story). */

@@ -21,7 +21,16 @@ export interface CandidateCause {
 export const OUTCOME_CAUSES: Readonly<Record<Outcome, readonly CandidateCause[]>> = {
   ok: [],
   dns_failure: [
-    { cause: 'dns_problem', weight: 0.9, evidence: ['the name {host} did not resolve ({errorCode}): no packet left this machine'] },
+    {
+      cause: 'dns_problem',
+      weight: 0.9,
+      evidence: [
+        [
+          'the name {host} resolved, but {familyMissing}: drop -{wantedFamily}, or publish an address of that family for it (an AAAA or A record, an /etc/hosts line)',
+          'the name {host} did not resolve ({errorCode}): no packet left this machine',
+        ],
+      ],
+    },
   ],
   refused: [
     {

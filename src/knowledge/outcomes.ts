@@ -31,7 +31,8 @@ export const OUTCOME_INFO: Readonly<Record<Outcome, OutcomeInfo>> = {
     clientError: null,
   },
   dns_failure: {
-    story: ['{host} did not resolve ({errorCode}).'],
+    // -6 on a name with only IPv4 addresses (or -4, only IPv6): it resolved, just not to that family
+    story: ['{host} resolved, but {familyMissing}: nothing to connect to with -{wantedFamily}.', '{host} did not resolve ({errorCode}).'],
     wire: 'The name did not resolve: no packet was sent to the host.',
     severity: 'failure',
     clientError: 'dns',
