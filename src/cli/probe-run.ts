@@ -20,7 +20,7 @@ import type { ProbeOptions, Target } from '../probe/types.js';
 import { diagnoseWithFollowups } from '../probe/experiments/followup.js';
 import { summariseRuns, type RunSummary } from '../report/probe-summary.js';
 import { probeDocument, renderProbeJson, type ProbeResult } from '../report/probe-json.js';
-import { renderProbeText, renderSummaryText } from '../report/probe-text.js';
+import { renderProbeText, renderQuietLine, renderRunSummaryLine, renderSummaryText } from '../report/probe-text.js';
 
 export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext): Promise<number> {
   const targets = settings.targets.map((input) => checkFamily(parseTarget(input), settings.family));
@@ -96,18 +96,29 @@ export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext):
       ctx.stdout.write(renderProbeJson(probeDocument(results, summaries, exitCode, interrupted)));
       return exitCode;
     }
+    const text = { verbose: settings.verbose };
+    if (settings.quiet) {
+      // -q: one line per probe (per attempt with --repeat), then the summary line
+      const lines = results.map((r) => renderQuietLine(r.observation, r.diagnosis));
+      if (results.length > 1) lines.push(renderRunSummaryLine(results.map((r) => r.diagnosis), targets.length, interrupted));
+      ctx.stdout.write(`${lines.join('\n')}\n`);
+      if (interrupted) ctx.stderr.write(`connreset: interrupted (${String(stop.signal.reason)}); the results above are partial\n`);
+      return exitCode;
+    }
     const blocks: string[] = [];
     targets.forEach((_, i) => {
       const runs = perTarget[i] ?? [];
       if (settings.repeat === 1) {
-        for (const r of runs) blocks.push(renderProbeText(r.observation, r.diagnosis));
+        for (const r of runs) blocks.push(renderProbeText(r.observation, r.diagnosis, text));
         return;
       }
       // repeated: the summary, then the first failure in full (or the last run when all were healthy)
       const shown = runs.find((r) => !r.diagnosis.healthy) ?? runs.at(-1);
       const summary = renderSummaryText(summaries[i]!);
-      blocks.push(shown ? `${summary}\n${shown.run > 1 || !shown.diagnosis.healthy ? `run ${shown.run}:\n` : ''}${renderProbeText(shown.observation, shown.diagnosis)}` : summary);
+      blocks.push(shown ? `${summary}\n${shown.run > 1 || !shown.diagnosis.healthy ? `run ${shown.run}:\n` : ''}${renderProbeText(shown.observation, shown.diagnosis, text)}` : summary);
     });
+    // several targets (or addresses): one line that says how many failed, after the reports
+    if (results.length > 1 && settings.repeat === 1) blocks.push(`${renderRunSummaryLine(results.map((r) => r.diagnosis), targets.length, interrupted)}\n`);
     ctx.stdout.write(blocks.join('\n'));
     if (interrupted) ctx.stderr.write(`connreset: interrupted (${String(stop.signal.reason)}); the results above are partial\n`);
     return exitCode;

@@ -34,6 +34,9 @@ export interface ProbeSettings {
   repeat: number;
   intervalMs: number;
   json: boolean;
+  /** -q: one line per probe; -v: the routine waits too */
+  quiet: boolean;
+  verbose: boolean;
   /** follow-up experiments after a failure (docs/experiments.md) */
   followup: boolean;
 }
@@ -71,6 +74,8 @@ export function probeSettings(targets: string[], opts: ProbeCliOptions): ProbeSe
     repeat: v.repeat ?? 1,
     intervalMs: v.intervalMs ?? DEFAULT_INTERVAL_MS,
     json: opts.json === true,
+    quiet: opts.quiet === true,
+    verbose: opts.verbose === true,
     followup: v.followup !== false,
   };
 }
@@ -90,6 +95,8 @@ export function defineProbe(program: Command, ctx: CliContext): void {
     .argument('<targets...>', 'endpoints to probe');
   addSettingOptions(cmd, 'probe')
     .option('--json', 'print one JSON document (schema connreset.probe/v1) instead of the report')
+    .option('-q, --quiet', 'one line per probe (outcome, target, time, summary), then a summary line')
+    .option('-v, --verbose', 'show the routine waits in the timeline too (the banner wait before sending)')
     .addHelpText(
       'after',
       `

@@ -21,6 +21,31 @@ import { CONFIDENCE_LEGEND } from '../diagnose/diagnosis.js';
 export interface TextOptions {
   /** how many causes to show in full (the rest are listed by title) */
   causes?: number;
+  /** -v: also the routine waits (the banner wait before sending), which are noise in most reports */
+  verbose?: boolean;
+}
+
+/** Timeline events shown only with -v: they say how long we waited, not what the peer did. */
+const VERBOSE_ONLY: ReadonlySet<TimelineEvent['kind']> = new Set(['banner_wait']);
+
+/**
+ * -q: one line per probe, "OUTCOME  TARGET (ADDRESS)  TIME  summary", tcping-style, for many
+ * targets or a loop. The summary is escaped like every other peer-derived text.
+ */
+export function renderQuietLine(obs: Observation, diagnosis: Diagnosis): string {
+  const severity = OUTCOME_INFO[diagnosis.outcome].severity;
+  const where = obs.address === null ? '' : ` (${obs.family === 6 ? `[${obs.address}]` : obs.address}:${obs.port})`;
+  return `${SEVERITY_COLOUR[severity](diagnosis.outcome.padEnd(18))} ${escapeControls(obs.target)}${escapeControls(where)}  ${formatMs(obs.durationMs)}  ${escapeControls(diagnosis.summary)}`;
+}
+
+/** After several targets: "3 targets: 2 healthy, 1 failing (reset_after_send ×1)". */
+export function renderRunSummaryLine(diagnoses: readonly Diagnosis[], targets: number, interrupted: boolean): string {
+  const failing = diagnoses.filter((d) => !d.healthy);
+  const counts = new Map<string, number>();
+  for (const d of failing) counts.set(d.outcome, (counts.get(d.outcome) ?? 0) + 1);
+  const which = failing.length === 0 ? '' : ` (${[...counts].map(([o, n]) => `${o} ×${n}`).join(', ')})`;
+  const probes = diagnoses.length === targets ? `${targets} targets` : `${targets} targets, ${diagnoses.length} probes`;
+  return `${chalk.bold(probes)}: ${diagnoses.length - failing.length} healthy, ${failing.length} failing${which}${interrupted ? ' — interrupted: results so far' : ''}`;
 }
 
 const SEVERITY_COLOUR: Readonly<Record<Severity, (s: string) => string>> = {
@@ -46,7 +71,7 @@ export function renderProbeText(obs: Observation, diagnosis: Diagnosis, options:
   const where = obs.address === null ? '' : chalk.dim(`  (${escapeControls(obs.family === 6 ? `[${obs.address}]` : obs.address)}:${obs.port})`);
   out.push(`${chalk.bold(`probe ${escapeControls(obs.target)}`)}${where}`);
   out.push('');
-  for (const event of obs.events) out.push(timelineLine(event, obs));
+  for (const event of obs.events) if (options.verbose || !VERBOSE_ONLY.has(event.kind)) out.push(timelineLine(event, obs));
   out.push(...renderExperimentsText(obs.experiments ?? [], diagnosis));
   out.push('');
   const severity = OUTCOME_INFO[diagnosis.outcome].severity;
