@@ -197,7 +197,7 @@ export const FLAG_FORMATS: readonly FlagFormat[] = [
   // Envoy's default access-log format: [START_TIME] "METHOD PATH PROTOCOL" RESPONSE_CODE RESPONSE_FLAGS ...
   { system: 'envoy-response-flag', product: 'envoy', hint: ['" '], re: /"[A-Z]{3,10} [^"\s]{1,4096} [A-Z0-9./-]{1,12}" \d{1,3} ([A-Z]{2,5}(?:,[A-Z]{2,5}){0,8}) /g, rows: ENVOY_RESPONSE_FLAGS, key: flagList, probe: 'none' },
   // JSON or key=value access logs (Istio's JSON format: "response_flags":"UF,URX")
-  { system: 'envoy-response-flag', product: 'envoy', hint: ['response_flags'], re: /response_flags["']?\s{0,3}[:=]\s{0,3}["']?([A-Z]{2,5}(?:,[A-Z]{2,5}){0,8})/gi, rows: ENVOY_RESPONSE_FLAGS, key: (m) => flagList(m).map((f) => f.toUpperCase()), probe: 'none' },
+  { system: 'envoy-response-flag', product: 'envoy', hint: ['response_flags'], re: /response_flags["']?\s{0,3}[:=|]\s{0,3}["']?([A-Z]{2,5}(?:,[A-Z]{2,5}){0,8})/gi, rows: ENVOY_RESPONSE_FLAGS, key: (m) => flagList(m).map((f) => f.toUpperCase()), probe: 'none' },
   // prose and dashboards: "503 UC", "503 UF,URX", "response flag UC"
   { system: 'envoy-response-flag', product: 'envoy', hint: [' uc', ' uf', ' uh', ' uo', ' urx', ' ut', ' ur', ' lr', ' dc', ' nr', ' upe', ' dpe', ' si', ' umsdr', ' lh', ' rl', ' om', ' dt', ' nc'], re: new RegExp(String.raw`\b(?:50[234]|404|408|429|0) ((?:${envoyFlagCodes})(?:,(?:${envoyFlagCodes})){0,8})\b`, 'g'), rows: ENVOY_RESPONSE_FLAGS, key: flagList, probe: 'none' },
   { system: 'envoy-response-flag', product: 'envoy', hint: ['response flag'], re: new RegExp(String.raw`\bresponse flags? (?:of |is |was )?["'(]?(${envoyFlagCodes})\b`, 'gi'), rows: ENVOY_RESPONSE_FLAGS, key: (m) => [(m[1] ?? '').toUpperCase()], probe: 'none' },
