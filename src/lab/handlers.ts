@@ -161,6 +161,13 @@ export const HANDLERS: Readonly<Record<Exclude<HandlerKind, 'nothing-listening'>
       stream.write(okResponse(env), () => env.raw.resetAndDestroy());
     }),
 
+  // the head promises 1000 bytes; 7 come, then FIN (what curl reports as "(18) transfer closed")
+  'truncated-body': (stream) =>
+    onRequests(stream, (request) => {
+      if (request === 'too-large') return tooLarge(stream);
+      stream.end('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\nhello\r\n');
+    }),
+
   'reply-then-close': (stream, env) =>
     onRequests(stream, (request) => {
       if (request === 'too-large') return tooLarge(stream);

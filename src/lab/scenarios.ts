@@ -29,6 +29,7 @@ export const HANDLER_KINDS = [
   'bad-gateway',
   'no-healthy-upstream',
   'gateway-timeout',
+  'truncated-body',
 ] as const;
 
 export type HandlerKind = (typeof HANDLER_KINDS)[number];
@@ -377,6 +378,19 @@ export const SCENARIOS: readonly Scenario[] = [
     payloadBytes: null,
     expectedOutcome: 'http_5xx',
     expectedTopCause: 'upstream_timeout',
+  },
+  {
+    name: 'truncated-body',
+    description: 'Answers with "Content-Length: 1000", sends 7 bytes of the body, then closes the connection (FIN), as a worker that dies mid-reply does.',
+    clientShould: 'check the body against its Content-Length (curl: "(18) transfer closed with 993 bytes remaining to read") and treat a short body as a failed request, never as a reply.',
+    offset: 24,
+    handler: 'truncated-body',
+    transport: 'tcp',
+    scheme: 'http',
+    idle: false,
+    payloadBytes: null,
+    expectedOutcome: 'reply_truncated',
+    expectedTopCause: 'server_crash_restart',
   },
 ];
 

@@ -12,7 +12,7 @@ describe('connreset demo', () => {
     const r = await runCli(['demo'], { timeoutMs: 30_000 });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('24 of 24 scenarios gave the expected outcome and top cause');
+    expect(r.stdout).toContain('25 of 25 scenarios gave the expected outcome and top cause');
     expect(r.stdout).toMatch(/✓ reset-on-request\s+reset_after_send\s+The application closed the socket without replying/);
     expect(r.stdout).toMatch(/✓ idle-forget\s+reset_on_resume\s+A NAT, firewall or load balancer dropped/);
     expect(r.stdout).toMatch(/✓ http-502\s+http_5xx\s+The proxy's upstream reset, refused or closed the connection \(502 Bad Gateway\)/);
@@ -46,7 +46,7 @@ describe('connreset lab', () => {
         stdout += chunk as string;
         if (stdout.includes('Press Ctrl-C to stop.')) break;
       }
-      expect(stdout).toContain('connreset lab: 24 fault scenarios on 127.0.0.1');
+      expect(stdout).toContain('connreset lab: 25 fault scenarios on 127.0.0.1');
       const okPort = Number(/^\s+(\d+)\s+ok\s+probe says: ok$/m.exec(stdout)?.[1]);
       expect(okPort).toBeGreaterThan(0);
       expect(stdout).toContain(`try: connreset probe http://127.0.0.1:${okPort} --idle 1500ms`);

@@ -36,6 +36,7 @@ const EXPECTED: Readonly<Record<string, readonly [string, string | null]>> = {
   'http-502': ['http_5xx', 'upstream_reset'],
   'http-503': ['http_5xx', 'upstream_unavailable'],
   'http-504': ['http_5xx', 'upstream_timeout'],
+  'truncated-body': ['reply_truncated', 'server_crash_restart'],
 };
 
 const IDLE_AFTER_MS = 1000;

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { SERVER_ADDR, warnIfSkipped } from './harness.js';
 import { labTopology } from './lab-topology.js';
-import { causeIds, describeResult, only, type ProbeDoc } from './probe-json.js';
+import { causeIds, probeOne } from './probe-json.js';
 
 const skip = warnIfSkipped('netns content filtering');
 
@@ -17,12 +17,7 @@ const OK_PORT = BASE; // lab scenario 'ok': an HTTP keep-alive server
 describe.skipIf(skip)('netns: a content filter on the router', () => {
   const topo = labTopology(BASE);
 
-  const probe = async (label: string, target: string, args: string[] = []) => {
-    const { json } = await topo().probe<ProbeDoc>(target, args);
-    const result = only(json);
-    console.log(describeResult(label, result.diagnosis));
-    return result;
-  };
+  const probe = (label: string, target: string, args: string[] = []) => probeOne(topo(), label, target, args);
 
   const stringRule = (text: string, verdict: string[]): string[] => [
     '-A', 'FORWARD', '-p', 'tcp', '-d', SERVER_ADDR, '--dport', String(OK_PORT),

@@ -30,3 +30,16 @@ export function describeResult(label: string, diagnosis: Diagnosis): string {
   const top = diagnosis.causes[0];
   return `[netns] ${label}: outcome=${diagnosis.outcome} top=${top ? `${top.id} (${top.confidence})` : 'none'}`;
 }
+
+/** Probes one target from the client namespace, logs its outcome and top cause, returns its one result. */
+export async function probeOne(
+  topo: { probe<T>(target: string, args?: string[]): Promise<{ json: T }> },
+  label: string,
+  target: string,
+  args: string[] = [],
+): Promise<{ observation: Observation; diagnosis: Diagnosis }> {
+  const { json } = await topo.probe<ProbeDoc>(target, args);
+  const result = only(json);
+  console.log(describeResult(label, result.diagnosis));
+  return result;
+}

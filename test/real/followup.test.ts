@@ -191,7 +191,7 @@ describe('a server timer', () => {
   });
 
   it('a silent client at a PostgreSQL stand-in with authentication_timeout 2 s: a timer, named', async () => {
-    const { doc } = await probeJson([`tcp://127.0.0.1:${port.pgSilent}`, '--send', 'none', '--reply-timeout', '5s']);
+    const { doc } = await probeJson([`tcp://127.0.0.1:${port.pgSilent}`, '--send', 'none', '--banner-timeout', '5s']);
     const r = doc.results[0];
     expect(r.diagnosis.outcome).toBe('closed_on_connect');
     const top = topCause(r.diagnosis);

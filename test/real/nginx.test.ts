@@ -87,7 +87,8 @@ describe.skipIf(!NGINX)('against nginx', () => {
   });
 
   it('client_header_timeout on a connection that sends nothing: a server timer, not a connection limit', async () => {
-    const { doc } = await probeJson([`127.0.0.1:${port.resetTimedOut}`, '--send', 'none', '--reply-timeout', '3s']);
+    // a connect-only check ends at the settle time: --banner-timeout waits for the server's timer
+    const { doc } = await probeJson([`127.0.0.1:${port.resetTimedOut}`, '--send', 'none', '--banner-timeout', '3s']);
     const d = doc.results[0].diagnosis;
     expect(d.outcome).toBe('closed_on_connect');
     expect(topCause(d).id).toBe('server_timer');

@@ -142,7 +142,11 @@ export async function startRedis(binary: string, port: number, settings: string[
   const dir = mkdtempSync(join(tmpdir(), 'connreset-redis-'));
   const conf = ['bind 127.0.0.1', `port ${port}`, 'daemonize no', 'save ""', 'appendonly no', `dir ${dir}`, 'logfile ""', ...settings, ''].join('\n');
   writeFileSync(join(dir, 'redis.conf'), conf);
-  const { child, log } = start(binary, [join(dir, 'redis.conf')], dir, null);
+  return ready(start(binary, [join(dir, 'redis.conf')], dir, null), dir, port);
+}
+
+/** The started server once `port` accepts connections; stopped (and the error passed on) if it never does. */
+async function ready({ child, log }: { child: ChildProcess; log: () => string }, dir: string, port: number): Promise<RealServer> {
   const server: RealServer = { pid: child.pid!, dir, log, stop: () => stopChild(child, dir) };
   try {
     await acceptsConnections(port, child, log);
@@ -166,18 +170,5 @@ export async function selfSignedCertificate(): Promise<{ cert: string; key: stri
 export async function startProcess(command: string, args: string[], port: number, files: Record<string, string> = {}): Promise<RealServer> {
   const dir = mkdtempSync(join(tmpdir(), 'connreset-real-'));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text.replaceAll('{dir}', dir));
-  const { child, log } = start(
-    command,
-    args.map((a) => a.replaceAll('{dir}', dir)),
-    dir,
-    null,
-  );
-  const server: RealServer = { pid: child.pid!, dir, log, stop: () => stopChild(child, dir) };
-  try {
-    await acceptsConnections(port, child, log);
-  } catch (error) {
-    await server.stop();
-    throw error;
-  }
-  return server;
+  return ready(start(command, args.map((a) => a.replaceAll('{dir}', dir)), dir, null), dir, port);
 }
