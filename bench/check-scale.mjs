@@ -1,21 +1,28 @@
 #!/usr/bin/env node
 /**
- * Benchmark of `connreset check` at scale: 1,000 and 10,000 targets at concurrency 500, spread
- * over lab scenarios on three loopback addresses (127.0.0.1-3, ephemeral ports). Runs the built
- * CLI as a child process with a config file, checks that every result is the scenario's expected
- * outcome, and prints targets/second, peak RSS of the CLI process, and the ratios between the two
- * sizes (cost should grow linearly with the number of targets; memory should not grow beyond
- * the results themselves). The same sizes then run again sampling the live heap (after a forced
- * GC, once a second): peak RSS includes garbage V8 has not collected yet, the live heap does not.
+ * `connreset check` at scale, against its baselines, in one run on the same targets at the same
+ * concurrency:
+ *   - connreset check (the built CLI, targets on stdin with their expected outcome);
+ *   - the floor: a bare Node net.connect loop (connect, then close; nothing else);
+ *   - blackbox_exporter's tcp_connect module, when `prometheus-blackbox-exporter` (Debian) or
+ *     `blackbox_exporter` is on PATH (install: apt-get install prometheus-blackbox-exporter;
+ *     this script installs nothing), driven over HTTP on loopback with the same concurrency.
+ * Targets (a server process of their own on 127.0.0.1-8, so the measured processes only probe):
+ *   healthy  accepts and keeps the connection open
+ *   fin      accepts and closes at once (FIN)
+ *   closed   a port nothing listens on (refused)
+ * For each target kind and size it prints throughput, CPU ms per probe, peak RSS, and the ratios
+ * against blackbox and the floor. Each figure is the median of --runs runs (default 3).
  *
- *   npm run build && node bench/check-scale.mjs [--sizes 1000,10000] [--concurrency 500]
+ *   npm run build && node bench/check-scale.mjs [--sizes 1000,10000] [--concurrency 500] [--runs 3] [--kinds healthy,fin,closed]
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startLab } from '../dist/lab/server.js';
+import http from 'node:http';
+import net from 'node:net';
 
 const BIN = fileURLToPath(new URL('../bin/connreset.js', import.meta.url));
 const RSS_HOOK = fileURLToPath(new URL('./rss-hook.mjs', import.meta.url));
@@ -26,97 +33,275 @@ function arg(name, fallback) {
 }
 const SIZES = arg('--sizes', '1000,10000').split(',').map(Number);
 const CONCURRENCY = Number(arg('--concurrency', '500'));
-/** the memory runs sample the live heap (after a forced GC) this often; they are not timed */
-const SAMPLE_MS = 1000;
-const HOSTS = ['127.0.0.1', '127.0.0.2', '127.0.0.3'];
-// scenarios that answer at once or within the probe's reply window: the run measures connreset, not waiting
-const SCENARIOS = ['ok', 'refused', 'reset-on-accept', 'close-on-accept', 'reset-on-request', 'close-on-request', 'reply-then-reset', 'reply-then-close'];
+const RUNS = Number(arg('--runs', '3'));
+const KINDS = arg('--kinds', 'healthy,fin,closed').split(',');
+const HOSTS = Array.from({ length: 8 }, (_, i) => `127.0.0.${i + 1}`);
+const EXPECTED = { healthy: 'ok', fin: 'closed_on_connect', closed: 'refused' };
+const CHILD_TIMEOUT_MS = 600_000;
 
-function runCli(args, rssOut, sampleMs) {
+const dir = mkdtempSync(join(tmpdir(), 'connreset-scale-'));
+const children = [];
+
+/** The target servers, in a process of their own: prints one JSON line of {kind: [host:port...]}. */
+const SERVER_SOURCE = `
+const net = require('node:net');
+const hosts = ${JSON.stringify(HOSTS)};
+const held = new Set();
+async function listen(host, onConn) {
+  const s = net.createServer({ pauseOnConnect: false }, onConn);
+  s.maxConnections = 100000;
+  await new Promise((r) => s.listen({ host, port: 0, backlog: 4096 }, r));
+  return host + ':' + s.address().port;
+}
+(async () => {
+  const out = { healthy: [], fin: [], closed: [] };
+  for (const host of hosts) {
+    out.healthy.push(await listen(host, (c) => { held.add(c); c.on('error', () => {}); c.on('close', () => held.delete(c)); c.on('end', () => c.end()); }));
+    out.fin.push(await listen(host, (c) => { c.on('error', () => {}); c.end(); }));
+    // a port that was just free: bound, then closed (connects are refused)
+    const s = net.createServer();
+    await new Promise((r) => s.listen({ host, port: 0 }, r));
+    const port = s.address().port;
+    await new Promise((r) => s.close(r));
+    out.closed.push(host + ':' + port);
+  }
+  process.stdout.write(JSON.stringify(out) + '\\n');
+})();
+`;
+
+/** The floor: a bare net.connect loop with the same concurrency; connect (or fail), then destroy. */
+const FLOOR_SOURCE = `
+const net = require('node:net');
+const targets = require('node:fs').readFileSync(process.argv[1], 'utf8').trim().split('\\n');
+const concurrency = Number(process.argv[2]);
+let next = 0, ok = 0, failed = 0;
+const t0 = performance.now();
+function one() {
+  if (next >= targets.length) return Promise.resolve();
+  const [host, port] = targets[next++].split(' ')[0].split(':');
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port: Number(port) });
+    const done = (good) => { good ? ok++ : failed++; s.destroy(); resolve(); };
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  }).then(one);
+}
+Promise.all(Array.from({ length: concurrency }, one)).then(() => {
+  require('node:fs').writeFileSync(process.argv[3], JSON.stringify({ ok, failed, ms: performance.now() - t0 }));
+});
+`;
+
+function runChild(args, input, extraEnv = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', RSS_HOOK, BIN, ...args], {
-      env: { ...process.env, NO_COLOR: '1', CONNRESET_BENCH_RSS_OUT: rssOut, CONNRESET_BENCH_SAMPLE_MS: String(sampleMs) },
-      stdio: ['ignore', 'ignore', 'pipe'],
+    const rssOut = join(dir, `rss-${Math.random().toString(36).slice(2)}.json`);
+    const child = spawn(process.execPath, ['--import', RSS_HOOK, ...args], {
+      env: { ...process.env, NO_COLOR: '1', CONNRESET_BENCH_RSS_OUT: rssOut, ...extraEnv },
+      stdio: [input === null ? 'ignore' : 'pipe', 'ignore', 'pipe'],
     });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    // bounded: 10,000 targets finish in well under this on a 2-core machine
-    const timer = setTimeout(() => child.kill('SIGKILL'), 600_000);
+    if (input !== null) child.stdin.end(input);
+    const t0 = performance.now();
+    const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stderr });
+      const wallMs = performance.now() - t0;
+      let mem = { maxRssKiB: NaN, cpuMs: NaN };
+      try {
+        mem = JSON.parse(readFileSync(rssOut, 'utf8'));
+      } catch {
+        // the child died before its exit hook
+      }
+      resolve({ code, stderr, wallMs, rssMiB: mem.maxRssKiB / 1024, cpuMs: mem.cpuMs });
     });
   });
 }
 
-const labs = [];
+function targetsFor(servers, kind, n) {
+  const list = servers[kind];
+  return Array.from({ length: n }, (_, i) => `${list[i % list.length]} ${EXPECTED[kind]}`).join('\n') + '\n';
+}
+
+async function runConnreset(servers, kind, n) {
+  const json = join(dir, `check-${kind}-${n}.json`);
+  const r = await runChild([BIN, 'check', '-', '--concurrency', String(CONCURRENCY), '--json-file', json, '--only-failures', '--no-followup'], targetsFor(servers, kind, n));
+  if (r.code !== 0) return { ...r, wrong: `exit ${r.code}: ${r.stderr.split('\n')[0]}` };
+  const doc = JSON.parse(readFileSync(json, 'utf8'));
+  const wrong = doc.results.filter((x) => x.status !== 'passed').length;
+  // throughput from the run itself (its start-up and report writing are in the CPU figure, not here)
+  return { ...r, runMs: doc.durationMs, wrong: wrong === 0 ? null : `${wrong} not passed (e.g. ${doc.results.find((x) => x.status !== 'passed')?.observed})` };
+}
+
+async function runFloor(servers, kind, n) {
+  const file = join(dir, `floor-${kind}-${n}.txt`);
+  writeFileSync(file, targetsFor(servers, kind, n));
+  const out = join(dir, `floor-${kind}-${n}.json`);
+  const r = await runChild(['-e', FLOOR_SOURCE, file, String(CONCURRENCY), out], null);
+  const res = JSON.parse(readFileSync(out, 'utf8'));
+  const wantOk = kind !== 'closed';
+  const wrong = (wantOk ? res.failed : res.ok) === 0 ? null : `${wantOk ? res.failed : res.ok} unexpected`;
+  return { ...r, runMs: res.ms, wrong };
+}
+
+// --- blackbox_exporter -------------------------------------------------------------------------
+
+function findBlackbox() {
+  for (const name of ['prometheus-blackbox-exporter', 'blackbox_exporter']) {
+    const r = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
+    if (r.status === 0 && r.stdout.trim()) return r.stdout.trim();
+  }
+  return null;
+}
+
+async function freePort() {
+  const s = net.createServer();
+  await new Promise((r) => s.listen({ host: '127.0.0.1', port: 0 }, r));
+  const port = s.address().port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function startBlackbox(bin) {
+  const config = join(dir, 'blackbox.yml');
+  writeFileSync(config, 'modules:\n  tcp_connect:\n    prober: tcp\n    timeout: 5s\n');
+  const port = await freePort();
+  const child = spawn(bin, [`--config.file=${config}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  children.push(child);
+  let log = '';
+  child.stderr.setEncoding('utf8').on('data', (d) => (log += d));
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`blackbox_exporter exited: ${log}`);
+    const up = await new Promise((resolve) => {
+      const req = http.get({ host: '127.0.0.1', port, path: '/-/healthy' }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      });
+      req.on('error', () => resolve(false));
+    });
+    if (up) return { child, port };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('blackbox_exporter did not come up');
+}
+
+function procStat(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return { cpuMs: ticks * 10, rssKiB }; // USER_HZ is 100 on Linux
+}
+
+async function runBlackbox(bb, servers, kind, n) {
+  const targets = targetsFor(servers, kind, n).trim().split('\n').map((l) => l.split(' ')[0]);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const before = procStat(bb.child.pid);
+  let peakRssKiB = before.rssKiB;
+  const sampler = setInterval(() => (peakRssKiB = Math.max(peakRssKiB, procStat(bb.child.pid).rssKiB)), 50);
+  let next = 0;
+  let success = 0;
+  let failure = 0;
+  const t0 = performance.now();
+  const one = () => {
+    if (next >= targets.length) return Promise.resolve();
+    const target = targets[next++];
+    return new Promise((resolve) => {
+      const req = http.get({ host: '127.0.0.1', port: bb.port, agent, path: `/probe?module=tcp_connect&target=${encodeURIComponent(target)}` }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (d) => (body += d));
+        res.on('end', () => {
+          if (/^probe_success 1$/m.test(body)) success++;
+          else failure++;
+          resolve();
+        });
+      });
+      req.on('error', () => {
+        failure++;
+        resolve();
+      });
+    }).then(one);
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, one));
+  const runMs = performance.now() - t0;
+  clearInterval(sampler);
+  agent.destroy();
+  const after = procStat(bb.child.pid);
+  const wantOk = kind !== 'closed';
+  const wrong = (wantOk ? failure : success) === 0 ? null : `${wantOk ? failure : success} unexpected`;
+  return { runMs, cpuMs: after.cpuMs - before.cpuMs, rssMiB: Math.max(peakRssKiB, after.rssKiB) / 1024, wrong };
+}
+
+// --- the run -----------------------------------------------------------------------------------
+
+const median = (xs) => {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function summarise(runs, n) {
+  const wrong = runs.map((r) => r.wrong).find((w) => w);
+  return {
+    rate: median(runs.map((r) => n / (r.runMs / 1000))),
+    cpuPerProbe: median(runs.map((r) => r.cpuMs / n)),
+    rssMiB: median(runs.map((r) => r.rssMiB)),
+    wrong: wrong ?? null,
+  };
+}
+
+const fmt = (x, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '-');
+
+const server = spawn(process.execPath, ['-e', SERVER_SOURCE], { stdio: ['ignore', 'pipe', 'inherit'] });
+children.push(server);
 try {
-  for (const host of HOSTS) labs.push(await startLab({ host, basePort: 0, only: SCENARIOS }));
-  const endpoints = labs.flatMap((lab) => lab.scenarios.map((s) => ({ target: s.target, expected: s.scenario.expectedOutcome })));
-  const dir = mkdtempSync(join(tmpdir(), 'connreset-bench-'));
-  const rows = [];
-  // timed runs first; then the same sizes again, sampling the live heap (forced GCs slow them down)
-  const runs = [...SIZES.map((size) => ({ size, sampleMs: 0 })), ...SIZES.map((size) => ({ size, sampleMs: SAMPLE_MS }))];
-  const memory = [];
-  for (const { size, sampleMs } of runs) {
-    const lines = ['# generated by bench/check-scale.mjs', 'targets:'];
-    const expected = [];
-    for (let i = 0; i < size; i++) {
-      const e = endpoints[i % endpoints.length];
-      expected.push(e.expected);
-      lines.push(`  - target: ${e.target}`, `    expect: ${e.expected}`);
-    }
-    const config = join(dir, `fleet-${size}.yml`);
-    writeFileSync(config, `${lines.join('\n')}\n`);
-    const json = join(dir, `result-${size}.json`);
-    const rssOut = join(dir, `rss-${size}.txt`);
-    const t0 = performance.now();
-    const { code, stderr } = await runCli(['check', config, '--concurrency', String(CONCURRENCY), '--json-file', json, '--only-failures'], rssOut, sampleMs);
-    const seconds = (performance.now() - t0) / 1000;
-    if (code !== 0 && code !== 1) {
-      console.log(`${size} targets: the CLI exited ${code}`);
-      process.stderr.write(stderr);
-      process.exitCode = 1;
-      continue;
-    }
-    const doc = JSON.parse(readFileSync(json, 'utf8'));
-    const wrong = doc.results.filter((r, i) => r.outcome !== expected[i] || r.status !== 'passed');
-    const mem = JSON.parse(readFileSync(rssOut, 'utf8'));
-    const rssMiB = mem.maxRssKiB / 1024;
-    if (sampleMs === 0) {
-      rows.push({ size, seconds, perSecond: size / seconds, rssMiB });
-      console.log(
-        `${String(size).padStart(6)} targets: exit ${code}, ${wrong.length} wrong, ${seconds.toFixed(2)} s, ` +
-          `${(size / seconds).toFixed(0)} targets/s, peak RSS ${rssMiB.toFixed(1)} MiB, concurrency ${doc.concurrency.used}`,
-      );
-    } else {
-      const liveMiB = mem.peakLiveHeapBytes / 1024 / 1024;
-      memory.push({ size, liveMiB });
-      console.log(`${String(size).padStart(6)} targets: exit ${code}, ${wrong.length} wrong, peak live heap ${liveMiB.toFixed(1)} MiB (sampled every ${sampleMs} ms after a full GC)`);
-    }
-    if (stderr) process.stderr.write(stderr);
-    if (wrong.length > 0) {
-      for (const w of wrong.slice(0, 5)) console.log(`  wrong: ${w.target}: expected ${w.expected}, observed ${w.observed} (${w.status})`);
-      process.exitCode = 1;
+  const servers = await new Promise((resolve, reject) => {
+    let out = '';
+    server.stdout.setEncoding('utf8').on('data', (d) => {
+      out += d;
+      if (out.includes('\n')) resolve(JSON.parse(out));
+    });
+    server.on('exit', (code) => reject(new Error(`target server exited ${code}`)));
+  });
+  const bbBin = findBlackbox();
+  const bb = bbBin ? await startBlackbox(bbBin) : null;
+  console.log(
+    `check-scale: concurrency ${CONCURRENCY}, median of ${RUNS} runs, Node ${process.version}, ` +
+      `blackbox_exporter: ${bbBin ?? 'not installed (apt-get install prometheus-blackbox-exporter)'}`,
+  );
+  console.log('kind     N       tool        probes/s  CPU ms/probe  peak RSS MiB  rate vs bb  rate vs floor  CPU vs floor  check');
+  const table = [];
+  for (const n of SIZES) {
+    for (const kind of KINDS) {
+      const results = { connreset: [], floor: [], blackbox: [] };
+      for (let i = 0; i < RUNS; i++) {
+        results.floor.push(await runFloor(servers, kind, n));
+        results.connreset.push(await runConnreset(servers, kind, n));
+        if (bb) results.blackbox.push(await runBlackbox(bb, servers, kind, n));
+      }
+      const floor = summarise(results.floor, n);
+      const bbs = bb ? summarise(results.blackbox, n) : null;
+      for (const tool of ['connreset', 'floor', 'blackbox']) {
+        if (results[tool].length === 0) continue;
+        const s = summarise(results[tool], n);
+        table.push({ kind, n, tool, ...s });
+        console.log(
+          `${kind.padEnd(8)} ${String(n).padEnd(7)} ${tool.padEnd(11)} ${fmt(s.rate).padStart(8)}  ${fmt(s.cpuPerProbe, 3).padStart(12)}  ${fmt(s.rssMiB, 1).padStart(12)}  ` +
+            `${(bbs ? `×${fmt(s.rate / bbs.rate, 2)}` : '-').padStart(10)}  ${`×${fmt(s.rate / floor.rate, 2)}`.padStart(13)}  ${`×${fmt(s.cpuPerProbe / floor.cpuPerProbe, 2)}`.padStart(12)}  ${s.wrong ?? 'all as expected'}`,
+        );
+        if (s.wrong) process.exitCode = 1;
+      }
     }
   }
-  if (rows.length >= 2) {
-    const [a, b] = [rows[0], rows.at(-1)];
-    const n = b.size / a.size;
-    console.log(
-      `ratio ${b.size}/${a.size} (×${n}): time ×${(b.seconds / a.seconds).toFixed(2)} (linear would be ×${n}), ` +
-        `targets/s ×${(b.perSecond / a.perSecond).toFixed(2)}, peak RSS ×${(b.rssMiB / a.rssMiB).toFixed(2)}`,
-    );
+  if (SIZES.length >= 2) {
+    const [a, b] = [SIZES[0], SIZES.at(-1)];
+    for (const kind of KINDS) {
+      const ra = table.find((r) => r.tool === 'connreset' && r.kind === kind && r.n === a);
+      const rb = table.find((r) => r.tool === 'connreset' && r.kind === kind && r.n === b);
+      if (ra && rb) console.log(`connreset ${kind}: peak RSS ${fmt(ra.rssMiB, 1)} MiB at ${a} -> ${fmt(rb.rssMiB, 1)} MiB at ${b} (×${fmt(rb.rssMiB / ra.rssMiB, 2)} for ×${b / a} targets)`);
+    }
   }
-  if (memory.length >= 2) {
-    const [a, b] = [memory[0], memory.at(-1)];
-    console.log(
-      `live heap ${b.size}/${a.size}: ×${(b.liveMiB / a.liveMiB).toFixed(2)}, ` +
-        `+${(((b.liveMiB - a.liveMiB) * 1024) / (b.size - a.size)).toFixed(2)} KiB per extra target (its spec and result; no timeline kept for a pass)`,
-    );
-  }
-  rmSync(dir, { recursive: true, force: true });
 } finally {
-  await Promise.all(labs.map((lab) => lab.close()));
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
 }

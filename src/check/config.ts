@@ -10,7 +10,7 @@ import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import { LineCounter, isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseDocument, type Alias, type Document, type Node } from 'yaml';
 import { ConfigError, ConnresetError, UsageError } from '../errors.js';
 import { parseDuration } from '../duration.js';
-import { OUTCOMES, isOutcome, type Outcome } from '../diagnose/outcome.js';
+import { OUTCOMES, isOutcome, type Outcome } from '../shared/outcome.js';
 import type { Payload, ProbeOptions, Target, TlsTrust } from '../probe/types.js';
 import { loadTlsTrust, type TlsTrustInput } from '../probe/tls-trust.js';
 import { lookupWithOverrides, parseData, type ResolveEntry } from '../probe/http-options.js';

@@ -6,7 +6,7 @@
  */
 import type { Observation, TimelineEvent } from '../diagnose/observation.js';
 import type { Diagnosis } from '../diagnose/diagnosis.js';
-import type { Outcome } from '../diagnose/outcome.js';
+import type { Outcome } from '../shared/outcome.js';
 import { formatMs } from '../duration.js';
 import { matchesPattern } from '../pattern.js';
 
@@ -93,7 +93,7 @@ export function replyMatches(obs: Observation, pattern: string): boolean {
   return matchesPattern(pattern, reply);
 }
 
-export function evaluate(exp: Expectation, obs: Observation, diagnosis: Diagnosis): Verdict {
+export function evaluate(exp: Expectation, obs: Observation, diagnosis: Pick<Diagnosis, 'outcome' | 'healthy'>): Verdict {
   const outcome = diagnosis.outcome;
   const reasons: string[] = [];
   const healthyEnough = exp.healthy === true && diagnosis.healthy;

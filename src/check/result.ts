@@ -7,7 +7,7 @@
 import type { Observation } from '../diagnose/observation.js';
 import type { CertificateFacts } from '../diagnose/certificate.js';
 import type { Diagnosis } from '../diagnose/diagnosis.js';
-import type { Outcome } from '../diagnose/outcome.js';
+import type { Outcome } from '../shared/outcome.js';
 import type { CauseId } from '../knowledge/causes.js';
 import type { SourceRef } from './config.js';
 import { SIGNAL_EXIT_CODES, type StopSignal } from '../stop-signals.js';

@@ -13,6 +13,8 @@ import type { CheckSpec } from './config.js';
 import { describeExpectation, evaluate, type Verdict } from './expectation.js';
 import type { CheckResult, CheckRun, NotRunReason } from './result.js';
 import { isStopSignal } from '../stop-signals.js';
+import type { Outcome } from '../shared/outcome.js';
+import { OUTCOME_INFO } from '../knowledge/outcomes.js';
 
 export interface ProbeEngine {
   probe(target: Target, options: ProbeOptions, signal?: AbortSignal): Promise<Observation>;
@@ -20,6 +22,12 @@ export interface ProbeEngine {
   probeAll(target: Target, options: ProbeOptions, signal?: AbortSignal): Promise<Observation[]>;
   probeOptions(partial: Partial<ProbeOptions>): ProbeOptions;
   diagnose(obs: Observation): Diagnosis;
+  /**
+   * The outcome alone, without ranking causes (src/diagnose/classify.ts). When given, an attempt
+   * whose outcome already meets its expectation skips the full diagnosis: a passing row keeps
+   * neither timeline nor causes, so computing them for thousands of healthy targets is waste.
+   */
+  classify?(obs: Observation): Outcome;
   /** follow-up experiments for a failing row (absent: none run); src/probe/experiments/followup.ts */
   followup?(target: Target, options: ProbeOptions, obs: Observation, signal: AbortSignal): Promise<{ observation: Observation; diagnosis: Diagnosis }>;
 }
@@ -116,8 +124,25 @@ export async function runChecks(specs: readonly CheckSpec[], engine: ProbeEngine
 
 interface Attempt {
   obs: Observation;
-  diagnosis: Diagnosis;
+  outcome: Outcome;
+  /** null for an attempt that passed on its outcome alone (see ProbeEngine.classify) */
+  diagnosis: Diagnosis | null;
   verdict: Verdict;
+}
+
+/** Judges one observation: from its outcome alone when that settles a pass, else with the full diagnosis. */
+function judge(spec: CheckSpec, engine: ProbeEngine, obs: Observation): Attempt {
+  if (engine.classify) {
+    const outcome = engine.classify(obs);
+    const severity = OUTCOME_INFO[outcome].severity;
+    // a 'warning' outcome is healthy only if its benign cause ranks first: that needs the ranking
+    if (severity !== 'warning') {
+      const verdict = evaluate(spec.expectation, obs, { outcome, healthy: severity === 'ok' });
+      if (verdict.pass) return { obs, outcome, diagnosis: null, verdict };
+    }
+  }
+  const diagnosis = engine.diagnose(obs);
+  return { obs, outcome: diagnosis.outcome, diagnosis, verdict: evaluate(spec.expectation, obs, diagnosis) };
 }
 
 /** The attempts at one address (or at the target, without all_addresses): the first failure decides, else the latest pass. */
@@ -160,15 +185,14 @@ export async function checkOne(
       const key = perAddress ? obs.address : null;
       let tally = tallies.get(key);
       if (!tally) tallies.set(key, (tally = new Tally()));
-      const diagnosis = engine.diagnose(obs);
-      tally.add({ obs, diagnosis, verdict: evaluate(spec.expectation, obs, diagnosis) });
+      tally.add(judge(spec, engine, obs));
     }
   }
   // the same health policy as `probe`: a failing row's follow-ups may re-rank its causes (never its outcome)
   if (followups && engine.followup && options.followup !== false && !signal.aborted) {
     for (const tally of tallies.values()) {
       const deciding = tally.deciding;
-      if (!deciding || deciding.verdict.pass || deciding.diagnosis.healthy) continue;
+      if (!deciding || deciding.verdict.pass || !deciding.diagnosis || deciding.diagnosis.healthy) continue;
       const followed = await followups.run(() => engine.followup!(spec.target, options, deciding.obs, signal));
       if (followed) tally.deciding = { ...deciding, obs: followed.observation, diagnosis: followed.diagnosis };
     }
@@ -180,13 +204,13 @@ export async function checkOne(
 function resultOf(spec: CheckSpec, index: number, address: string | null, tally: Tally, deciding: Attempt): CheckResult {
   const { obs, diagnosis, verdict } = deciding;
   const pass = tally.failed === 0;
-  const top = diagnosis.causes[0];
+  const top = diagnosis?.causes[0];
   const observed = spec.repeat > 1 ? `${verdict.observed} (${pass ? tally.attempts : tally.failed} of ${tally.attempts})` : verdict.observed;
   return {
     ...identity(spec, index, address),
     status: pass ? 'passed' : 'failed',
     notRunReason: null,
-    outcome: diagnosis.outcome,
+    outcome: deciding.outcome,
     observed,
     durationMs: spec.repeat > 1 ? tally.totalMs : obs.durationMs,
     connectMs: connectTime(obs),
@@ -196,7 +220,8 @@ function resultOf(spec: CheckSpec, index: number, address: string | null, tally:
     failedAttempts: tally.failed,
     reasons: pass ? [] : verdict.reasons,
     topCause: top ? { id: top.id, title: top.title, confidence: top.confidence } : null,
-    summary: diagnosis.summary,
+    // a pass judged on its outcome alone says what the outcome means on the wire
+    summary: diagnosis?.summary ?? OUTCOME_INFO[deciding.outcome].wire,
     // a passing target keeps no timeline: thousands of healthy targets cost a few fields each
     observation: pass ? null : obs,
     diagnosis: pass ? null : diagnosis,

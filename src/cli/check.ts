@@ -98,7 +98,7 @@ Exit codes: 0 every expectation held, 1 some did not (or the --deadline stopped 
     )
     .action(async (inputs: string[], opts: CheckCliOptions) => {
       const settings = checkSettings(inputs, opts);
-      const { runCheckCommand } = await import('../check/command.js');
+      const { runCheckCommand } = await import('./check-run.js');
       ctx.exitCode = await runCheckCommand(settings, ctx);
     });
 }

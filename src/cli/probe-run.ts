@@ -15,7 +15,7 @@ import { parseTarget } from '../probe/target.js';
 import { parseSend } from '../probe/payload.js';
 import { probeOptions } from '../probe/defaults.js';
 import { repeatProbe } from '../probe/repeat.js';
-import { concurrencyNotice, planConcurrency, runBounded } from '../probe/runner.js';
+import { concurrencyNotice, localLimitNotice, planConcurrency, runBounded } from '../probe/runner.js';
 import type { ProbeOptions, Target } from '../probe/types.js';
 import { diagnoseWithFollowups } from '../probe/experiments/followup.js';
 import { summariseRuns, type RunSummary } from '../report/probe-summary.js';
@@ -86,6 +86,8 @@ export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext):
     }
 
     const results = perTarget.flat();
+    const ourLimit = localLimitNotice(results.map((r) => r.observation));
+    if (ourLimit) ctx.stderr.write(ourLimit);
     const summaries: RunSummary[] = targets.map((t, i) => summariseRuns(t.input, perTarget[i] ?? []));
     const failed = results.some((r) => !r.diagnosis.healthy);
     const stoppedWith = stop.exitCode();

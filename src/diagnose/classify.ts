@@ -8,7 +8,7 @@
  * but carried an HTTP 5xx is then refined to `http_5xx`.
  */
 import type { Observation, Phase, TimelineEvent } from './observation.js';
-import type { Outcome } from './outcome.js';
+import type { Outcome } from '../shared/outcome.js';
 import { CONNECT_ERROR_OUTCOMES, RESET_LIKE_CODES } from '../knowledge/outcomes.js';
 import { firstServerError, replyChunks } from './http-reply.js';
 import { truncationAt } from './http-framing.js';

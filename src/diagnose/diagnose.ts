@@ -9,7 +9,7 @@ import type { ExperimentId } from './experiment-record.js';
 import { findingsOf, type Findings } from './findings.js';
 import { CAUSE_CLAIMS } from '../knowledge/cause-conditions.js';
 import { formatMs } from '../duration.js';
-import type { Outcome } from './outcome.js';
+import type { Outcome } from '../shared/outcome.js';
 import { classifyDetailed } from './classify.js';
 import { computeFacts, type Facts, type Vars } from './facts.js';
 import { signalsOf } from './signals.js';

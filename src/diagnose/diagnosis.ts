@@ -1,4 +1,5 @@
-import type { Outcome } from './outcome.js';
+import type { Outcome } from '../shared/outcome.js';
+import type { ClientErrorView } from '../shared/client-error.js';
 import type { CauseId } from '../knowledge/causes.js';
 import type { ExperimentId } from './experiment-record.js';
 
@@ -31,20 +32,7 @@ export interface RankedCause {
   basis?: CauseBasis;
 }
 
-/** What the user's own client would have reported for this outcome, per platform/runtime. */
-export interface ClientErrorView {
-  symbol: string | null;
-  linux: string | null;
-  macos: string | null;
-  windows: string | null;
-  node: string | null;
-  python: string | null;
-  java: string | null;
-  go: string | null;
-  /** curl's and .NET's words, for the failures where they differ from the OS's (an HTTP error reply); absent otherwise */
-  curl?: string | null;
-  dotnet?: string | null;
-}
+export type { ClientErrorView };
 
 export interface Diagnosis {
   schema: typeof DIAGNOSIS_SCHEMA;

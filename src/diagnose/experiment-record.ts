@@ -6,13 +6,9 @@
  */
 import type { Observation } from './observation.js';
 
-/**
- * The experiments connreset knows. Adding one: a row in src/knowledge/followups.ts (which cause
- * pairs it separates, for which outcomes), one module in src/probe/experiments/ that runs it
- * (registered in src/probe/experiments/registry.ts), and its conclusions in src/diagnose/findings.ts.
- */
-export const EXPERIMENT_IDS = ['service_id', 'repeat', 'neutral_payload'] as const;
-export type ExperimentId = (typeof EXPERIMENT_IDS)[number];
+import { EXPERIMENT_IDS, type ExperimentId } from '../shared/experiment-ids.js';
+
+export { EXPERIMENT_IDS, type ExperimentId };
 
 /** One probe an experiment made. */
 export interface ExperimentTrial {

@@ -5,14 +5,15 @@
  */
 import { formatMs } from '../duration.js';
 import type { Observation, TimelineEvent } from './observation.js';
-import type { Outcome } from './outcome.js';
+import type { Outcome } from '../shared/outcome.js';
 import { matchKnownIdleTimeout, type IdleTimeoutMatch } from '../knowledge/known-idle-timeouts.js';
 import { httpFailureOf, type HttpFailure } from './http-reply.js';
 import { truncationVars } from './http-framing.js';
 import { proxyById } from '../knowledge/http-replies.js';
 import { describeSynReadings, matchSynRetransmits, type SynRetransmitMatch } from '../knowledge/syn-retransmits.js';
 
-export type Vars = Readonly<Record<string, string | null>>;
+import type { Vars } from '../shared/template.js';
+export type { Vars };
 
 export interface Facts {
   vars: Vars;

@@ -5,7 +5,7 @@
  */
 import type { Observation, TimelineEvent } from './observation.js';
 import type { ExperimentId, ExperimentRecord, ExperimentTrial } from './experiment-record.js';
-import type { Outcome } from './outcome.js';
+import type { Outcome } from '../shared/outcome.js';
 import type { Signal } from '../knowledge/outcome-causes.js';
 import { classifyDetailed } from './classify.js';
 import { OUTCOME_INFO } from '../knowledge/outcomes.js';

@@ -6,7 +6,7 @@
  * previews (PREVIEW_CHARS per chunk), so a claim is made only where the previews reach. Pure.
  */
 import type { Observation, TimelineEvent } from './observation.js';
-import type { Outcome } from './outcome.js';
+import type { Outcome } from '../shared/outcome.js';
 import { formatMs } from '../duration.js';
 import { unescapePreview } from './http-reply.js';
 

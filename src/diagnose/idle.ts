@@ -12,7 +12,7 @@
  */
 import { matchKnownTimeouts, type ExpiryBehaviour, type KnownIdleTimeout } from '../knowledge/middleboxes.js';
 import type { KeepaliveFixKind, KeepaliveParams } from '../knowledge/keepalive.js';
-import type { Outcome } from './outcome.js';
+import type { Outcome } from '../shared/outcome.js';
 
 export const IDLE_SCHEMA = 'connreset.idle/v1' as const;
 

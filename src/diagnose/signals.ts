@@ -3,7 +3,7 @@
  * are data in src/knowledge/outcome-causes.ts).
  */
 import type { Observation } from './observation.js';
-import type { Outcome } from './outcome.js';
+import type { Outcome } from '../shared/outcome.js';
 import { isIdleOutcome, type Facts } from './facts.js';
 import type { Signal } from '../knowledge/outcome-causes.js';
 import type { HttpFailureCause } from '../knowledge/http-replies.js';

@@ -2,7 +2,9 @@
  * Fills {placeholders} in evidence templates. A template that names a fact this timeline does not
  * have yields null, so a sentence is either whole or absent.
  */
-import type { Vars } from './facts.js';
+import type { Template, Vars } from '../shared/template.js';
+
+export type { Template };
 
 export function fill(template: string, vars: Vars): string | null {
   let missing = false;
@@ -17,8 +19,6 @@ export function fill(template: string, vars: Vars): string | null {
   return missing ? null : text;
 }
 
-/** A template, or alternatives tried in order (the first whose facts this timeline has). */
-export type Template = string | readonly string[];
 
 export function fillFirst(template: Template, vars: Vars): string | null {
   for (const candidate of typeof template === 'string' ? [template] : template) {

@@ -3,7 +3,7 @@
  * data. `{remote}` stands for the address:port probed and `{host}` for the name; they are filled
  * in for the observation at hand. Numbers and texts: shared/reference/error-codes.md.
  */
-import type { ClientErrorView } from '../diagnose/diagnosis.js';
+import type { ClientErrorView } from '../shared/client-error.js';
 
 export const CLIENT_ERROR_FAMILIES = [
   'reset',

@@ -5,8 +5,8 @@
  * Adding an experiment: a row here, a module in src/probe/experiments/ (registered in
  * registry.ts), its conclusions in src/diagnose/findings.ts.
  */
-import type { Outcome } from '../diagnose/outcome.js';
-import type { ExperimentId } from '../diagnose/experiment-record.js';
+import type { Outcome } from '../shared/outcome.js';
+import type { ExperimentId } from '../shared/experiment-ids.js';
 import type { CauseId } from './causes.js';
 
 /** Extra preconditions a row needs besides the outcome and the causes, checked by the planner. */

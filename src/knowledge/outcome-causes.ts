@@ -6,9 +6,9 @@
  * Templates use {placeholders} filled from the observation (src/diagnose/facts.ts); a sentence
  * whose placeholder has no value for this timeline is left out, never printed half-filled.
  */
-import type { Outcome } from '../diagnose/outcome.js';
+import type { Outcome } from '../shared/outcome.js';
 import type { CauseId } from './causes.js';
-import type { Template } from '../diagnose/template.js';
+import type { Template } from '../shared/template.js';
 
 export interface CandidateCause {
   cause: CauseId;

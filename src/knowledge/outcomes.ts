@@ -2,7 +2,7 @@
  * The outcome vocabulary as data: what each label means on the wire, how bad it is, and which
  * family of client error a program would have seen. The README's outcome table is this table.
  */
-import type { Outcome } from '../diagnose/outcome.js';
+import type { Outcome } from '../shared/outcome.js';
 import type { ClientErrorFamily } from './client-errors.js';
 
 /** ok: healthy; warning: worked, but with a caveat worth knowing; failure: what the user is hunting. */

@@ -9,7 +9,7 @@
  * The observation does not say which system the probe ran on, so a match names every system
  * whose ladder fits ("two timeouts on Linux, one on Windows").
  */
-import type { Template } from '../diagnose/template.js';
+import type { Template } from '../shared/template.js';
 import type { CauseId } from './causes.js';
 
 export interface SynRetransmitLadder {

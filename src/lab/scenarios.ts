@@ -3,7 +3,7 @@
  * `connreset probe` should conclude about it. The lab command lists this table, the demo and the
  * integration tests probe every row, and the README documents it.
  */
-import type { Outcome } from '../diagnose/outcome.js';
+import type { Outcome } from '../shared/outcome.js';
 import type { CauseId } from '../knowledge/causes.js';
 
 /** How the server on a scenario's port behaves (implemented in src/lab/handlers.ts). */

@@ -4,7 +4,7 @@
  */
 import type { Diagnosis } from '../diagnose/diagnosis.js';
 import type { Observation, TimelineEvent } from '../diagnose/observation.js';
-import type { Outcome } from '../diagnose/outcome.js';
+import type { Outcome } from '../shared/outcome.js';
 import { formatMs } from '../duration.js';
 
 export interface ProbeRun {

@@ -4,7 +4,7 @@
  */
 import { OBSERVATION_SCHEMA, type Observation, type TimelineEvent } from '../../src/diagnose/observation.js';
 import { DIAGNOSIS_SCHEMA, type Diagnosis } from '../../src/diagnose/diagnosis.js';
-import type { Outcome } from '../../src/diagnose/outcome.js';
+import type { Outcome } from '../../src/shared/outcome.js';
 import type { CheckResult, CheckRun } from '../../src/check/result.js';
 
 export function observation(target: string, events: TimelineEvent[], extra: Partial<Observation> = {}): Observation {

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Observation } from '../../src/diagnose/observation.js';
-import type { Outcome } from '../../src/diagnose/outcome.js';
+import type { Outcome } from '../../src/shared/outcome.js';
 import type { CauseId } from '../../src/knowledge/causes.js';
 
 export interface ObservationFixture {

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
 import { EXIT } from '../../src/exit-codes.js';
 import { OUTCOME_INFO } from '../../src/knowledge/outcomes.js';
-import { OUTCOMES } from '../../src/diagnose/outcome.js';
+import { OUTCOMES } from '../../src/shared/outcome.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const read = (rel: string) => readFileSync(join(ROOT, rel), 'utf8');

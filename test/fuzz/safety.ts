@@ -74,4 +74,4 @@ export const hostileText = (maxParts = 8): fc.Arbitrary<string> =>
     .map((parts) => parts.join(''));
 
 /** Cases per property: a few thousand each, the whole fuzz suite under a minute. */
-export const RUNS = Number(process.env.CONNRESET_FUZZ_RUNS ?? 3000);
+export const RUNS = Number(process.env.CONNRESET_FUZZ_RUNS ?? 2000);

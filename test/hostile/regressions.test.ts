@@ -21,6 +21,8 @@ import { renderPrometheus } from '../../src/report/prometheus.js';
 import { renderCheckTable } from '../../src/report/check-table.js';
 import { BadTargetError, UsageError } from '../../src/errors.js';
 import type { CheckResult, CheckRun } from '../../src/check/result.js';
+import { localLimitNotice } from '../../src/probe/runner.js';
+import { diagnose } from '../../src/diagnose/diagnose.js';
 
 const deps: ConfigDeps = { parseTarget, parseSend };
 // eslint-disable-next-line no-control-regex
@@ -315,6 +317,23 @@ describe('7. probe shares check’s open-file cap, and EMFILE never becomes the 
     expect(doc.results).toHaveLength(400);
     expect(new Set(doc.results.map((x) => x.diagnosis.outcome))).toEqual(new Set(['refused']));
   }, 60_000);
+});
+
+describe('7b. an EMFILE that still happens is named as our limit', () => {
+  const obs = (code: string) => ({ events: [{ kind: 'connecting' }, { kind: 'error', code }] });
+  it('counts the probes that failed on our descriptor limit, and only those', () => {
+    expect(localLimitNotice([obs('EMFILE'), obs('ECONNREFUSED'), obs('ENFILE'), null])).toMatch(/^connreset: 2 probes failed with EMFILE\/ENFILE: that is this machine's open-file limit, not the endpoint's fault/);
+    expect(localLimitNotice([obs('ECONNREFUSED'), null])).toBeNull();
+  });
+
+  it('the diagnosis of an EMFILE ranks the local host first, never a cause at the endpoint', () => {
+    const d = diagnose({
+      schema: 'connreset.observation/v1', target: '127.0.0.1:9', host: '127.0.0.1', port: 9, scheme: 'tcp', address: '127.0.0.1', family: 4, startedAt: '2026-01-01T00:00:00.000Z', durationMs: 1,
+      options: { send: 'none', sendBytes: 0, connectTimeoutMs: 5000, replyTimeoutMs: 2000, idleMs: null, keepaliveMs: null, expect: null, tls: false },
+      events: [{ t: 0.1, phase: 'connect', kind: 'connecting', address: '127.0.0.1', port: 9, family: 4 }, { t: 0.2, phase: 'connect', kind: 'error', code: 'EMFILE', message: 'connect EMFILE' }],
+    });
+    expect(d.causes[0]?.id).toBe('local_resource_exhaustion');
+  });
 });
 
 describe('8. huge inputs give bounded output', () => {

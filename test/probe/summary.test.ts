@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { summariseRuns, type ProbeRun } from '../../src/report/probe-summary.js';
 import { OBSERVATION_SCHEMA, type Observation, type TimelineEvent } from '../../src/diagnose/observation.js';
 import { DIAGNOSIS_SCHEMA, type Diagnosis } from '../../src/diagnose/diagnosis.js';
-import type { Outcome } from '../../src/diagnose/outcome.js';
+import type { Outcome } from '../../src/shared/outcome.js';
 
 function run(outcome: Outcome, healthy: boolean, events: TimelineEvent[]): ProbeRun {
   const observation: Observation = {

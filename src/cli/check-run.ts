@@ -4,15 +4,15 @@
  * exit code. Loaded lazily by src/cli/check.ts.
  */
 import { statSync } from 'node:fs';
-import type { CliContext } from '../cli/context.js';
-import { startSpinner } from '../cli/spinner.js';
-import type { CheckSettings } from '../cli/check.js';
+import type { CliContext } from './context.js';
+import { startSpinner } from './spinner.js';
+import type { CheckSettings } from './check.js';
 import { ConfigError, ConnresetError, ignoreClosedPipe, messageLine } from '../errors.js';
 import { capList } from '../escape.js';
 import { EXIT } from '../exit-codes.js';
 import { parseTarget } from '../probe/target.js';
 import { parseSend } from '../probe/payload.js';
-import { DEFAULT_CONCURRENCY, concurrencyNotice, planConcurrency } from '../probe/runner.js';
+import { DEFAULT_CONCURRENCY, concurrencyNotice, localLimitNotice, planConcurrency } from '../probe/runner.js';
 import {
   ConfigProblems,
   DEFAULT_CONFIG_FILE,
@@ -22,11 +22,11 @@ import {
   specsFromArgs,
   type CheckSpec,
   type ConfigDeps,
-} from './config.js';
-import type { Expectation } from './expectation.js';
-import { runChecks, type ProbeEngine } from './run.js';
+} from '../check/config.js';
+import type { Expectation } from '../check/expectation.js';
+import { runChecks, type ProbeEngine } from '../check/run.js';
 import { reportPathProblem } from '../report/atomic-write.js';
-import { isFailure, runExitCode, type CheckRun } from './result.js';
+import { isFailure, runExitCode, type CheckRun } from '../check/result.js';
 import { handleStopSignals } from '../stop-signals.js';
 
 const CONFIG_EXTENSION = /\.(ya?ml|json)$/i;
@@ -125,13 +125,14 @@ async function gatherSpecs(settings: CheckSettings): Promise<Gathered> {
 }
 
 async function loadEngine(): Promise<ProbeEngine> {
-  const [{ probe, probeAll }, { probeOptions }, { diagnose }, { diagnoseWithFollowups }] = await Promise.all([
+  const [{ probe, probeAll }, { probeOptions }, { diagnose }, { classify }, { diagnoseWithFollowups }] = await Promise.all([
     import('../probe/probe.js'),
     import('../probe/defaults.js'),
     import('../diagnose/diagnose.js'),
+    import('../diagnose/classify.js'),
     import('../probe/experiments/followup.js'),
   ]);
-  return { probe, probeAll, probeOptions, diagnose, followup: (target, options, obs, signal) => diagnoseWithFollowups(target, options, obs, { enabled: true }, signal) };
+  return { probe, probeAll, probeOptions, diagnose, classify, followup: (target, options, obs, signal) => diagnoseWithFollowups(target, options, obs, { enabled: true }, signal) };
 }
 
 /** Progress on stderr: an ora spinner on a TTY (done / total, failures so far); nothing otherwise. */
@@ -241,6 +242,8 @@ async function emitReports(run: CheckRun, settings: CheckSettings, ctx: CliConte
     if (annotations) ctx.stdout.write(annotations);
   }
   for (const message of writeErrors) ctx.stderr.write(messageLine(message));
+  const ourLimit = localLimitNotice(run.results.map((r) => r.observation));
+  if (ourLimit) ctx.stderr.write(ourLimit);
   if (writeErrors.length > 0 && exitCode === EXIT.ok) return EXIT.usage;
   return exitCode;
 }

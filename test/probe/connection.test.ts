@@ -1,0 +1,81 @@
+/**
+ * The connection engine's API, as the follow-up experiments and the RST locator use it: open a
+ * connection, reach its descriptor, send on it, and learn what the peer did next.
+ */
+import { describe, expect, it } from 'vitest';
+import { Connection, resolveTarget, type EventSink } from '../../src/probe/connection.js';
+import { parseTarget } from '../../src/probe/target.js';
+import type { Phase } from '../../src/diagnose/observation.js';
+import type { EventBody } from '../../src/probe/recorder.js';
+import { closedAfterEachTest } from './servers.js';
+
+const { serve } = closedAfterEachTest();
+
+function sink(): EventSink & { kinds: string[] } {
+  const t0 = performance.now();
+  const kinds: string[] = [];
+  return {
+    kinds,
+    now: () => performance.now() - t0,
+    add: (_phase: Phase, body: EventBody) => void kinds.push(body.kind),
+    received: () => void kinds.push('received'),
+  };
+}
+
+async function open(port: number, s = sink()): Promise<{ conn: Connection; s: ReturnType<typeof sink> }> {
+  const target = parseTarget(`127.0.0.1:${port}`);
+  const resolution = await resolveTarget(target, { family: null, timeoutMs: 1_000 }, undefined, s.now);
+  const conn = new Connection(target, s, { connectTimeoutMs: 2_000, tlsTimeoutMs: 2_000, servername: null, alpn: null });
+  expect(await conn.open(resolution.chosen!)).not.toBeNull();
+  return { conn, s };
+}
+
+describe('the connection engine', () => {
+  it('exposes the descriptor of an established connection (for socket options such as IP_TTL)', async () => {
+    const port = await serve(() => undefined);
+    const { conn } = await open(port);
+    expect(conn.fd).toBeGreaterThan(2);
+    conn.destroy();
+  });
+
+  it('tells data, FIN and RST after a send apart, and silence when nothing comes', async () => {
+    const port = await serve((c) =>
+      c.on('data', (d) => {
+        const word = d.toString();
+        if (word === 'echo') c.write('echo');
+        else if (word === 'fin') c.end();
+        else if (word === 'rst') c.resetAndDestroy();
+      }),
+    );
+    const cases: [string, string][] = [
+      ['echo', 'data'],
+      ['fin', 'fin'],
+      ['rst', 'reset'],
+      ['quiet', 'silence'],
+    ];
+    for (const [word, expected] of cases) {
+      const { conn, s } = await open(port);
+      conn.write(Buffer.from(word));
+      expect([word, await conn.awaitPeer(word === 'quiet' ? 100 : 2_000)]).toEqual([word, expected]);
+      if (expected === 'fin' || expected === 'reset') expect(s.kinds).toContain(expected);
+      conn.destroy();
+    }
+  });
+
+  it('a refused connect is reported on the sink and open() gives null', async () => {
+    const target = parseTarget(`127.0.0.1:1`);
+    const s = sink();
+    const conn = new Connection(target, s, { connectTimeoutMs: 2_000, tlsTimeoutMs: 2_000, servername: null, alpn: null });
+    expect(await conn.open({ address: '127.0.0.1', family: 4 })).toBeNull();
+    expect(s.kinds).toContain('error');
+  });
+
+  it('interrupt() ends a wait at once', async () => {
+    const port = await serve(() => undefined);
+    const { conn } = await open(port);
+    const waiting = conn.awaitPeer(10_000);
+    conn.interrupt();
+    expect(await waiting).toBe('stop');
+    conn.destroy();
+  });
+});
