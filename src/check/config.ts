@@ -11,7 +11,9 @@ import { LineCounter, isAlias, isCollection, isMap, isPair, isScalar, isSeq, par
 import { ConfigError, ConnresetError, UsageError } from '../errors.js';
 import { parseDuration } from '../duration.js';
 import { OUTCOMES, isOutcome, type Outcome } from '../shared/outcome.js';
-import type { Payload, ProbeOptions, Target } from '../probe/types.js';
+import type { Payload, ProbeOptions, Target, TlsTrust } from '../probe/types.js';
+import { loadTlsTrust, type TlsTrustInput } from '../probe/tls-trust.js';
+import { lookupWithOverrides, parseData, type ResolveEntry } from '../probe/http-options.js';
 import { DEFAULT_EXPECTATION, IDLE_OUTCOMES, type Expectation, type TimeWindow } from './expectation.js';
 import { CONFIG_KEYS, SETTINGS, type SettingId, type SettingRow } from './settings.js';
 import { patternError } from '../pattern.js';
@@ -64,6 +66,12 @@ const TOP_KEYS = ['version', 'defaults', 'targets', 'modules'] as const;
 
 interface Settings {
   options: Partial<ProbeOptions>;
+  /** insecure / cacert / cert / key as written (paths resolved against the config's directory), merged key by key */
+  tls?: TlsTrustInput;
+  /** where the tls keys were written, for an error about them */
+  tlsNode?: Node;
+  /** resolve: HOST:PORT:ADDR entries (applied for the target's port when its spec is finished) */
+  resolve?: ResolveEntry[];
   repeat?: number;
   intervalMs?: number;
   expectation?: Expectation;
@@ -280,6 +288,9 @@ class ConfigReader {
     if (!target) return null;
     const merged: Settings = {
       options: { ...defaults.options, ...own.options },
+      ...(defaults.tls || own.tls ? { tls: { ...defaults.tls, ...own.tls }, tlsNode: own.tlsNode ?? defaults.tlsNode } : {}),
+      ...(own.resolve || defaults.resolve ? { resolve: own.resolve ?? defaults.resolve } : {}),
+      ...(defaults.options.http && own.options.http ? { options: { ...defaults.options, ...own.options, http: mergeHttp(defaults.options.http, own.options.http) } } : {}),
       repeat: own.repeat ?? defaults.repeat,
       intervalMs: own.intervalMs ?? defaults.intervalMs,
       expectation: own.expectation ?? defaults.expectation,
@@ -292,6 +303,15 @@ class ConfigReader {
     const expectation = s.expectation ?? DEFAULT_EXPECTATION;
     const options: Partial<ProbeOptions> = { ...s.options };
     if (expectation.reply !== null) options.expect = expectation.reply;
+    if (s.resolve) {
+      const lookup = lookupWithOverrides(s.resolve, target.port, options.lookup);
+      if (lookup) options.lookup = lookup;
+    }
+    if (s.tls) {
+      const trust = this.tlsTrust(s.tls, s.tlsNode ?? expectNode, field);
+      if (trust === undefined) return null;
+      if (trust) options.tlsTrust = trust;
+    }
     const idleProblem = idleConsistency(expectation, options.idleMs ?? null);
     if (idleProblem) {
       this.problem(expectNode, `${field}.expect`, idleProblem);
@@ -330,8 +350,19 @@ class ConfigReader {
         out.options.keepaliveMs = null;
         continue;
       }
+      // a repeatable setting (headers, resolve) takes a list, or one value
+      const items = r.repeatable && isSeq(this.deref(f.node)) ? ((this.deref(f.node) as { items: Node[] }).items) : null;
+      if (items) {
+        const values = items.map((item) => {
+          const t = this.sourceText(item, at);
+          return t === null ? null : this.parsedAt(() => r.parse(t, null), item, at);
+        });
+        if (values.some((x) => x === null) || !this.apply(out, r.id as SettingId, values, f.node, at)) ok = false;
+        continue;
+      }
       const text = this.sourceText(f.node, at);
-      const value = text === null ? null : this.parsedAt(() => r.parse(text, null), f.node, at);
+      const parsed = text === null ? null : this.parsedAt(() => r.parse(text, null), f.node, at);
+      const value = r.repeatable && parsed !== null ? [parsed] : parsed;
       if (value === null || !this.apply(out, r.id as SettingId, value, f.node, at)) ok = false;
     }
     const exp = fields.get('expect');
@@ -363,6 +394,37 @@ class ConfigReader {
         return true;
       case 'intervalMs':
         out.intervalMs = value as number;
+        return true;
+      case 'insecure':
+        out.tls = { ...out.tls, insecure: value as boolean };
+        out.tlsNode = node;
+        return true;
+      case 'cacert':
+      case 'cert':
+      case 'key': {
+        const v = this.expand(value as string, node, at);
+        if (v === null) return false;
+        out.tls = { ...out.tls, [id]: isAbsolute(v) ? v : resolvePath(this.baseDir, v) };
+        out.tlsNode = node;
+        return true;
+      }
+      case 'headers':
+        out.options.http = { method: null, body: null, ...out.options.http, headers: value as [string, string][] };
+        return true;
+      case 'method':
+        out.options.http = { headers: [], body: null, ...out.options.http, method: value as string };
+        return true;
+      case 'data': {
+        const body = this.parsedAt(() => parseData(value as string, 'data', (p) => (isAbsolute(p) ? p : resolvePath(this.baseDir, p))), node, at);
+        if (body === null) return false;
+        out.options.http = { headers: [], method: null, ...out.options.http, body };
+        return true;
+      }
+      case 'expectStatus':
+        out.options.expectStatus = value as ProbeOptions['expectStatus'];
+        return true;
+      case 'resolve':
+        out.resolve = value as ResolveEntry[];
         return true;
       case 'idleMs':
       case 'keepaliveMs':
@@ -670,6 +732,23 @@ class ConfigReader {
     return offset === undefined ? 1 : this.lines.linePos(offset).line;
   }
 
+  private readonly trustCache = new Map<string, TlsTrust | null>();
+
+  /** The files are read and checked once per combination, not once per target. undefined: a problem was reported. */
+  private tlsTrust(input: TlsTrustInput, node: Node, field: string): TlsTrust | null | undefined {
+    const key = JSON.stringify(input);
+    if (this.trustCache.has(key)) return this.trustCache.get(key);
+    try {
+      const trust = loadTlsTrust(input, (option) => option);
+      this.trustCache.set(key, trust);
+      return trust;
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      this.problem(node, field, error.message);
+      return undefined;
+    }
+  }
+
   private problem(node: Node | null | undefined, field: string, message: string): void {
     this.problems.push(new ConfigError(this.file, message, this.lineOf(node), field || undefined));
   }
@@ -840,4 +919,9 @@ export function didYouMean(word: string, allowed: readonly string[]): string | u
     }
   }
   return bestD <= Math.max(1, Math.floor(w.length / 3)) ? best : undefined;
+}
+
+/** defaults: and a target both shaping the HTTP request: the target's method and body win, headers add up (the target's last). */
+function mergeHttp(base: NonNullable<ProbeOptions['http']>, own: NonNullable<ProbeOptions['http']>): NonNullable<ProbeOptions['http']> {
+  return { method: own.method ?? base.method, body: own.body ?? base.body, headers: [...base.headers, ...own.headers] };
 }

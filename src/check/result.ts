@@ -5,6 +5,7 @@
  * with the timelines of thousands of healthy targets.
  */
 import type { Observation } from '../diagnose/observation.js';
+import type { CertificateFacts } from '../diagnose/certificate.js';
 import type { Diagnosis } from '../diagnose/diagnosis.js';
 import type { Outcome } from '../shared/outcome.js';
 import type { CauseId } from '../knowledge/causes.js';
@@ -56,6 +57,8 @@ export interface CheckResult {
   durationMs: number | null;
   /** ms from the start of the deciding probe to the TCP connection being established */
   connectMs: number | null;
+  /** the server certificate of a TLS target (days to expiry, trusted or not); null otherwise (added within v1) */
+  certificate?: CertificateFacts | null;
   startedAt: string | null;
   attempts: number;
   failedAttempts: number;

@@ -3,6 +3,7 @@
  * evaluates the expectation, and streams one compact CheckResult per target to the caller. The
  * probe engine is passed in so the run logic does not pin the socket code.
  */
+import { certificateOf } from '../diagnose/certificate.js';
 import { isIP } from 'node:net';
 import type { Observation } from '../diagnose/observation.js';
 import type { Diagnosis } from '../diagnose/diagnosis.js';
@@ -213,6 +214,7 @@ function resultOf(spec: CheckSpec, index: number, address: string | null, tally:
     observed,
     durationMs: spec.repeat > 1 ? tally.totalMs : obs.durationMs,
     connectMs: connectTime(obs),
+    certificate: certificateOf(obs),
     startedAt: obs.startedAt,
     attempts: tally.attempts,
     failedAttempts: tally.failed,
@@ -236,6 +238,7 @@ export function notRun(spec: CheckSpec, index: number, reason: NotRunReason): Ch
     observed: null,
     durationMs: null,
     connectMs: null,
+    certificate: null,
     startedAt: null,
     attempts: 0,
     failedAttempts: 0,

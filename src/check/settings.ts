@@ -14,6 +14,7 @@ import { parseDuration } from '../duration.js';
 import { UsageError } from '../errors.js';
 import { patternError } from '../pattern.js';
 import { DEFAULTS } from '../probe/defaults.js';
+import { parseHeader, parseMethod, parseResolve, parseStatusList } from '../probe/http-options.js';
 
 export type SettingCommand = 'probe' | 'check' | 'idle';
 
@@ -43,6 +44,8 @@ export interface SettingRow<V = unknown> {
   /** the default as the help shows it; generated from `default` where it is a duration */
   defaultText: string | null;
   help: string;
+  /** the flag may be given more than once (-H, --resolve), the key may hold a list: the value is the list of parsed items */
+  repeatable?: boolean;
 }
 
 /** `5s`, `500ms`, `15m`: a duration as a user would type it. */
@@ -78,6 +81,11 @@ function bool(text: string, label: string | null): boolean {
   if (text === 'false') return false;
   const shown = /^-?\d+(\.\d+)?$/.test(text) ? text : JSON.stringify(text);
   throw new UsageError(`${label ? `bad ${label}: ` : ''}expected true or false, not ${shown}`, undefined, 'CR_BAD_OPTION');
+}
+
+function nonEmpty(text: string, label: string | null): string {
+  if (text.trim() === '') throw bad(label, text, 'give a file name');
+  return text;
 }
 
 type Row<V> = SettingRow<V>;
@@ -178,6 +186,101 @@ export const SETTINGS = [
     default: null,
     defaultText: 'the host, when it is a name',
     help: 'TLS server name (SNI) to send',
+  }),
+  // TLS trust (src/probe/tls-trust.ts reads the files where the run starts; a config's paths are relative to it)
+  row({
+    id: 'insecure',
+    key: 'insecure',
+    flags: '-k, --insecure',
+    commands: ['probe', 'check', 'idle'],
+    parse: bool,
+    default: false,
+    defaultText: null,
+    help: 'accept a TLS certificate that does not verify (self-signed, expired, another host); its facts are still shown',
+  }),
+  row({
+    id: 'cacert',
+    key: 'cacert',
+    flags: '--cacert <file>',
+    commands: ['probe', 'check', 'idle'],
+    parse: nonEmpty,
+    default: null,
+    defaultText: 'the built-in CA store',
+    help: 'trust the CA certificate(s) in this PEM file',
+  }),
+  row({
+    id: 'cert',
+    key: 'cert',
+    flags: '--cert <file>',
+    commands: ['probe', 'check', 'idle'],
+    parse: nonEmpty,
+    default: null,
+    defaultText: null,
+    help: 'client certificate (PEM) for servers that require one (mTLS); may hold the key too',
+  }),
+  row({
+    id: 'key',
+    key: 'key',
+    flags: '--key <file>',
+    commands: ['probe', 'check', 'idle'],
+    parse: nonEmpty,
+    default: null,
+    defaultText: null,
+    help: 'private key (PEM) of --cert',
+  }),
+  // HTTP request options, as curl spells them (src/probe/http-options.ts)
+  row({
+    id: 'headers',
+    key: 'headers',
+    flags: '-H, --header <header>',
+    commands: ['probe'],
+    parse: (text, label) => parseHeader(text, label ?? 'headers'),
+    default: null,
+    defaultText: null,
+    help: 'add (or replace) an HTTP request header, "Name: value"; repeatable',
+    repeatable: true,
+  }),
+  row({
+    id: 'method',
+    key: 'method',
+    flags: '-X, --method <method>',
+    commands: ['probe'],
+    parse: (text, label) => parseMethod(text, label ?? 'method'),
+    default: null,
+    defaultText: 'GET, or POST with --data',
+    help: 'HTTP request method',
+  }),
+  row({
+    id: 'data',
+    key: 'data',
+    flags: '--data <data>',
+    commands: ['probe'],
+    // @FILE is read where the run starts (a config's path is relative to the config file)
+    parse: (text) => text,
+    default: null,
+    defaultText: null,
+    help: 'HTTP request body: a STRING or @FILE (up to 1 MiB); sends a POST unless -X says otherwise',
+  }),
+  row({
+    id: 'expectStatus',
+    key: 'expect_status',
+    flags: '--expect-status <list>',
+    commands: ['probe'],
+    parse: (text, label) => parseStatusList(text, label ?? 'expect_status'),
+    default: null,
+    defaultText: null,
+    help: 'the HTTP status must be one of these, e.g. 200-399 or 200,204,301-308; else expect_failed',
+  }),
+  row({
+    id: 'resolve',
+    key: 'resolve',
+    flags: '--resolve <host:port:addr>',
+    commands: ['probe'],
+    parse: (text, label) => parseResolve(text, label ?? 'resolve'),
+    default: null,
+    defaultText: null,
+    help: 'connect to ADDR for HOST:PORT, keeping the name for Host, SNI and the certificate (as curl); repeatable',
+    repeatable: true,
   }),
   row({
     id: 'ipv4',
@@ -383,7 +486,10 @@ function longFlag(r: SettingRow): string {
 /** Adds the command's rows as commander options (no commander defaults: the table's defaults apply after parsing). */
 export function addSettingOptions(cmd: Command, command: SettingCommand): Command {
   for (const r of SETTINGS as readonly SettingRow[]) {
-    if (r.flags !== null && r.commands.includes(command)) cmd.addOption(new Option(r.flags, helpOf(r)));
+    if (r.flags === null || !r.commands.includes(command)) continue;
+    const option = new Option(r.flags, helpOf(r));
+    if (r.repeatable) option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
+    cmd.addOption(option);
   }
   return cmd;
 }
@@ -395,7 +501,7 @@ export function readFlags(command: SettingCommand, opts: Readonly<Record<string,
     if (r.flags === null || !r.commands.includes(command)) continue;
     const raw = opts[new Option(r.flags).attributeName()];
     if (raw === undefined) continue;
-    out[r.id] = r.parse(typeof raw === 'boolean' ? String(raw) : String(raw), longFlag(r));
+    out[r.id] = Array.isArray(raw) ? raw.map((item) => r.parse(String(item), longFlag(r))) : r.parse(typeof raw === 'boolean' ? String(raw) : String(raw), longFlag(r));
   }
   return out as SettingValues;
 }

@@ -115,6 +115,11 @@ async function gatherSpecs(settings: CheckSettings): Promise<Gathered> {
     }
   }
   if (problems.length > 0) throw new ConfigProblems(problems);
+  // -k/--cacert/--cert/--key: a config entry's own insecure/cacert/cert/key is more specific and wins
+  if (settings.tlsTrust) {
+    const trust = settings.tlsTrust;
+    for (let i = 0; i < specs.length; i++) if (!specs[i]!.options.tlsTrust) specs[i] = { ...specs[i]!, options: { ...specs[i]!.options, tlsTrust: trust } };
+  }
   specs.splice(0, specs.length, ...noFollowup(specs));
   if (specs.length === 0) throw new ConfigProblems([new ConfigError(stdin ? '<stdin>' : (files[0] ?? 'arguments'), 'no targets to check')]);
   const sources = [...files, ...(stdin ? ['<stdin>'] : [])];

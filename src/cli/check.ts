@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 import { addSettingOptions, readFlags } from '../check/settings.js';
+import { loadTlsTrust } from '../probe/tls-trust.js';
+import type { TlsTrust } from '../probe/types.js';
 
 export interface CheckCliOptions {
   config?: string;
@@ -37,6 +39,8 @@ export interface CheckSettings {
   allAddresses: boolean;
   /** --locate / --locate-timeout: locate on every failing row with this much time; null: only when the planner picks it */
   locateTimeoutMs: number | null;
+  /** -k, --cacert, --cert, --key: for every target whose config entry sets none of insecure/cacert/cert/key */
+  tlsTrust: TlsTrust | null;
 }
 
 export function checkSettings(inputs: string[], opts: CheckCliOptions): CheckSettings {
@@ -56,6 +60,7 @@ export function checkSettings(inputs: string[], opts: CheckCliOptions): CheckSet
     expectOutcome: opts.expectOutcome ?? 'ok',
     onlyFailures: opts.onlyFailures === true,
     allAddresses: v.allAddresses === true,
+    tlsTrust: loadTlsTrust({ insecure: v.insecure, cacert: v.cacert, cert: v.cert, key: v.key }),
   };
 }
 

@@ -33,7 +33,7 @@ export async function runDemoCommand(settings: DemoSettings, ctx: CliContext): P
       let done = 0;
       rows = await Promise.all(
         lab.scenarios.map(async (running) => {
-          const { target, options } = labProbe(running, lab.idleAfterMs);
+          const { target, options } = labProbe(running, lab.idleAfterMs, lab.certificate);
           const observation = await probe(target, options, stop.signal);
           done++;
           if (spinner) spinner.text = `probing ${lab.scenarios.length} scenarios (${done} done)`;

@@ -34,6 +34,7 @@ export async function runIdleCommand(settings: IdleSettings, ctx: CliContext): P
       replyTimeoutMs,
       connectTimeoutMs,
       maxConnections,
+      tlsTrust: settings.tlsTrust,
       signal: stop.signal,
       onProgress: spinner?.update,
     });
@@ -45,6 +46,7 @@ export async function runIdleCommand(settings: IdleSettings, ctx: CliContext): P
           replyTimeoutMs,
           connectTimeoutMs,
           keepaliveS: rec.tcpKeepalive?.idleS ?? Math.max(1, Math.floor(rec.poolIdleS / 2)),
+          tlsTrust: settings.tlsTrust,
           signal: stop.signal,
           onProgress: spinner?.update,
         });

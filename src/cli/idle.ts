@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 import { IDLE_MIN_LIMIT_MS, addSettingOptions, readFlags, SETTINGS } from '../check/settings.js';
+import { loadTlsTrust } from '../probe/tls-trust.js';
+import type { TlsTrust } from '../probe/types.js';
 
 export type IdleCliOptions = Record<string, string | boolean | undefined>;
 
@@ -15,6 +17,8 @@ export interface IdleSettings {
   connectTimeoutMs: number;
   maxConnections: number | undefined;
   json: boolean;
+  /** -k, --cacert, --cert, --key (null: verify against the built-in CA store) */
+  tlsTrust: TlsTrust | null;
 }
 
 const defaultOf = (id: string): number => (SETTINGS.find((r) => r.id === id)?.default as number | null) ?? IDLE_MIN_LIMIT_MS;
@@ -30,6 +34,7 @@ export function idleSettings(target: string, opts: IdleCliOptions): IdleSettings
     connectTimeoutMs: v.idleConnectTimeoutMs ?? defaultOf('idleConnectTimeoutMs'),
     maxConnections: v.connections,
     json: opts.json === true,
+    tlsTrust: loadTlsTrust({ insecure: v.insecure, cacert: v.cacert, cert: v.cert, key: v.key }),
   };
 }
 

@@ -31,7 +31,7 @@ export function buildProgram(ctx: CliContext): Command {
 Examples:
   $ connreset explain 10054
   $ connreset explain "java.net.SocketException: Connection reset"
-  $ connreset probe example.internal:443
+  $ connreset probe https://example.internal/health   (https:// for TLS and HTTP; host:port alone is plain TCP)
   $ connreset probe http://127.0.0.1:8080/health --idle 90s
   $ connreset idle db.internal:5432 --max 10m
   $ connreset check connreset.yml --junit report.xml

@@ -3,6 +3,7 @@
  * probes (targets concurrently, repeats of one target in sequence), diagnoses each observation
  * and prints the report or the JSON document.
  */
+import { lookupWithOverrides } from '../probe/http-options.js';
 import { isIP } from 'node:net';
 import type { CliContext } from './context.js';
 import { startSpinner } from './spinner.js';
@@ -20,10 +21,15 @@ import { diagnoseWithFollowups, type FollowupSettings } from '../probe/experimen
 import { DEFAULT_FOLLOWUP_BUDGET_MS } from '../diagnose/followup-plan.js';
 import { summariseRuns, type RunSummary } from '../report/probe-summary.js';
 import { probeDocument, renderProbeJson, type ProbeResult } from '../report/probe-json.js';
-import { renderProbeText, renderSummaryText } from '../report/probe-text.js';
+import { renderProbeText, renderQuietLine, renderRunSummaryLine, renderSummaryText } from '../report/probe-text.js';
+
 export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext): Promise<number> {
   const targets = settings.targets.map((input) => checkFamily(parseTarget(input), settings.family));
   const payload = settings.send === null ? null : parseSend(settings.send);
+  const notHttp = targets.find((t) => (payload ?? t.defaultPayload).kind !== 'http');
+  if ((settings.http || settings.expectStatus) && notHttp) {
+    throw new UsageError(`-H, -X, --data and --expect-status shape an HTTP request, and ${notHttp.input} sends none`, 'use an http:// or https:// target (or --send http)');
+  }
   const options: ProbeOptions = probeOptions({
     payload,
     expect: settings.expect,
@@ -32,6 +38,9 @@ export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext):
     family: settings.family,
     allAddresses: settings.allAddresses,
     servername: settings.servername,
+    ...(settings.tlsTrust ? { tlsTrust: settings.tlsTrust } : {}),
+    ...(settings.http ? { http: settings.http } : {}),
+    ...(settings.expectStatus ? { expectStatus: settings.expectStatus } : {}),
     ...(settings.connectTimeoutMs !== null ? { connectTimeoutMs: settings.connectTimeoutMs } : {}),
     ...(settings.tlsTimeoutMs !== null ? { tlsTimeoutMs: settings.tlsTimeoutMs } : {}),
     bannerTimeoutMs: settings.bannerTimeoutMs,
@@ -63,9 +72,12 @@ export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext):
         async ({ target, index }, signal) => {
           // a failure's follow-up experiments run while the next repeat waits its interval
           const pending: Promise<ProbeResult>[] = [];
-          await repeatProbe(target, options, { count: settings.repeat, intervalMs: settings.intervalMs }, signal, (observations, run) => {
+          // --resolve HOST:PORT:ADDR pins this target's name for its port only, as curl does
+          const lookup = lookupWithOverrides(settings.resolve, target.port, options.lookup);
+          const targetOptions = lookup ? { ...options, lookup } : options;
+          await repeatProbe(target, targetOptions, { count: settings.repeat, intervalMs: settings.intervalMs }, signal, (observations, run) => {
             for (const observation of observations) {
-              pending.push(diagnoseWithFollowups(target, options, observation, followup, signal).then((d) => ({ target: target.input, run, ...d })));
+              pending.push(diagnoseWithFollowups(target, targetOptions, observation, followup, signal).then((d) => ({ target: target.input, run, ...d })));
             }
             done++;
             if (spinner && total > 1) spinner.text = `${spinnerText(targets, settings)} (${done}/${total})`;
@@ -92,18 +104,29 @@ export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext):
       ctx.stdout.write(renderProbeJson(probeDocument(results, summaries, exitCode, interrupted)));
       return exitCode;
     }
+    const text = { verbose: settings.verbose };
+    if (settings.quiet) {
+      // -q: one line per probe (per attempt with --repeat), then the summary line
+      const lines = results.map((r) => renderQuietLine(r.observation, r.diagnosis));
+      if (results.length > 1) lines.push(renderRunSummaryLine(results.map((r) => r.diagnosis), targets.length, interrupted));
+      ctx.stdout.write(`${lines.join('\n')}\n`);
+      if (interrupted) ctx.stderr.write(`connreset: interrupted (${String(stop.signal.reason)}); the results above are partial\n`);
+      return exitCode;
+    }
     const blocks: string[] = [];
     targets.forEach((_, i) => {
       const runs = perTarget[i] ?? [];
       if (settings.repeat === 1) {
-        for (const r of runs) blocks.push(renderProbeText(r.observation, r.diagnosis));
+        for (const r of runs) blocks.push(renderProbeText(r.observation, r.diagnosis, text));
         return;
       }
       // repeated: the summary, then the first failure in full (or the last run when all were healthy)
       const shown = runs.find((r) => !r.diagnosis.healthy) ?? runs.at(-1);
       const summary = renderSummaryText(summaries[i]!);
-      blocks.push(shown ? `${summary}\n${shown.run > 1 || !shown.diagnosis.healthy ? `run ${shown.run}:\n` : ''}${renderProbeText(shown.observation, shown.diagnosis)}` : summary);
+      blocks.push(shown ? `${summary}\n${shown.run > 1 || !shown.diagnosis.healthy ? `run ${shown.run}:\n` : ''}${renderProbeText(shown.observation, shown.diagnosis, text)}` : summary);
     });
+    // several targets (or addresses): one line that says how many failed, after the reports
+    if (results.length > 1 && settings.repeat === 1) blocks.push(`${renderRunSummaryLine(results.map((r) => r.diagnosis), targets.length, interrupted)}\n`);
     ctx.stdout.write(blocks.join('\n'));
     if (interrupted) ctx.stderr.write(`connreset: interrupted (${String(stop.signal.reason)}); the results above are partial\n`);
     return exitCode;

@@ -2,6 +2,9 @@ import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_INTERVAL_MS, addSettingOptions, readFlags } from '../check/settings.js';
+import { loadTlsTrust } from '../probe/tls-trust.js';
+import { parseData, type HttpRequestOptions, type ResolveEntry, type StatusRange } from '../probe/http-options.js';
+import type { TlsTrust } from '../probe/types.js';
 
 /** What commander collected: strings and switches, checked by the settings table (src/check/settings.ts). */
 export type ProbeCliOptions = Record<string, string | boolean | undefined>;
@@ -19,16 +22,32 @@ export interface ProbeSettings {
   bannerTimeoutMs: number | null;
   replyTimeoutMs: number | null;
   servername: string | null;
+  /** null: verify against the built-in CA store, no client certificate */
+  tlsTrust: TlsTrust | null;
+  /** -H, -X, --data: null when none was given */
+  http: HttpRequestOptions | null;
+  expectStatus: StatusRange[] | null;
+  /** --resolve HOST:PORT:ADDR entries */
+  resolve: ResolveEntry[];
   family: 4 | 6 | null;
   allAddresses: boolean;
   repeat: number;
   intervalMs: number;
   json: boolean;
+  /** -q: one line per probe; -v: the routine waits too */
+  quiet: boolean;
+  verbose: boolean;
   /** follow-up experiments after a failure (docs/experiments.md) */
   followup: boolean;
   /** run the locate experiment after a failure whatever the planner says (docs/locate.md) */
   locate: boolean;
   locateTimeoutMs: number | null;
+}
+
+/** -H, -X, --data as curl reads them (each checked by its settings row); null when none was given: a plain GET. */
+function httpSettings(headers: [string, string][] | undefined, method: string | undefined, data: string | undefined): HttpRequestOptions | null {
+  if (!headers?.length && method === undefined && data === undefined) return null;
+  return { method: method ?? null, headers: headers ?? [], body: data === undefined ? null : parseData(data) };
 }
 
 export function probeSettings(targets: string[], opts: ProbeCliOptions): ProbeSettings {
@@ -49,11 +68,17 @@ export function probeSettings(targets: string[], opts: ProbeCliOptions): ProbeSe
     bannerTimeoutMs: v.bannerTimeoutMs ?? null,
     replyTimeoutMs: v.replyTimeoutMs ?? null,
     servername: v.servername ?? null,
+    tlsTrust: loadTlsTrust({ insecure: v.insecure, cacert: v.cacert, cert: v.cert, key: v.key }),
+    http: httpSettings(v.headers as unknown as [string, string][] | undefined, v.method, v.data),
+    expectStatus: v.expectStatus ?? null,
+    resolve: (v.resolve as unknown as ResolveEntry[] | undefined) ?? [],
     family: v.ipv4 ? 4 : v.ipv6 ? 6 : null,
     allAddresses: v.allAddresses === true,
     repeat: v.repeat ?? 1,
     intervalMs: v.intervalMs ?? DEFAULT_INTERVAL_MS,
     json: opts.json === true,
+    quiet: opts.quiet === true,
+    verbose: opts.verbose === true,
     followup: v.followup !== false,
     locate: v.locate === true || v.locateTimeoutMs !== undefined,
     locateTimeoutMs: v.locateTimeoutMs ?? null,
@@ -75,6 +100,8 @@ export function defineProbe(program: Command, ctx: CliContext): void {
     .argument('<targets...>', 'endpoints to probe');
   addSettingOptions(cmd, 'probe')
     .option('--json', 'print one JSON document (schema connreset.probe/v1) instead of the report')
+    .option('-q, --quiet', 'one line per probe (outcome, target, time, summary), then a summary line')
+    .option('-v, --verbose', 'show the routine waits in the timeline too (the banner wait before sending)')
     .addHelpText(
       'after',
       `

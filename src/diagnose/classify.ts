@@ -57,6 +57,10 @@ function refineHttp(obs: Observation, wire: Classification): Classification {
     return { outcome: 'reply_truncated', decisive: wire.decisive };
   }
   if (!REFINABLE.has(wire.outcome)) return wire;
+  // the reply came and the peer then closed (its FIN is on the timeline before our check ran): the
+  // user's --expect or --expect-status verdict on that reply still decides, as on a kept connection
+  const unmet = obs.events.find((e) => e.kind === 'expect_failed');
+  if (unmet) return { outcome: 'expect_failed', decisive: unmet };
   if (obs.events.some((e) => e.kind === 'expect_matched')) return wire;
   const failed = firstServerError(replyChunks(obs));
   return failed ? { outcome: 'http_5xx', decisive: failed.first } : wire;
@@ -148,6 +152,10 @@ function decide(event: TimelineEvent, p: Progress, obs: Observation): Outcome | 
       return 'dns_failure';
     case 'tls_failed':
       return 'tls_failure';
+    case 'tls_untrusted':
+      return 'tls_untrusted';
+    case 'interrupted':
+      return 'interrupted';
     case 'expect_failed':
       return 'expect_failed';
     case 'reset':

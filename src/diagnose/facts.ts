@@ -106,6 +106,9 @@ export function computeFacts(obs: Observation, outcome: Outcome, decisive: Timel
     afterTlsStart: obs.options.tls ? span(connected?.t, at) : null,
     tlsError: tlsErrorText(decisive),
     tlsAlert: tlsFailure?.alert ?? null,
+    ...tlsTrustVars(events),
+    ...stopVars(events),
+    ...familyVars(events),
     sent: sizedPayload ? `our ${sizedPayload}` : null,
     intended: payloadName && obs.options.sendBytes > 0 ? `our ${formatBytes(obs.options.sendBytes)} ${payloadName}` : null,
     limit: decisive?.kind === 'timeout' ? formatMs(decisive.limitMs) : null,
@@ -261,8 +264,45 @@ function reconnectBefore(ms: number): string {
   return s < 60 ? `${s} s` : formatMs(s * 1000);
 }
 
+/** A name that resolved, but not to the family -4/-6 asked for (the engine's resolve_failed message says which). */
+function familyVars(events: readonly TimelineEvent[]): Record<string, string | null> {
+  const failed = events.find((e): e is EventOf<'resolve_failed'> => e.kind === 'resolve_failed') ?? null;
+  const m = failed ? /has no IPv([46]) address \(it has ([^)]*)\)/.exec(failed.message) : null;
+  return { familyMissing: m ? `it has no IPv${m[1]} address (only ${m[2]})` : null, wantedFamily: m ? m[1]! : null };
+}
+
+/** Who stopped the probe, in which phase and when (the interrupted story). */
+function stopVars(events: readonly TimelineEvent[]): Record<string, string | null> {
+  const stop = events.find((e): e is EventOf<'interrupted'> => e.kind === 'interrupted') ?? null;
+  const words: Readonly<Record<string, string>> = { SIGINT: 'Ctrl-C (SIGINT)', SIGTERM: 'SIGTERM', SIGHUP: 'SIGHUP' };
+  return {
+    stopReason: stop ? (words[stop.reason] ?? stop.reason) : null,
+    stopPhase: stop?.phase ?? null,
+    stopAfter: stop ? formatMs(stop.t) : null,
+  };
+}
+
+/** The certificate facts of a completed handshake, for the tls_untrusted story and evidence. */
+function tlsTrustVars(events: readonly TimelineEvent[]): Record<string, string | null> {
+  const untrusted = events.find((e): e is EventOf<'tls_untrusted'> => e.kind === 'tls_untrusted') ?? null;
+  const tls = untrusted?.tls ?? events.find((e): e is EventOf<'tls_established'> => e.kind === 'tls_established')?.tls ?? null;
+  return {
+    tlsSubject: tls?.subject ?? null,
+    tlsIssuer: tls?.issuer ?? null,
+    tlsUntrusted: untrusted ? `${untrusted.reason} (${untrusted.code})` : null,
+    tlsExpiry: tls?.daysToExpiry === undefined || tls.daysToExpiry === null ? null : expiryPhrase(tls.daysToExpiry, tls.validTo),
+  };
+}
+
+/** "expires in 29 days (Jan  3 10:00:00 2027 GMT)", "expired 1 day ago (…)": never a bare negative number */
+export function expiryPhrase(days: number, validTo: string | null): string {
+  const when = validTo ? ` (${validTo})` : '';
+  if (days < 0) return `expired ${-days === 1 ? '1 day' : `${-days} days`} ago${when}`;
+  return `expires ${days === 0 ? 'today' : days === 1 ? 'in 1 day' : `in ${days} days`}${when}`;
+}
+
 function tlsErrorText(decisive: TimelineEvent | null): string | null {
-  if (!decisive || decisive.phase !== 'tls') return null;
+  if (!decisive || (decisive.phase !== 'tls' && decisive.kind !== 'tls_failed')) return null;
   switch (decisive.kind) {
     case 'tls_failed':
       return `${decisive.code} (${decisive.message})`;

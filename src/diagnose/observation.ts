@@ -30,6 +30,8 @@ export interface TlsInfo {
   /** whether the chain verified against the trust store (the probe does not require it) */
   authorized: boolean;
   authorizationError: string | null;
+  /** whole days from the probe to validTo (negative once expired); absent in observations recorded before it existed */
+  daysToExpiry?: number | null;
 }
 
 interface EventBase {
@@ -47,6 +49,12 @@ export type TimelineEvent =
   | (EventBase & { kind: 'connecting'; address: string; port: number; family: AddressFamily })
   | (EventBase & { kind: 'connected'; localAddress: string; localPort: number })
   | (EventBase & { kind: 'tls_established'; tls: TlsInfo })
+  /**
+   * The handshake completed but the certificate did not verify (untrusted issuer, self-signed,
+   * expired, not for this host) and verification was on: we closed without sending. `code` is
+   * OpenSSL's or Node's (DEPTH_ZERO_SELF_SIGNED_CERT, CERT_HAS_EXPIRED, ERR_TLS_CERT_ALTNAME_INVALID…).
+   */
+  | (EventBase & { kind: 'tls_untrusted'; code: string; reason: string; tls: TlsInfo })
   /** TLS handshake failed: alert from the peer, or the peer spoke something that is not TLS */
   | (EventBase & { kind: 'tls_failed'; code: string; message: string; alert: string | null })
   | (EventBase & { kind: 'sent'; bytes: number })
@@ -70,6 +78,11 @@ export type TimelineEvent =
   | (EventBase & { kind: 'idle_end' })
   | (EventBase & { kind: 'expect_matched'; pattern: string })
   | (EventBase & { kind: 'expect_failed'; pattern: string })
+  /**
+   * The probe was stopped from outside (Ctrl-C, SIGTERM, SIGHUP, a caller's abort) before it
+   * finished: the timeline ends here, and nothing after it was observed. `reason`: the signal's name.
+   */
+  | (EventBase & { kind: 'interrupted'; reason: string })
   /** we closed the connection ourselves at the end of the probe */
   | (EventBase & { kind: 'closed_by_us' });
 
@@ -85,6 +98,8 @@ export interface ObservedOptions {
   keepaliveMs: number | null;
   expect: string | null;
   tls: boolean;
+  /** whether the certificate had to verify (false with --insecure); absent in older recordings */
+  tlsVerify?: boolean;
 }
 
 export interface Observation {

@@ -29,6 +29,7 @@ export const CAUSE_IDS = [
   'app_server_error',
   'client_slow_or_gone',
   'syn_lost',
+  'certificate_untrusted',
   'server_timer',
   'turned_away_by_policy',
   'content_filtering',
@@ -420,6 +421,25 @@ export const CAUSES: Readonly<Record<CauseId, Cause>> = {
       'Probe repeatedly (`connreset probe TARGET --repeat 20`) to see how often it happens: a rare lost SYN is normal on a busy path, a frequent one is not.',
       'If the server\'s listen queue overflows, raise its backlog (`net.core.somaxconn` and the server\'s own listen backlog) or add capacity; if a SYN rate limit drops it, raise the limit.',
       'Give clients a connect timeout well above one SYN retransmission timeout (more than 1 s on Linux, more than 3 s on Windows), or one lost SYN becomes a failed connection.',
+    ],
+  },
+  // What makes a chain fail verification: OpenSSL's X509_V_ERR_* reasons as Node reports them
+  // (https://nodejs.org/docs/latest-v20.x/api/tls.html#x509-certificate-error-codes) and
+  // tls.checkServerIdentity's ERR_TLS_CERT_ALTNAME_INVALID for a certificate of another name.
+  certificate_untrusted: {
+    id: 'certificate_untrusted',
+    title: 'The server\'s certificate is not trusted: self-signed, unknown issuer, expired, or for another name',
+    summary:
+      'The TLS handshake completed, but the certificate chain did not verify against the trusted CAs: it is self-signed or issued by a private CA the client does not know, the server does not send its intermediate certificates, it has expired (or is not yet valid), or it names another host. Clients that verify (the default almost everywhere) refuse the connection.',
+    howToTell: [
+      '`connreset probe https://HOST:PORT` shows the subject, the issuer, the expiry and the verification error.',
+      '`openssl s_client -connect HOST:PORT -servername HOST -showcerts` prints the chain the server sends and "Verify return code".',
+      'If the certificate is from your own CA, `connreset probe https://HOST --cacert ca.pem` verifies against it.',
+    ],
+    remediation: [
+      'Renew an expired certificate (automate it: ACME/cert-manager) and check its dates on every deployment.',
+      'Serve the full chain (leaf + intermediates), and a certificate whose subjectAltName lists the name clients use.',
+      'For a private CA, give clients its certificate (curl --cacert, NODE_EXTRA_CA_CERTS, REQUESTS_CA_BUNDLE, a Java truststore) instead of turning verification off.',
     ],
   },
   // Causes that follow-up experiments tell apart (docs/experiments.md)

@@ -17,6 +17,7 @@ export const CLIENT_ERROR_FAMILIES = [
   'write_timeout',
   'tls',
   'http_5xx',
+  'tls_untrusted',
   'truncated',
 ] as const;
 
@@ -172,6 +173,20 @@ export const CLIENT_ERRORS: Readonly<Record<ClientErrorFamily, ClientErrorView>>
     go: 'no error: resp.StatusCode == {httpCode} (resp.Status {httpStatus}); check it yourself',
     // dotnet/runtime src/libraries/System.Net.Http/src/System/Net/Http/HttpResponseMessage.cs (EnsureSuccessStatusCode with SR.net_http_message_not_success_statuscode: "Response status code does not indicate success: {0} ({1}).", the code and ReasonPhrase)
     dotnet: 'HttpClient: no exception until response.EnsureSuccessStatusCode(): System.Net.Http.HttpRequestException: Response status code does not indicate success: {httpCode} ({httpReason}).',
+  },
+  // A certificate that does not verify: each library's own words, from its documentation and
+  // source (OpenSSL's "certificate verify failed", Node's X509 error codes, Go's crypto/x509
+  // errors, Java's PKIX "unable to find valid certification path", Schannel's SEC_E_* codes).
+  tls_untrusted: {
+    symbol: null,
+    linux: 'OpenSSL: certificate verify failed (self-signed certificate / unable to get local issuer certificate / certificate has expired / hostname mismatch)',
+    macos: 'errSSLXCertChainInvalid (-9807) / "The certificate for this server is invalid"',
+    windows: 'SEC_E_UNTRUSTED_ROOT (0x80090325), CERT_E_EXPIRED or SEC_E_WRONG_PRINCIPAL from Schannel',
+    node: "Error: self-signed certificate (code 'DEPTH_ZERO_SELF_SIGNED_CERT'), 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'CERT_HAS_EXPIRED' or 'ERR_TLS_CERT_ALTNAME_INVALID'",
+    python: 'ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: …',
+    java: 'javax.net.ssl.SSLHandshakeException: PKIX path building failed … unable to find valid certification path to requested target',
+    go: 'tls: failed to verify certificate: x509: certificate signed by unknown authority (or: has expired, is valid for X, not Y)',
+    curl: 'curl: (60) SSL certificate problem: self-signed certificate (or: unable to get local issuer certificate, certificate has expired); with a wrong name: (60) SSL: no alternative certificate subject name matches',
   },
 };
 

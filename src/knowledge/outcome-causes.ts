@@ -21,7 +21,16 @@ export interface CandidateCause {
 export const OUTCOME_CAUSES: Readonly<Record<Outcome, readonly CandidateCause[]>> = {
   ok: [],
   dns_failure: [
-    { cause: 'dns_problem', weight: 0.9, evidence: ['the name {host} did not resolve ({errorCode}): no packet left this machine'] },
+    {
+      cause: 'dns_problem',
+      weight: 0.9,
+      evidence: [
+        [
+          'the name {host} resolved, but {familyMissing}: drop -{wantedFamily}, or publish an address of that family for it (an AAAA or A record, an /etc/hosts line)',
+          'the name {host} did not resolve ({errorCode}): no packet left this machine',
+        ],
+      ],
+    },
   ],
   refused: [
     {
@@ -80,6 +89,18 @@ export const OUTCOME_CAUSES: Readonly<Record<Outcome, readonly CandidateCause[]>
     { cause: 'tls_problem', weight: 0.55, evidence: ['the TLS handshake with {remote} failed {afterTlsStart} after it began: {tlsError}'] },
     { cause: 'protocol_mismatch', weight: 0.3, evidence: ['a port that does not speak TLS fails the handshake too; compare with {altTarget}'] },
     { cause: 'firewall_intervention', weight: 0.2, evidence: ['a firewall that filters on the TLS ClientHello (SNI) aborts handshakes it dislikes'] },
+  ],
+  // stopped before the probe could decide: nothing is concluded from a timeline cut short by us
+  interrupted: [],
+  tls_untrusted: [
+    {
+      cause: 'certificate_untrusted',
+      weight: 0.9,
+      evidence: [
+        'the certificate {tlsSubject} (issuer {tlsIssuer}) did not verify: {tlsUntrusted}; a client that verifies certificates, as browsers, curl and most libraries do by default, refuses this server',
+        'the certificate {tlsExpiry}',
+      ],
+    },
   ],
   reset_after_send: [
     {

@@ -31,7 +31,8 @@ export const OUTCOME_INFO: Readonly<Record<Outcome, OutcomeInfo>> = {
     clientError: null,
   },
   dns_failure: {
-    story: ['{host} did not resolve ({errorCode}).'],
+    // -6 on a name with only IPv4 addresses (or -4, only IPv6): it resolved, just not to that family
+    story: ['{host} resolved, but {familyMissing}: nothing to connect to with -{wantedFamily}.', '{host} did not resolve ({errorCode}).'],
     wire: 'The name did not resolve: no packet was sent to the host.',
     severity: 'failure',
     clientError: 'dns',
@@ -77,6 +78,21 @@ export const OUTCOME_INFO: Readonly<Record<Outcome, OutcomeInfo>> = {
     wire: 'TCP connected but the TLS handshake failed: an alert, an RST or a FIN from the peer, or bytes that are not TLS.',
     severity: 'failure',
     clientError: 'tls',
+  },
+  interrupted: {
+    story: ['Stopped by {stopReason} during the {stopPhase} phase, {stopAfter} into the probe: the timeline shows what was seen until then; no outcome was observed and nothing is concluded.'],
+    wire: 'The probe was stopped (Ctrl-C, SIGTERM, SIGHUP) before it could observe an outcome: the partial timeline is reported, with no diagnosis.',
+    severity: 'failure',
+    clientError: null,
+  },
+  tls_untrusted: {
+    story: [
+      'Connected to {remote} and completed the TLS handshake, but the certificate {tlsSubject} is not trusted: {tlsUntrusted}.',
+      'Connected to {remote} and completed the TLS handshake, but the certificate is not trusted: {tlsUntrusted}.',
+    ],
+    wire: 'The TLS handshake completed, but the certificate did not verify (self-signed, unknown issuer, expired, or for another host), so we sent nothing. Use --cacert for a private CA or -k to skip the check.',
+    severity: 'failure',
+    clientError: 'tls_untrusted',
   },
   reset_after_send: {
     story: ['The peer reset the connection {afterSend} after {sent}, without replying.'],

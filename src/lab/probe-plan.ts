@@ -25,7 +25,11 @@ export function idleHoldMs(idleAfterMs: number): number {
   return idleAfterMs + IDLE_MARGIN_MS;
 }
 
-export function labProbe(running: RunningScenario, idleAfterMs: number): LabProbe {
+/**
+ * `certificate`: the lab's own certificate, trusted as a CA (as `--cacert` does), so that the TLS
+ * scenarios are verified like any server and show their own fault, not an untrusted certificate.
+ */
+export function labProbe(running: RunningScenario, idleAfterMs: number, certificate: string | null = null): LabProbe {
   const target = parseTarget(running.target);
   const { idle, payloadBytes } = running.scenario;
   return {
@@ -34,19 +38,23 @@ export function labProbe(running: RunningScenario, idleAfterMs: number): LabProb
       ...LAB_PROBE_LIMITS,
       idleMs: idle ? idleHoldMs(idleAfterMs) : null,
       payload: payloadBytes === null ? null : { kind: 'zeros', size: payloadBytes },
+      ...(certificate && target.tls ? { tlsTrust: { insecure: false, ca: certificate, cert: null, key: null } } : {}),
     }),
   };
 }
 
 /**
  * The CLI command that shows the scenario's fault: the same probe as labProbe(), so that it
- * reproduces the demo's outcome (never-read needs its payload: --send zeros:8MiB).
+ * reproduces the demo's outcome (never-read needs its payload: --send zeros:8MiB). The lab's
+ * certificate lives only in the lab's memory, so a TLS scenario's command accepts it with -k
+ * (--insecure) where the demo trusts it as a CA: the outcome is the same.
  */
 export function suggestedCommand(running: RunningScenario, idleAfterMs: number): string {
   const { idle, payloadBytes } = running.scenario;
   const send = payloadBytes === null ? '' : ` --send zeros:${formatSize(payloadBytes)}`;
   const hold = idle ? ` --idle ${seconds(idleHoldMs(idleAfterMs))}` : '';
-  return `connreset probe ${running.target}${send}${hold}`;
+  const insecure = running.tls ? ' -k' : '';
+  return `connreset probe ${running.target}${insecure}${send}${hold}`;
 }
 
 function seconds(ms: number): string {

@@ -277,7 +277,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'tls-ok',
     description: 'HTTPS keep-alive server with a self-signed certificate generated when the lab starts.',
-    clientShould: 'work normally once it trusts the lab\'s certificate (the probe does not verify certificates).',
+    clientShould: 'work normally once it trusts the lab\'s certificate (the demo trusts it as a CA; from the command line, -k accepts it).',
     offset: 16,
     handler: 'http-keepalive',
     transport: 'tls',

@@ -37,6 +37,11 @@ export interface RunningScenario {
 export interface Lab {
   host: string;
   idleAfterMs: number;
+  /**
+   * The PEM certificate of the TLS scenarios (self-signed, made at start-up; null without TLS
+   * scenarios): what a client trusts to verify them, as the demo does (the key never leaves memory).
+   */
+  certificate: string | null;
   scenarios: RunningScenario[];
   /** connections the lab holds open now */
   openConnections(): number;
@@ -54,7 +59,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const trickleIntervalMs = options.trickleIntervalMs ?? LAB_DEFAULTS.trickleIntervalMs;
   const chosen = options.only ? SCENARIOS.filter((s) => options.only!.includes(s.name)) : SCENARIOS;
 
-  const contexts = await secureContexts(chosen);
+  const { contexts, certificate } = await secureContexts(chosen);
   const servers: Server[] = [];
   const sockets = new Set<Socket>();
   const onSettled: (() => void)[] = [];
@@ -103,6 +108,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   return {
     host,
     idleAfterMs,
+    certificate,
     scenarios: running,
     openConnections: () => sockets.size,
     settled: () => (sockets.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => onSettled.push(resolve))),
@@ -137,16 +143,16 @@ function accept(raw: Socket, scenario: Scenario, env: AcceptEnv): void {
   handler(secure, handlerEnv);
 }
 
-async function secureContexts(scenarios: readonly Scenario[]): Promise<Record<Transport, SecureContext | null>> {
+async function secureContexts(scenarios: readonly Scenario[]): Promise<{ contexts: Record<Transport, SecureContext | null>; certificate: string | null }> {
   const needsTls = scenarios.some((s) => s.transport !== 'tcp' || s.handler === 'tls-on-plain');
-  if (!needsTls) return { tcp: null, tls: null, 'tls-1.0-only': null };
+  if (!needsTls) return { contexts: { tcp: null, tls: null, 'tls-1.0-only': null }, certificate: null };
   const { key, cert } = await makeLabCertificate();
-  return {
+  return { certificate: cert, contexts: {
     tcp: null,
     tls: createSecureContext({ key, cert }),
     // OpenSSL 3 refuses TLS 1.0 at its default security level; level 0 lets this server offer it
     'tls-1.0-only': createSecureContext({ key, cert, minVersion: 'TLSv1', maxVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0' }),
-  };
+  } };
 }
 
 function listen(server: Server, host: string, port: number, name: string): Promise<number> {

@@ -21,13 +21,14 @@
  *   c.destroy()
  */
 import { isIP, Socket } from 'node:net';
-import { connect as tlsConnect, type ConnectionOptions as TlsOptions, type TLSSocket, type PeerCertificate } from 'node:tls';
+import { checkServerIdentity, connect as tlsConnect, type ConnectionOptions as TlsOptions, type TLSSocket, type PeerCertificate } from 'node:tls';
+import { certificateErrorText } from '../knowledge/certificate-errors.js';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import type { AddressFamily, Phase, ResolvedAddress, TlsInfo } from '../diagnose/observation.js';
 import { KEPT_REPLY_BYTES } from './defaults.js';
 import { phaseTimer } from './phase-timer.js';
 import type { EventBody } from './recorder.js';
-import type { LookupFn, Target } from './types.js';
+import type { LookupFn, Target, TlsTrust } from './types.js';
 
 /** Where the engine reports what it sees. src/probe/recorder.ts's Recorder is one. */
 export interface EventSink {
@@ -200,7 +201,8 @@ export class StreamWatch {
   fail(error: NodeJS.ErrnoException, t: number = this.sink.now()): void {
     if (this.dead || this.checkingEnd) return;
     this.dead = true;
-    const body = socketErrorEvent(error, this.finSeen);
+    // a TLS alert after the handshake (TLS 1.3 servers reject a missing client certificate on the first read) is a TLS failure
+    const body = /^ERR_SSL_/.test(error.code ?? '') ? tlsErrorEvent(error) : socketErrorEvent(error, this.finSeen);
     this.last = body.kind === 'reset' ? 'reset' : 'error';
     this.sink.add(this.phase, body, t);
     this.wake();
@@ -245,6 +247,11 @@ export interface ConnectionOptions {
   alpn: string[] | null;
   /** makes the TCP socket instead of `new Socket()`: a descriptor prepared before the SYN (locate's TTL-limited SYNs) */
   createSocket?: (() => Socket) | undefined;
+  /**
+   * Certificate verification and the client certificate (mTLS). Absent: verify against Node's CA
+   * store and the host name; a certificate that does not verify ends the handshake as tls_untrusted.
+   */
+  tlsTrust?: TlsTrust | null;
 }
 
 export class Connection {
@@ -327,12 +334,20 @@ export class Connection {
     const alpn = this.options.alpn;
     return new Promise((resolve) => {
       // allowHalfOpen is passed on to the TLSSocket by tls.connect, though @types/node omits it
+      const trust = this.options.tlsTrust;
       const tlsOptions: TlsOptions & { allowHalfOpen: boolean } = {
         socket: raw,
-        rejectUnauthorized: false, // the probe observes certificates; it does not refuse them
+        // the handshake always completes so that its facts (chain, dates) are recorded; an
+        // untrusted certificate is then refused below, unless --insecure
+        rejectUnauthorized: false,
         allowHalfOpen: true,
+        // the name the certificate must match: --servername, else the host (an IP literal matches IP SANs)
+        host,
         ...(servername ? { servername } : {}),
         ...(alpn ? { ALPNProtocols: alpn } : {}),
+        ...(trust?.ca ? { ca: trust.ca } : {}),
+        ...(trust?.cert ? { cert: trust.cert } : {}),
+        ...(trust?.key ? { key: trust.key } : {}),
       };
       const secure = tlsConnect(tlsOptions);
       let done = false;
@@ -348,7 +363,15 @@ export class Connection {
         resolve(ok);
       };
       const onSecure = (): void => {
-        sink.add('tls', { kind: 'tls_established', tls: tlsInfo(secure) });
+        const info = tlsInfo(secure);
+        if (!info.authorized && !trust?.insecure) {
+          // what a verifying client does: close before sending a byte over an untrusted channel
+          const code = info.authorizationError ?? 'CERT_UNTRUSTED';
+          sink.add('tls', { kind: 'tls_untrusted', code, reason: untrustedReason(code, secure, servername ?? host), tls: info });
+          finish(false);
+          return;
+        }
+        sink.add('tls', { kind: 'tls_established', tls: info });
         finish(true);
       };
       // a FIN during the handshake: Node reports it as ECONNRESET "disconnected before secure
@@ -453,6 +476,24 @@ function tlsErrorEvent(error: NodeJS.ErrnoException): EventBody {
   return { kind: 'tls_failed', code, message: reason, alert };
 }
 
+/** OpenSSL's words for a chain error; for a name mismatch, Node's own sentence and the names the certificate holds. */
+function untrustedReason(code: string, socket: TLSSocket, name: string): string {
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    const cert = socket.getPeerCertificate();
+    const mismatch = checkServerIdentity(name, cert);
+    if (mismatch) return `${mismatch.message}${cert.subjectaltname ? ` (the certificate names ${cert.subjectaltname})` : ''}`;
+  }
+  return certificateErrorText(code);
+}
+
+const DAY_MS = 86_400_000;
+
+/** whole days from now to an OpenSSL date ("Jan  3 10:00:00 2027 GMT"), negative once expired: 29.9 days left is 29, 3.1 days ago is -3 */
+function daysUntil(date: string | undefined): number | null {
+  const at = date ? Date.parse(date) : NaN;
+  return Number.isNaN(at) ? null : Math.trunc((at - Date.now()) / DAY_MS);
+}
+
 function tlsInfo(socket: TLSSocket): TlsInfo {
   const cert: PeerCertificate | Record<string, never> = socket.getPeerCertificate();
   const name = (fields: Record<string, string | string[] | undefined> | undefined): string | null => {
@@ -474,5 +515,6 @@ function tlsInfo(socket: TLSSocket): TlsInfo {
     validTo: hasCert ? (cert as PeerCertificate).valid_to : null,
     authorized: socket.authorized,
     authorizationError: socket.authorizationError ? String(socket.authorizationError) : null,
+    daysToExpiry: hasCert ? daysUntil((cert as PeerCertificate).valid_to) : null,
   };
 }

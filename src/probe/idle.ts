@@ -20,7 +20,7 @@ import { REPLY_QUIET_MS } from './defaults.js';
 import { phaseTimer, type PhaseTimer } from './phase-timer.js';
 import { Connection, resolveTarget, type EventSink } from './connection.js';
 import type { EventBody } from './recorder.js';
-import type { LookupFn, Payload, Target } from './types.js';
+import type { LookupFn, Payload, Target, TlsTrust } from './types.js';
 
 export interface IdleOptions {
   /** longest silence to test */
@@ -31,6 +31,8 @@ export interface IdleOptions {
   /** IPv4 or IPv6 only (-4/-6); null: the first address the name resolves to */
   family?: AddressFamily | null;
   /** TLS server name (SNI); null: the host when it is a name */
+  /** certificate verification and client certificate, as in probe (null: verify against the built-in store) */
+  tlsTrust?: TlsTrust | null;
   servername?: string | null;
   /** how long a resumed connection may stay silent before it counts as dead (silence on resume) */
   replyTimeoutMs: number;
@@ -308,6 +310,9 @@ class Search {
       case 'tls_failed':
         settle(new SetupError(body.code, `TLS handshake failed: ${body.message}`));
         return this.onClose(conn, 'error', body.code);
+      case 'tls_untrusted':
+        settle(new SetupError(body.code, `${body.code}: ${body.reason}: the certificate is not trusted (-k to accept it, --cacert FILE to trust its CA)`));
+        return this.onClose(conn, 'error', body.code);
       case 'timeout':
         settle(new SetupError('ETIMEDOUT', this.setupMessage(connected)));
         return this.drop(conn);
@@ -561,6 +566,7 @@ export interface KeepaliveCheckOptions {
   replyTimeoutMs: number;
   signal?: AbortSignal;
   onProgress?: (progress: IdleProgress) => void;
+  tlsTrust?: TlsTrust | null;
 }
 
 /**
@@ -636,11 +642,12 @@ export function checkKeepalive(target: Target, run: IdleRun, options: KeepaliveC
 }
 
 /** A connection through the engine (TLS, SNI and ALPN as the probe does them). */
-function connectTo(target: Target, sink: EventSink, options: { connectTimeoutMs: number; servername?: string | null; payload: Payload }): Connection {
+function connectTo(target: Target, sink: EventSink, options: { connectTimeoutMs: number; servername?: string | null; payload: Payload; tlsTrust?: TlsTrust | null }): Connection {
   return new Connection(target, sink, {
     connectTimeoutMs: options.connectTimeoutMs,
     tlsTimeoutMs: options.connectTimeoutMs,
     servername: options.servername ?? null,
     alpn: options.payload.kind === 'http' ? ['http/1.1'] : null,
+    tlsTrust: options.tlsTrust ?? null,
   });
 }

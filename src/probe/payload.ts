@@ -8,6 +8,7 @@ import { UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { SCHEMES, hostForUrl } from './target.js';
 import type { Payload, Target } from './types.js';
+import type { HttpRequestOptions } from './http-options.js';
 
 /** Files bigger than this are a mistake (a probe payload, not an upload). */
 export const MAX_PAYLOAD_BYTES = 1024 * 1024;
@@ -47,12 +48,12 @@ export function parseSend(value: string): Payload {
 }
 
 /** The bytes of a payload for this target (http needs the target's host, port and path). */
-export function payloadBytes(payload: Payload, target: Target): Uint8Array {
+export function payloadBytes(payload: Payload, target: Target, http: HttpRequestOptions | null = null): Uint8Array {
   switch (payload.kind) {
     case 'none':
       return new Uint8Array(0);
     case 'http':
-      return new TextEncoder().encode(httpRequest(target));
+      return httpRequest(target, http);
     case 'text':
       return new TextEncoder().encode(payload.text);
     case 'hex':
@@ -117,16 +118,27 @@ function parseZerosSize(value: string): number {
   return size;
 }
 
-function httpRequest(target: Target): string {
+function httpRequest(target: Target, http: HttpRequestOptions | null): Uint8Array {
   const defaultPort = SCHEMES[target.scheme].port;
   const host = hostForUrl(target.host) + (target.port === defaultPort && (target.scheme === 'http' || target.scheme === 'https') ? '' : `:${target.port}`);
-  return (
-    `GET ${target.path} HTTP/1.1\r\n` +
-    `Host: ${host}\r\n` +
-    `User-Agent: connreset/${VERSION}\r\n` +
-    `Accept: */*\r\n` +
-    `\r\n`
-  );
+  const body = http?.body ?? null;
+  // as curl: --data makes a POST with a form content type unless told otherwise
+  const method = http?.method ?? (body ? 'POST' : 'GET');
+  const defaults: [string, string][] = [
+    ['Host', host],
+    ['User-Agent', `connreset/${VERSION}`],
+    ['Accept', '*/*'],
+    ...(body ? ([['Content-Type', 'application/x-www-form-urlencoded'], ['Content-Length', String(body.length)]] as [string, string][]) : []),
+  ];
+  const given = http?.headers ?? [];
+  const overridden = new Set(given.map(([name]) => name.toLowerCase()));
+  const lines = [...defaults.filter(([name]) => !overridden.has(name.toLowerCase())), ...given].map(([name, value]) => `${name}: ${value}\r\n`);
+  const head = new TextEncoder().encode(`${method} ${target.path} HTTP/1.1\r\n${lines.join('')}\r\n`);
+  if (!body) return head;
+  const out = new Uint8Array(head.length + body.length);
+  out.set(head);
+  out.set(body, head.length);
+  return out;
 }
 
 const ESCAPES: Readonly<Record<string, string>> = { r: '\r', n: '\n', t: '\t', '0': '\0', '\\': '\\' };

@@ -4,6 +4,7 @@
  * the network or the peer did; every phase has a limit, and a guard timer ends the whole probe
  * at the sum of the limits plus a small slack, whatever the peer does.
  */
+import { replyStatus, statusMatches } from './http-options.js';
 import type { Socket } from 'node:net';
 import {
   OBSERVATION_SCHEMA,
@@ -66,7 +67,8 @@ class ProbeRun {
     private readonly signal: AbortSignal | undefined,
   ) {
     this.payload = options.payload ?? target.defaultPayload;
-    this.bytes = payloadBytes(this.payload, target);
+    this.bytes = payloadBytes(this.payload, target, options.http ?? null);
+    this.rec.listener = options.onEvent ?? null;
   }
 
   resolve(): Promise<Resolution> {
@@ -78,7 +80,7 @@ class ProbeRun {
     const onAbort = (): void => this.stop('abort');
     this.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      if (this.signal?.aborted) this.stopped = 'abort';
+      if (this.signal?.aborted) this.stop('abort');
       const resolution = given ?? (await this.resolve());
       if (resolution.failure) {
         this.rec.add('resolve', resolution.failure, resolution.resolvedAt);
@@ -100,6 +102,8 @@ class ProbeRun {
     if (this.stopped) return;
     this.stopped = reason;
     if (reason === 'guard') this.rec.add(this.currentPhase, { kind: 'timeout', limitMs: probeBudgetMs(this.options) });
+    // stopped from outside: say so on the timeline, so that nothing is concluded from its silence
+    else this.rec.add(this.currentPhase, { kind: 'interrupted', reason: typeof this.signal?.reason === 'string' ? this.signal.reason : 'aborted' });
     this.onStop?.();
   }
 
@@ -111,6 +115,7 @@ class ProbeRun {
       servername: this.options.servername,
       alpn: this.payload.kind === 'http' ? ['http/1.1'] : null,
       createSocket: this.options.hooks?.create ? () => this.options.hooks!.create!(address.family) : undefined,
+      tlsTrust: this.options.tlsTrust ?? null,
     });
     this.raw = conn.raw;
     this.onStop = () => conn.interrupt();
@@ -244,7 +249,15 @@ class ProbeRun {
   }
 
   private checkExpectation(watch: StreamWatch): void {
-    if (this.options.expect === null || this.stopped) return;
+    if (this.stopped) return;
+    const statuses = this.options.expectStatus;
+    if (statuses && statuses.length > 0) {
+      // --expect-status: the reply's status line decides; no HTTP reply at all does not match
+      const status = replyStatus(Buffer.concat(watch.kept).toString('latin1'));
+      const pattern = `status ${statuses.map(([lo, hi]) => (lo === hi ? String(lo) : `${lo}-${hi}`)).join(',')}`;
+      this.rec.add(watch.phase, { kind: status !== null && statusMatches(status, statuses) ? 'expect_matched' : 'expect_failed', pattern });
+    }
+    if (this.options.expect === null) return;
     const text = Buffer.concat(watch.kept).toString('latin1');
     // compiled once per pattern (src/pattern.ts); a bad one from an API caller cannot match
     const matched = matchesPattern(this.options.expect, text);
@@ -306,6 +319,7 @@ class ProbeRun {
       keepaliveMs: this.options.keepaliveMs,
       expect: this.options.expect,
       tls: this.target.tls,
+      ...(this.target.tls ? { tlsVerify: !this.options.tlsTrust?.insecure } : {}),
     };
     return {
       schema: OBSERVATION_SCHEMA,

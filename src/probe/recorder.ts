@@ -19,8 +19,13 @@ export class Recorder {
     return Math.round((performance.now() - this.start) * 1000) / 1000;
   }
 
+  /** told of every event as it is recorded (tests stop a probe at a chosen phase with it) */
+  listener: ((event: TimelineEvent) => void) | null = null;
+
   add(phase: Phase, body: EventBody, t: number = this.now()): void {
-    this.events.push({ t, phase, ...body } as TimelineEvent);
+    const event = { t, phase, ...body } as TimelineEvent;
+    this.events.push(event);
+    this.listener?.(event);
   }
 
   /** Records received bytes; past the cap, chunks are added to the last received event. */

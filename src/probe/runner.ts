@@ -63,7 +63,9 @@ export async function runBounded<J, R>(
   const stop = (reason: Exclude<StopReason, 'completed'>): void => {
     if (stoppedBy !== 'completed') return;
     stoppedBy = reason;
-    for (const controller of laneControllers) controller.abort();
+    // the jobs' signal carries why: the stop signal's name (SIGINT, SIGTERM) for an interrupt, else the stop reason
+    const why = reason === 'interrupted' && typeof options.signal?.reason === 'string' ? options.signal.reason : reason;
+    for (const controller of laneControllers) controller.abort(why);
     onStopped();
   };
 

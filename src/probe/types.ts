@@ -1,4 +1,5 @@
-import type { AddressFamily } from '../diagnose/observation.js';
+import type { HttpRequestOptions, StatusRange } from './http-options.js';
+import type { AddressFamily, TimelineEvent } from '../diagnose/observation.js';
 
 /** What the probe sends after connecting. */
 export type Payload =
@@ -55,10 +56,21 @@ export interface ProbeOptions {
   /** TLS servername override (SNI); defaults to the host when it is a name */
   servername: string | null;
   /**
+   * Certificate verification and the client certificate (mTLS). Absent: verify against Node's CA
+   * store, like curl; an untrusted, expired or wrong-host certificate is the outcome tls_untrusted.
+   */
+  tlsTrust?: TlsTrust;
+  /** -H, -X, --data for http(s) payloads (src/probe/http-options.ts); absent: a plain GET */
+  http?: HttpRequestOptions | null;
+  /** --expect-status: the reply's HTTP status must be in one of these ranges, else expect_failed */
+  expectStatus?: readonly StatusRange[] | null;
+  /**
    * Follow-up experiments after a failure (docs/experiments.md): on unless false (--no-followup,
    * config `followup: false`). The engine ignores it; the commands read it.
    */
   followup?: boolean;
+  /** called with each timeline event as it is recorded (tests interrupt a probe at a chosen phase) */
+  onEvent?: (event: TimelineEvent) => void;
   /** injected resolver (tests use it to avoid the machine's DNS) */
   lookup?: LookupFn;
   /** socket hooks for follow-up experiments (locate sets TTLs on the descriptor); absent for a plain probe */
@@ -76,6 +88,17 @@ export type HookPoint = 'connected' | 'send' | 'resume';
 export interface SocketHooks {
   create?(family: AddressFamily): import('node:net').Socket;
   at?(point: HookPoint, raw: import('node:net').Socket): void;
+}
+
+/** -k/--insecure, --cacert, --cert, --key as PEM text (read by the CLI or the check config). */
+export interface TlsTrust {
+  /** accept any certificate (curl -k): the handshake facts are still recorded */
+  insecure: boolean;
+  /** PEM CA certificates to trust instead of the built-in store (curl --cacert) */
+  ca: string | null;
+  /** PEM client certificate and its key, for servers that require one */
+  cert: string | null;
+  key: string | null;
 }
 
 export type LookupFn = (host: string) => Promise<{ address: string; family: AddressFamily }[]>;

@@ -32,6 +32,10 @@ export function describeEvent(ev: TimelineEvent): string {
       return `connected from ${ev.localAddress}:${ev.localPort}`;
     case 'tls_established':
       return `TLS established${ev.tls.protocol ? ` (${ev.tls.protocol}${ev.tls.cipher ? `, ${ev.tls.cipher}` : ''})` : ''}`;
+    case 'interrupted':
+      return `stopped by ${ev.reason}`;
+    case 'tls_untrusted':
+      return `TLS certificate not trusted: ${ev.code} ${ev.reason}${ev.tls.subject ? ` (${ev.tls.subject})` : ''}`;
     case 'tls_failed':
       return `TLS failed: ${ev.code}${ev.alert ? ` alert ${ev.alert}` : ''} ${ev.message}`;
     case 'sent':

@@ -86,6 +86,11 @@ export function renderJUnit(run: CheckRun): string {
       .name(testName(r, (seen.get(sameName(r)) ?? 0) > 1))
       .time(seconds(r.durationMs ?? 0));
     if (r.source) tc.file(safeText(r.source.file));
+    if (r.certificate) {
+      if (r.certificate.daysToExpiry !== null) tc.property('connreset.tls.daysToExpiry', String(r.certificate.daysToExpiry));
+      if (r.certificate.validTo) tc.property('connreset.tls.validTo', safeText(r.certificate.validTo));
+      tc.property('connreset.tls.trusted', String(r.certificate.trusted));
+    }
     if (r.status === 'failed' || (r.status === 'not_run' && r.notRunReason === 'deadline')) {
       tc.failure(failureMessage(r), r.status === 'not_run' ? 'deadline' : (r.outcome ?? 'failure'));
       tc.stacktrace(failureBody(r));

@@ -17,6 +17,7 @@
  *   "summaries": [RunSummary]      // one per target: runs, failed, outcomes with counts and timings, text
  * }
  */
+import { certificateOf, type CertificateFacts } from '../diagnose/certificate.js';
 import { jsonDocument } from '../escape.js';
 import { VERSION } from '../version.js';
 import type { Diagnosis } from '../diagnose/diagnosis.js';
@@ -32,13 +33,18 @@ export interface ProbeResult {
   diagnosis: Diagnosis;
 }
 
+/** A result as printed: the server certificate's facts beside it (days to expiry), added within v1. */
+function withCertificate(r: ProbeResult): ProbeResult & { certificate: CertificateFacts | null } {
+  return { ...r, certificate: certificateOf(r.observation) };
+}
+
 export interface ProbeDocument {
   schema: typeof PROBE_SCHEMA;
   tool: { name: 'connreset'; version: string };
   healthy: boolean;
   exitCode: number;
   interrupted: boolean;
-  results: ProbeResult[];
+  results: (ProbeResult & { certificate: CertificateFacts | null })[];
   summaries: RunSummary[];
 }
 
@@ -54,7 +60,7 @@ export function probeDocument(
     healthy: results.every((r) => r.diagnosis.healthy),
     exitCode,
     interrupted,
-    results,
+    results: results.map(withCertificate),
     summaries,
   };
 }

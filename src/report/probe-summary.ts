@@ -31,7 +31,7 @@ export interface RunSummary {
   text: string;
 }
 
-const DECISIVE = new Set<TimelineEvent['kind']>(['reset', 'fin', 'error', 'timeout', 'tls_failed', 'resolve_failed', 'expect_failed']);
+const DECISIVE = new Set<TimelineEvent['kind']>(['reset', 'fin', 'error', 'timeout', 'tls_failed', 'tls_untrusted', 'interrupted', 'resolve_failed', 'expect_failed']);
 
 export function summariseRuns(target: string, runs: readonly ProbeRun[]): RunSummary {
   const tallies = new Map<Outcome, OutcomeTally>();

@@ -6,7 +6,8 @@
  */
 import chalk from 'chalk';
 import type { ClientErrorView, Diagnosis } from '../diagnose/diagnosis.js';
-import type { Observation, TimelineEvent } from '../diagnose/observation.js';
+import type { Observation, TimelineEvent, TlsInfo } from '../diagnose/observation.js';
+import { expiryPhrase } from '../diagnose/facts.js';
 import { OUTCOME_INFO, type Severity } from '../knowledge/outcomes.js';
 import { formatMs } from '../duration.js';
 import { cutPreview } from '../probe/preview.js';
@@ -20,6 +21,31 @@ import { CONFIDENCE_LEGEND } from '../diagnose/diagnosis.js';
 export interface TextOptions {
   /** how many causes to show in full (the rest are listed by title) */
   causes?: number;
+  /** -v: also the routine waits (the banner wait before sending), which are noise in most reports */
+  verbose?: boolean;
+}
+
+/** Timeline events shown only with -v: they say how long we waited, not what the peer did. */
+const VERBOSE_ONLY: ReadonlySet<TimelineEvent['kind']> = new Set(['banner_wait']);
+
+/**
+ * -q: one line per probe, "OUTCOME  TARGET (ADDRESS)  TIME  summary", tcping-style, for many
+ * targets or a loop. The summary is escaped like every other peer-derived text.
+ */
+export function renderQuietLine(obs: Observation, diagnosis: Diagnosis): string {
+  const severity = OUTCOME_INFO[diagnosis.outcome].severity;
+  const where = obs.address === null ? '' : ` (${obs.family === 6 ? `[${obs.address}]` : obs.address}:${obs.port})`;
+  return `${SEVERITY_COLOUR[severity](diagnosis.outcome.padEnd(18))} ${escapeControls(obs.target)}${escapeControls(where)}  ${formatMs(obs.durationMs)}  ${escapeControls(diagnosis.summary)}`;
+}
+
+/** After several targets: "3 targets: 2 healthy, 1 failing (reset_after_send ×1)". */
+export function renderRunSummaryLine(diagnoses: readonly Diagnosis[], targets: number, interrupted: boolean): string {
+  const failing = diagnoses.filter((d) => !d.healthy);
+  const counts = new Map<string, number>();
+  for (const d of failing) counts.set(d.outcome, (counts.get(d.outcome) ?? 0) + 1);
+  const which = failing.length === 0 ? '' : ` (${[...counts].map(([o, n]) => `${o} ×${n}`).join(', ')})`;
+  const probes = diagnoses.length === targets ? `${targets} targets` : `${targets} targets, ${diagnoses.length} probes`;
+  return `${chalk.bold(probes)}: ${diagnoses.length - failing.length} healthy, ${failing.length} failing${which}${interrupted ? ' — interrupted: results so far' : ''}`;
 }
 
 const SEVERITY_COLOUR: Readonly<Record<Severity, (s: string) => string>> = {
@@ -45,7 +71,7 @@ export function renderProbeText(obs: Observation, diagnosis: Diagnosis, options:
   const where = obs.address === null ? '' : chalk.dim(`  (${escapeControls(obs.family === 6 ? `[${obs.address}]` : obs.address)}:${obs.port})`);
   out.push(`${chalk.bold(`probe ${escapeControls(obs.target)}`)}${where}`);
   out.push('');
-  for (const event of obs.events) out.push(timelineLine(event, obs));
+  for (const event of obs.events) if (options.verbose || !VERBOSE_ONLY.has(event.kind)) out.push(timelineLine(event, obs));
   out.push(...renderExperimentsText(obs.experiments ?? [], diagnosis));
   out.push('');
   const severity = OUTCOME_INFO[diagnosis.outcome].severity;
@@ -112,9 +138,17 @@ function describe(e: TimelineEvent, obs: Observation): { text: string; tone: Ton
     case 'tls_established': {
       const t = e.tls;
       const facts = [t.protocol, t.cipher, t.alpn ? `ALPN ${t.alpn}` : null].filter(Boolean).join(', ');
-      const cert = t.subject ? `; certificate ${t.subject}${t.validTo ? `, valid until ${t.validTo}` : ''}` : '';
-      const trust = t.authorized ? '' : ` (not trusted: ${t.authorizationError ?? 'unknown'})`;
+      const cert = t.subject ? `; certificate ${t.subject}${expiryText(t)}` : '';
+      const trust = t.authorized ? ', verified' : ` (not trusted: ${t.authorizationError ?? 'unknown'}; accepted with --insecure)`;
       return { text: escapeControls(`TLS established: ${facts}${cert}${trust}`), tone: 'good' };
+    }
+    case 'tls_untrusted': {
+      const t = e.tls;
+      const issuer = t.issuer && t.issuer !== t.subject ? `, issued by ${t.issuer}` : t.issuer ? ' (self-signed)' : '';
+      return {
+        text: escapeControls(`certificate not trusted: ${e.reason} [${e.code}]; ${t.subject ?? 'no subject'}${issuer}${expiryText(t)}; we closed (-k to accept it, --cacert FILE to trust its CA)`),
+        tone: 'bad',
+      };
     }
     case 'tls_failed':
       return { text: `TLS handshake failed: ${escapeControls(e.message)}${e.alert ? ` (alert: ${escapeControls(e.alert)})` : ''} [${e.code}]`, tone: 'bad' };
@@ -139,13 +173,22 @@ function describe(e: TimelineEvent, obs: Observation): { text: string; tone: Ton
       return { text: 'idle hold over', tone: 'plain' };
     case 'banner_wait':
       return { text: describeBannerWait(e), tone: 'plain' };
+    // --expect-status records its pattern as "status 200-399"; --expect a regular expression
     case 'expect_matched':
-      return { text: `reply matches /${escapeControls(e.pattern)}/`, tone: 'good' };
+      return { text: e.pattern.startsWith('status ') ? `reply ${escapeControls(e.pattern)}: as expected` : `reply matches /${escapeControls(e.pattern)}/`, tone: 'good' };
     case 'expect_failed':
-      return { text: `reply does not match /${escapeControls(e.pattern)}/`, tone: 'bad' };
+      return { text: e.pattern.startsWith('status ') ? `reply not ${escapeControls(e.pattern)} (--expect-status)` : `reply does not match /${escapeControls(e.pattern)}/`, tone: 'bad' };
+    case 'interrupted':
+      return { text: `stopped by ${escapeControls(e.reason)}: the probe ends here, nothing after this was observed`, tone: 'warn' };
     case 'closed_by_us':
       return { text: 'we closed the connection', tone: 'plain' };
   }
+}
+
+/** ", expires in 29 days (Jan  3 …)": the days first, as that is what a user watches */
+function expiryText(t: TlsInfo): string {
+  if (t.daysToExpiry === undefined || t.daysToExpiry === null) return t.validTo ? `, valid until ${t.validTo}` : '';
+  return `, ${expiryPhrase(t.daysToExpiry, t.validTo)}`;
 }
 
 const PAYLOAD_NAME: Readonly<Record<Observation['options']['send'], string>> = {

@@ -10,6 +10,7 @@
  *   connreset_probe_sender{name,target,sender}      1 on a failing target checked with --locate: who sent the
  *     RST or drops the packets, sender="server|middlebox|unknown" (bounded)
  *   connreset_probe_sender_hop{name,target}         that sender's hop (1 = the first router), when locate named it
+ *   connreset_tls_cert_expiry_days{name,target}     days until the server certificate expires (TLS targets)
  *   connreset_check_targets{status}                 targets by status (passed, failed, not_run)
  *   connreset_check_run_duration_seconds            duration of the whole run
  *   connreset_check_run_timestamp_seconds           when the run ended (alert on staleness)
@@ -58,6 +59,7 @@ export function renderPrometheus(run: CheckRun, now: Date = new Date()): string 
   const connect: Family = { name: 'connreset_probe_connect_seconds', help: 'Time from the start of the last probe to the TCP connection.', samples: [] };
   const sender: Family = { name: 'connreset_probe_sender', help: 'Who sent the RST (or drops the packets) of the last failing probe, from locate (1 for the sender).', samples: [] };
   const senderHop: Family = { name: 'connreset_probe_sender_hop', help: 'The hop of that sender (1 = the first router), when locate named it.', samples: [] };
+  const expiry: Family = { name: 'connreset_tls_cert_expiry_days', help: 'Whole days until the server certificate expires (negative once expired), for TLS targets.', samples: [] };
 
   // a series must be unique: the same target listed twice gets its position in the name label
   const count = new Map<string, number>();
@@ -81,6 +83,7 @@ export function renderPrometheus(run: CheckRun, now: Date = new Date()): string 
       sender.samples.push(`${sender.name}${labels({ ...base, sender: r.locate.sender })} 1`);
       if (r.locate.hop !== null) senderHop.samples.push(`${senderHop.name}${labels(base)} ${r.locate.hop}`);
     }
+    if (r.certificate?.daysToExpiry != null) expiry.samples.push(`${expiry.name}${labels(base)} ${r.certificate.daysToExpiry}`);
   }
   const t = totals(run);
   const targets: Family = {
@@ -109,7 +112,7 @@ export function renderPrometheus(run: CheckRun, now: Date = new Date()): string 
   };
 
   const out: string[] = [];
-  for (const f of [success, outcome, duration, connect, sender, senderHop, targets, runDuration, runTs, info]) {
+  for (const f of [success, outcome, duration, connect, sender, senderHop, expiry, targets, runDuration, runTs, info]) {
     if (f.samples.length === 0) continue;
     out.push(`# HELP ${f.name} ${f.help}`);
     out.push(`# TYPE ${f.name} gauge`);

@@ -12,6 +12,8 @@ export const OUTCOMES = [
   'reset_on_connect',
   'closed_on_connect',
   'tls_failure',
+  /** the handshake completed, but the certificate is untrusted, expired or for another host */
+  'tls_untrusted',
   'reset_after_send',
   'closed_after_send',
   'no_reply',
@@ -30,6 +32,8 @@ export const OUTCOMES = [
   'error',
   /** an HTTP reply cut short: the peer's FIN or RST came before the end of its Content-Length or chunked body */
   'reply_truncated',
+  /** stopped from outside (Ctrl-C, SIGTERM) before the probe could decide: the partial timeline, no diagnosis */
+  'interrupted',
 ] as const;
 
 export type Outcome = (typeof OUTCOMES)[number];

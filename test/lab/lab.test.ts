@@ -48,7 +48,7 @@ beforeAll(async () => {
   // all at once, as the demo does: the scenarios must not disturb each other
   await Promise.all(
     lab.scenarios.map(async (running) => {
-      const { target, options } = labProbe(running, lab.idleAfterMs);
+      const { target, options } = labProbe(running, lab.idleAfterMs, lab.certificate);
       results.set(running.name, diagnose(await probe(target, options)));
     }),
   );

@@ -229,14 +229,16 @@ describe('TLS', () => {
   it('records the handshake facts', async () => {
     const server = await tlsServer((s) => s.once('data', () => s.end('HTTP/1.1 204 No Content\r\n\r\n')));
     adopt(server);
-    const options = fast();
+    // -k: a self-signed certificate is then observed, not refused (test/probe/tls-verify.test.ts covers refusing)
+    const options = fast({ tlsTrust: { insecure: true, ca: null, cert: null, key: null } });
     const obs = await probe(parseTarget(`https://127.0.0.1:${server.port}/`), options);
     wellFormed(obs, options);
     expect(steps(obs).slice(2, 6)).toEqual(['connect/connected', 'tls/tls_established', 'banner/banner_wait', 'send/sent']);
     const { tls } = only(obs, 'tls_established');
     expect(tls.protocol).toMatch(/^TLSv1\.[23]$/);
     expect(tls.subject).toContain('CN=connreset.test');
-    expect(tls.authorized).toBe(false); // self-signed: observed, not refused
+    expect(tls.authorized).toBe(false); // self-signed: observed, accepted with insecure
+    expect(tls.daysToExpiry).toBeGreaterThan(0);
     expect(tls.validTo).not.toBeNull();
   });
 

@@ -57,6 +57,7 @@ describe.skipIf(!NGINX || !REDIS)('check against nginx and redis-server', () => 
         '    expect: { outcome: closed_while_idle, within: 1500ms..2500ms }',
         `  - target: https://127.0.0.1:${port.tls}/`,
         '    name: web over TLS',
+        '    insecure: true',
         `  - target: http://127.0.0.1:${port.tls}/`,
         '    name: plain HTTP on the TLS port is turned away',
         "    expect: { reply: 'plain HTTP request was sent to HTTPS port' }",

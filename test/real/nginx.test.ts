@@ -94,9 +94,13 @@ describe.skipIf(!NGINX)('against nginx', () => {
     expect(topCause(d).id).toBe('server_timer');
   });
 
-  it('tls:// and https:// with a self-signed certificate: ok, with the handshake facts', async () => {
+  it('tls:// and https:// with a self-signed certificate: tls_untrusted (exit 1) by default, ok with -k, with the handshake facts', async () => {
     for (const target of [`tls://127.0.0.1:${port.tls}`, `https://127.0.0.1:${port.tls}/`]) {
-      const { code, doc } = await probeJson([target]);
+      const verified = await probeJson([target]);
+      expect(verified.doc.results[0].diagnosis.outcome, target).toBe('tls_untrusted');
+      expect(verified.doc.results[0].certificate).toMatchObject({ subject: 'CN=connreset.test', trusted: false, verifyError: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+      expect(verified.code).toBe(1);
+      const { code, doc } = await probeJson([target, '-k']);
       const r = doc.results[0];
       expect(r.diagnosis.outcome, target).toBe('ok');
       const tls = r.observation.events.find((e: { kind: string }) => e.kind === 'tls_established').tls;
@@ -107,7 +111,7 @@ describe.skipIf(!NGINX)('against nginx', () => {
   });
 
   it('https:// gets its reply in the reply phase (nginx answers before the TLS write callback)', async () => {
-    const { doc } = await probeJson([`https://127.0.0.1:${port.tls}/`]);
+    const { doc } = await probeJson([`https://127.0.0.1:${port.tls}/`, '-k']);
     expect(eventKinds(doc.results[0].observation).filter((s) => /sent|received|timeout/.test(s))).toEqual(['send/sent', 'reply/received']);
   });
 

@@ -27,6 +27,8 @@ export const serviceId: ExperimentModule = {
             // the silent listener sends nothing on a client-first scheme: without a banner timeout
             // the probe would end at the connect-only settle time (25 ms), before a slow banner
             bannerTimeoutMs: row.send.kind === 'none' ? Math.min(ctx.options.replyTimeoutMs, TRIAL_REPLY_MS) : null,
+            // asking "does this port speak TLS?": any certificate answers yes; trust is the main probe's question
+            tlsTrust: { insecure: true, ca: null, cert: null, key: null },
           },
           payload: payloadOf(row),
         }),
