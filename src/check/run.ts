@@ -32,40 +32,8 @@ export interface ProbeEngine {
   followup?(target: Target, options: ProbeOptions, obs: Observation, signal: AbortSignal): Promise<{ observation: Observation; diagnosis: Diagnosis }>;
 }
 
-/**
- * Failing rows run their follow-up experiments (several probes each) at most this many at a time,
- * whatever the check's concurrency, and only the first FOLLOWUP_MAX_ROWS failing rows of a run: a
- * fleet with many failures must not open thousands of sockets at once, nor spend minutes on
- * follow-ups (the rows after that keep the diagnosis of their own timeline).
- */
-export const FOLLOWUP_CONCURRENCY = 8;
-export const FOLLOWUP_MAX_ROWS = 50;
-
-/** The follow-up slots of one check run. */
-export class FollowupLimiter {
-  private running = 0;
-  private started = 0;
-  private readonly queue: (() => void)[] = [];
-
-  constructor(
-    readonly concurrency: number = FOLLOWUP_CONCURRENCY,
-    readonly maxRows: number = FOLLOWUP_MAX_ROWS,
-  ) {}
-
-  /** Runs `fn` in a free slot; null (without running it) once the run's quota of rows is spent. */
-  async run<T>(fn: () => Promise<T>): Promise<T | null> {
-    if (this.started >= this.maxRows) return null;
-    this.started++;
-    if (this.running >= this.concurrency) await new Promise<void>((resolve) => this.queue.push(resolve));
-    this.running++;
-    try {
-      return await fn();
-    } finally {
-      this.running--;
-      this.queue.shift()?.();
-    }
-  }
-}
+export { FOLLOWUP_CONCURRENCY, FOLLOWUP_MAX_ROWS, FollowupLimiter } from '../probe/experiments/limiter.js';
+import { FollowupLimiter } from '../probe/experiments/limiter.js';
 
 export interface RunCheckOptions {
   plan: ConcurrencyPlan;

@@ -5,6 +5,7 @@
  */
 import type { FollowupSettings } from '../probe/experiments/followup.js';
 import { DEFAULT_FOLLOWUP_BUDGET_MS } from '../diagnose/followup-plan.js';
+import { FOLLOWUP_FD_RESERVE } from '../probe/experiments/limiter.js';
 import { statSync } from 'node:fs';
 import type { CliContext } from './context.js';
 import { startSpinner } from './spinner.js';
@@ -97,8 +98,6 @@ async function gatherSpecs(settings: CheckSettings): Promise<Gathered> {
   // --all-addresses is for targets from arguments and stdin; a config file says it with `all_addresses:`
   const argOptions = (list: CheckSpec[]): CheckSpec[] =>
     settings.allAddresses ? list.map((spec) => ({ ...spec, options: { ...spec.options, allAddresses: true } })) : list;
-  // --no-followup applies to every row, from any input (a config's `followup: false` to its rows)
-  const noFollowup = (list: CheckSpec[]): CheckSpec[] => (settings.followup ? list : list.map((spec) => ({ ...spec, options: { ...spec.options, followup: false } })));
   if (targets.length > 0) collect(() => argOptions(specsFromArgs(targets, DEPS, argExpectation)));
   if (stdin) {
     const text = await readStdin();
@@ -120,7 +119,11 @@ async function gatherSpecs(settings: CheckSettings): Promise<Gathered> {
     const trust = settings.tlsTrust;
     for (let i = 0; i < specs.length; i++) if (!specs[i]!.options.tlsTrust) specs[i] = { ...specs[i]!, options: { ...specs[i]!.options, tlsTrust: trust } };
   }
-  specs.splice(0, specs.length, ...noFollowup(specs));
+  // --no-followup applies to every row, from any input (a config's `followup: false` to its rows);
+  // in place, not splice(...list): 200,000 specs as arguments overflow the call stack
+  if (!settings.followup) {
+    for (let i = 0; i < specs.length; i++) specs[i] = { ...specs[i]!, options: { ...specs[i]!.options, followup: false } };
+  }
   if (specs.length === 0) throw new ConfigProblems([new ConfigError(stdin ? '<stdin>' : (files[0] ?? 'arguments'), 'no targets to check')]);
   const sources = [...files, ...(stdin ? ['<stdin>'] : [])];
   return { specs, source: sources.length > 0 ? sources.join(', ') : null };
@@ -177,7 +180,8 @@ export async function runCheckCommand(settings: CheckSettings, ctx: CliContext):
   const { specs, source } = gathered;
 
   const requested = settings.concurrency ?? DEFAULT_CONCURRENCY;
-  const plan = planConcurrency(Math.min(requested, specs.length));
+  // failing rows' follow-ups run beside the probes: their descriptors are kept free (src/probe/experiments/limiter.ts)
+  const plan = planConcurrency(Math.min(requested, specs.length), undefined, settings.followup || settings.locateTimeoutMs !== null ? FOLLOWUP_FD_RESERVE : 0);
   if (plan.capped) ctx.stderr.write(concurrencyNotice(requested, plan));
 
   const engine = await loadEngine(settings.locateTimeoutMs);

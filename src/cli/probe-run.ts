@@ -19,6 +19,7 @@ import { concurrencyNotice, localLimitNotice, planConcurrency, runBounded } from
 import type { ProbeOptions, Target } from '../probe/types.js';
 import { diagnoseWithFollowups, type FollowupSettings } from '../probe/experiments/followup.js';
 import { DEFAULT_FOLLOWUP_BUDGET_MS } from '../diagnose/followup-plan.js';
+import { FOLLOWUP_FD_RESERVE, FollowupLimiter } from '../probe/experiments/limiter.js';
 import { summariseRuns, type RunSummary } from '../report/probe-summary.js';
 import { probeDocument, renderProbeJson, type ProbeResult } from '../report/probe-json.js';
 import { renderProbeText, renderQuietLine, renderRunSummaryLine, renderSummaryText } from '../report/probe-text.js';
@@ -48,7 +49,9 @@ export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext):
   });
 
   // every target at once, as many as the open-file limit allows (check's cap, src/probe/runner.ts)
-  const plan = planConcurrency(targets.length);
+  // follow-ups run beside the probes: their descriptors are kept free (src/probe/experiments/limiter.ts)
+  const followupsOn = settings.followup || settings.locate;
+  const plan = planConcurrency(targets.length, undefined, followupsOn ? FOLLOWUP_FD_RESERVE : 0);
   if (plan.capped) ctx.stderr.write(concurrencyNotice(targets.length, plan));
 
   // Ctrl-C, SIGTERM (timeout(1), CI runners) and SIGHUP end the probes and report what was seen so far
@@ -62,8 +65,9 @@ export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext):
       const total = targets.length * settings.repeat;
       // --locate forces the locate experiment (with its own time, --locate-timeout); --no-followup keeps the planner's others off
       const followup: FollowupSettings = {
-        enabled: settings.followup || settings.locate,
+        enabled: followupsOn,
         plan: settings.followup,
+        limiter: new FollowupLimiter(),
         ...(settings.locate ? { force: ['locate'] as const, budgetMs: Math.max(DEFAULT_FOLLOWUP_BUDGET_MS, settings.locateTimeoutMs ?? 0) } : {}),
       };
       // the same fd-aware cap as check: 400 targets under `ulimit -n 256` must not turn our EMFILE into their fault

@@ -7,8 +7,9 @@ import type { AddressFamily, Phase } from './observation.js';
 
 export const LOCATE_SCHEMA = 'connreset.locate/v1' as const;
 
-/** What ended the original probe, which locate tries to reproduce hop by hop. */
-export type LocateAnswer = 'reset' | 'fin' | 'silence';
+import type { LocateAnswer, MiddleboxKind, Sender } from '../shared/locate-kinds.js';
+
+export type { LocateAnswer, MiddleboxKind, Sender };
 
 /** The ways locate measures, cheapest first. */
 export type LocateMethod =
@@ -72,10 +73,6 @@ export interface LocateMeasurements {
   timing: { rttMs: number; answerAfterMs: number } | null;
 }
 
-export type Sender = 'server' | 'middlebox' | 'unknown';
-
-/** What kind of middlebox the evidence fits, by when it acted (see src/knowledge/locate.ts). */
-export type MiddleboxKind = 'firewall_reject' | 'ips_payload' | 'conntrack_expiry' | 'firewall_drop' | 'payload_drop' | 'state_expiry_drop' | 'proxy_close';
 
 export interface LocateVerdict {
   sender: Sender;

@@ -8,8 +8,9 @@ import type { ExperimentRecord } from './experiment-record.js';
 
 export const OBSERVATION_SCHEMA = 'connreset.observation/v1' as const;
 
-export const PHASES = ['resolve', 'connect', 'tls', 'banner', 'send', 'reply', 'idle', 'resume'] as const;
-export type Phase = (typeof PHASES)[number];
+import { PHASES, type Phase } from '../shared/phases.js';
+
+export { PHASES, type Phase };
 
 export type AddressFamily = 4 | 6;
 

@@ -5,8 +5,8 @@
  * (measured in network namespaces: iptables REJECT --reject-with tcp-reset, -m string, conntrack
  * INVALID after expiry).
  */
-import type { LocateAnswer, MiddleboxKind, Sender } from '../diagnose/locate-types.js';
-import type { Phase } from '../diagnose/observation.js';
+import type { LocateAnswer, MiddleboxKind, Sender } from '../shared/locate-kinds.js';
+import type { Phase } from '../shared/phases.js';
 import type { Signal } from './outcome-causes.js';
 
 export interface MiddleboxKindInfo {

@@ -178,9 +178,10 @@ export interface ConcurrencyPlan {
  * Lowers the requested concurrency so that every probe's socket fits under the open-file limit
  * (each probe holds one descriptor; the reserve covers what is already open and what the run opens).
  */
-export function planConcurrency(requested: number, limit: FdLimit = raiseFdLimit(requested)): ConcurrencyPlan {
+export function planConcurrency(requested: number, limit: FdLimit = raiseFdLimit(requested), reserveFds = 0): ConcurrencyPlan {
   if (limit.soft === null) return { concurrency: requested, capped: false, limit };
-  const available = limit.soft - (limit.open ?? 0) - FD_RESERVE;
+  // reserveFds: descriptors other work of the run holds beside the probes (follow-up experiments)
+  const available = limit.soft - (limit.open ?? 0) - FD_RESERVE - reserveFds;
   const max = Math.max(1, available);
   return requested > max ? { concurrency: max, capped: true, limit } : { concurrency: requested, capped: false, limit };
 }

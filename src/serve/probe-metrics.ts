@@ -61,8 +61,9 @@ export function probeRegistry(r: ProbeReport): Registry {
   for (const [phase, ms] of phaseDurations(r.obs)) phases.set({ phase }, ms / 1000);
   if (r.sender) gauge('probe_connreset_sender', 'Who sent the reset, from the locate experiment (1 for the sender found).', ['sender']).set({ sender: r.sender }, 1);
 
-  const tls = r.obs.events.find((e) => e.kind === 'tls_established');
-  if (tls?.kind === 'tls_established') {
+  // an untrusted certificate still has an expiry worth alerting on (tls_untrusted carries it too)
+  const tls = r.obs.events.find((e) => e.kind === 'tls_established' || e.kind === 'tls_untrusted');
+  if (tls?.kind === 'tls_established' || tls?.kind === 'tls_untrusted') {
     const notAfter = tls.tls.validTo ? Date.parse(tls.tls.validTo) : NaN;
     if (Number.isFinite(notAfter)) gauge('probe_ssl_earliest_cert_expiry', 'Expiry of the peer certificate (notAfter) as a Unix timestamp.').set(notAfter / 1000);
     gauge('probe_connreset_tls_verified', 'Whether the peer certificate chain verified against the trust store.').set(tls.tls.authorized ? 1 : 0);

@@ -149,5 +149,7 @@ describe('open-file limit', () => {
     expect(planConcurrency(100, { soft: 1_048_576, open: 20 }).capped).toBe(false);
     expect(planConcurrency(100, { soft: null, open: null })).toMatchObject({ concurrency: 100, capped: false });
     expect(planConcurrency(10, { soft: 40, open: 30 }).concurrency).toBe(1);
+    // descriptors reserved for follow-up experiments come off the probes' share
+    expect(planConcurrency(500, { soft: 256, open: 20 }, 128)).toMatchObject({ concurrency: 256 - 20 - FD_RESERVE - 128, capped: true });
   });
 });

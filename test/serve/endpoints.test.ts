@@ -103,6 +103,9 @@ describe('GET /probe', () => {
     const expiry = m.get('probe_ssl_earliest_cert_expiry')!.samples[0]!.value;
     expect(expiry).toBeGreaterThan(Date.now() / 1000);
     expect(m.get('probe_connreset_tls_verified')?.samples[0]?.value).toBe(0); // the lab's certificate is self-signed
+    // certificates are verified by default: a self-signed one is a failure, never a success
+    expect(m.get('probe_connreset_outcome')?.samples[0]?.labels.outcome).toBe('tls_untrusted');
+    expect(m.get('probe_success')?.samples[0]?.value).toBe(0);
   });
 
   it('a failure runs its follow-up experiments, which decide the cause; followup: false turns them off', async () => {

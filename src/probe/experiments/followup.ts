@@ -12,6 +12,7 @@ import { diagnose } from '../../diagnose/diagnose.js';
 import type { ProbeOptions, Target } from '../types.js';
 import { boundedOptions, type ExperimentContext } from './context.js';
 import { EXPERIMENTS } from './registry.js';
+import type { FollowupLimiter } from './limiter.js';
 
 export interface FollowupSettings {
   /** false: --no-followup (config: followup: false) */
@@ -22,6 +23,8 @@ export interface FollowupSettings {
   plan?: boolean;
   /** experiments to run after a failure even when the planner would not (probe --locate) */
   force?: readonly ExperimentId[];
+  /** the run's follow-up slots (./limiter.ts); past its quota a failure keeps its first diagnosis */
+  limiter?: FollowupLimiter;
 }
 
 export interface Diagnosed {
@@ -46,7 +49,9 @@ export async function diagnoseWithFollowups(
     if (row && !planned.some((p) => p.id === id)) planned.push({ id, question: row.question, separates: [], limitMs: budgetMs });
   }
   if (planned.length === 0) return { observation, diagnosis: first };
-  const experiments = await runFollowups(target, options, observation, planned, budgetMs, signal);
+  const run = () => runFollowups(target, options, observation, planned, budgetMs, signal);
+  const experiments = settings.limiter ? await settings.limiter.run(run) : await run();
+  if (experiments === null) return { observation, diagnosis: first };
   const followed: Observation = { ...observation, experiments };
   return { observation: followed, diagnosis: diagnose(followed) };
 }
