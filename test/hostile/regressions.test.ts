@@ -23,6 +23,7 @@ import { BadTargetError, UsageError } from '../../src/errors.js';
 import type { CheckResult, CheckRun } from '../../src/check/result.js';
 import { localLimitNotice } from '../../src/probe/runner.js';
 import { diagnose } from '../../src/diagnose/diagnose.js';
+import { reportPathProblem } from '../../src/report/atomic-write.js';
 
 const deps: ConfigDeps = { parseTarget, parseSend };
 // eslint-disable-next-line no-control-regex
@@ -384,6 +385,11 @@ describe('#12: an incomplete config entry is an error, and report paths are chec
     expect(problems[0]).toMatch(problem);
   });
 
+  it('/dev/null and the like are refused as report paths (checked without writing)', () => {
+    expect(reportPathProblem('/dev/null')).toMatch(/kernel file system|not a regular file/);
+    expect(reportPathProblem('/proc/self/x.prom')).toMatch(/kernel file system/);
+  });
+
   it('host: with a scheme that has a default port forms a target', () => {
     expect(parseConfig('targets:\n  - host: 127.0.0.1\n    scheme: https\n', 'c.yml', deps)[0]!.target).toMatchObject({ host: '127.0.0.1', port: 443, tls: true });
   });
@@ -392,7 +398,9 @@ describe('#12: an incomplete config entry is an error, and report paths are chec
     ['a missing directory', (d: string) => join(d, 'no', 'such', 'j.xml'), /does not exist \(connreset creates no directories\)/],
     ['/proc', () => '/proc/connreset.prom', /kernel file system/],
     ['a directory', (d: string) => d, /is a directory/],
-    ['/dev/null', () => '/dev/null', /kernel file system|not a regular file/],
+    // a special file of the test's own (a FIFO in its temp dir), never /dev/null: a regression that
+    // renamed its temp file over the path would replace the machine's /dev/null with a plain file
+    ['a FIFO', (d: string) => mkfifoIn(d), /not a regular file/],
   ])('a report path in %s is refused before anything is probed, and nothing is created', async (_, pathOf, reason) => {
     const dir = tmp();
     const silent = createServer(() => undefined);
@@ -455,4 +463,11 @@ function runOf(results: CheckResult[]): CheckRun {
     signal: null,
     results,
   } as CheckRun;
+}
+
+/** A named pipe in `dir` (mkfifo(1)): a special file that is not the machine's own. */
+function mkfifoIn(dir: string): string {
+  const path = join(dir, 'fifo.xml');
+  execFileSync('mkfifo', [path]);
+  return path;
 }
