@@ -333,7 +333,7 @@ export const SETTINGS = [
     parse: (text, label) => intInRange(text, label, 1, MAX_REPEAT),
     default: 1,
     defaultText: null,
-    help: 'probe N times and summarise (e.g. 3 of 20 runs failed, always after ~60 s idle)',
+    help: 'probe N times: a line per attempt (connect and first-byte times), min/avg/max, and a summary (e.g. 3 of 20 runs failed, always after ~60 s idle)',
   }),
   row({
     id: 'intervalMs',

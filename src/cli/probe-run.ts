@@ -22,7 +22,7 @@ import { DEFAULT_FOLLOWUP_BUDGET_MS } from '../diagnose/followup-plan.js';
 import { FOLLOWUP_FD_RESERVE, FollowupLimiter } from '../probe/experiments/limiter.js';
 import { summariseRuns, type RunSummary } from '../report/probe-summary.js';
 import { probeDocument, renderProbeJson, type ProbeResult } from '../report/probe-json.js';
-import { renderProbeText, renderQuietLine, renderRunSummaryLine, renderSummaryText } from '../report/probe-text.js';
+import { renderAttemptsText, renderProbeText, renderQuietLine, renderRunSummaryLine, renderSummaryText } from '../report/probe-text.js';
 
 export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext): Promise<number> {
   const targets = settings.targets.map((input) => checkFamily(parseTarget(input), settings.family));
@@ -124,9 +124,10 @@ export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext):
         for (const r of runs) blocks.push(renderProbeText(r.observation, r.diagnosis, text));
         return;
       }
-      // repeated: the summary, then the first failure in full (or the last run when all were healthy)
+      // repeated: a line per attempt and tcping's statistics line, then the summary and the first
+      // failure in full (or the last run when all were healthy)
       const shown = runs.find((r) => !r.diagnosis.healthy) ?? runs.at(-1);
-      const summary = renderSummaryText(summaries[i]!);
+      const summary = `${renderAttemptsText(targets[i]!.input, runs, settings.repeat, summaries[i]!.stats)}${renderSummaryText(summaries[i]!)}`;
       blocks.push(shown ? `${summary}\n${shown.run > 1 || !shown.diagnosis.healthy ? `run ${shown.run}:\n` : ''}${renderProbeText(shown.observation, shown.diagnosis, text)}` : summary);
     });
     // several targets (or addresses): one line that says how many failed, after the reports

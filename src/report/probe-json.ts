@@ -14,7 +14,8 @@
  *     "observation": Observation,  // schema connreset.observation/v1: the raw timeline
  *     "diagnosis": Diagnosis       // schema connreset.diagnosis/v1: outcome, causes, client error
  *   }],
- *   "summaries": [RunSummary]      // one per target: runs, failed, outcomes with counts and timings, text
+ *   "summaries": [RunSummary]      // one per target: runs, failed, outcomes with counts and timings, text,
+ *                                  // stats { count, ok, failed, connectMs, firstByteMs: {min,avg,max} | null } (added within v1)
  * }
  */
 import { certificateOf, type CertificateFacts } from '../diagnose/certificate.js';

@@ -6,6 +6,7 @@ import type { Diagnosis } from '../diagnose/diagnosis.js';
 import type { Observation, TimelineEvent } from '../diagnose/observation.js';
 import type { Outcome } from '../shared/outcome.js';
 import { formatMs } from '../duration.js';
+import { probeStats, type ProbeStats } from './probe-stats.js';
 
 export interface ProbeRun {
   observation: Observation;
@@ -29,6 +30,8 @@ export interface RunSummary {
   outcomes: OutcomeTally[];
   /** one sentence for people */
   text: string;
+  /** tcping's figures: attempts, ok, failed, connect and first-byte min/avg/max (added within probe/v1) */
+  stats: ProbeStats;
 }
 
 const DECISIVE = new Set<TimelineEvent['kind']>(['reset', 'fin', 'error', 'timeout', 'tls_failed', 'tls_untrusted', 'interrupted', 'resolve_failed', 'expect_failed']);
@@ -53,7 +56,8 @@ export function summariseRuns(target: string, runs: readonly ProbeRun[]): RunSum
   }
   const outcomes = [...tallies.values()].sort((a, b) => Number(a.healthy) - Number(b.healthy) || b.count - a.count);
   const failed = outcomes.filter((o) => !o.healthy).reduce((n, o) => n + o.count, 0);
-  return { target, runs: runs.length, failed, outcomes, text: sentence(runs.length, failed, outcomes) };
+  const stats = probeStats(runs.map((r) => ({ observation: r.observation, healthy: r.diagnosis.healthy })));
+  return { target, runs: runs.length, failed, outcomes, text: sentence(runs.length, failed, outcomes), stats };
 }
 
 function timing(obs: Observation): { from: 'silence' | 'send' | 'connect'; ms: number } | null {

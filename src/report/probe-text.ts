@@ -14,6 +14,7 @@ import { cutPreview } from '../probe/preview.js';
 import { SHOWN_PREVIEW_CHARS } from '../probe/defaults.js';
 import { describeBannerWait } from '../probe/banner-wait.js';
 import type { RunSummary } from './probe-summary.js';
+import { attemptTimes, type ProbeStats, type Spread } from './probe-stats.js';
 import { escapeControls } from '../escape.js';
 import { renderExperimentsText } from './experiments-text.js';
 import { CONFIDENCE_LEGEND } from '../diagnose/diagnosis.js';
@@ -46,6 +47,58 @@ export function renderRunSummaryLine(diagnoses: readonly Diagnosis[], targets: n
   const which = failing.length === 0 ? '' : ` (${[...counts].map(([o, n]) => `${o} ×${n}`).join(', ')})`;
   const probes = diagnoses.length === targets ? `${targets} targets` : `${targets} targets, ${diagnoses.length} probes`;
   return `${chalk.bold(probes)}: ${diagnoses.length - failing.length} healthy, ${failing.length} failing${which}${interrupted ? ' — interrupted: results so far' : ''}`;
+}
+
+/** One attempt of a repeated probe, as it is listed before the statistics line. */
+export interface AttemptView {
+  run: number;
+  observation: Observation;
+  diagnosis: Diagnosis;
+}
+
+/**
+ * --repeat: one line per attempt, tcping-style: "  3  ok                 connect 0.4 ms  first byte 1.2 ms".
+ * With several addresses (--all-addresses) each line names its address. Times are in ms with one
+ * decimal whatever their size, so a column of them reads at a glance.
+ */
+export function renderAttemptLines(attempts: readonly AttemptView[], runs: number): string[] {
+  const width = String(runs).length;
+  const addresses = new Set(attempts.map((a) => a.observation.address));
+  return attempts.map(({ run, observation: obs, diagnosis }) => {
+    const severity = OUTCOME_INFO[diagnosis.outcome].severity;
+    const where = addresses.size > 1 ? `  ${escapeControls(addressText(obs))}` : '';
+    const { connectMs, firstByteMs } = attemptTimes(obs);
+    const times =
+      connectMs === null ? 'no connection' : `connect ${statMs(connectMs)}${firstByteMs === null ? '  no reply' : `  first byte ${statMs(firstByteMs)}`}`;
+    return `  ${String(run).padStart(width)}${where}  ${SEVERITY_COLOUR[severity](diagnosis.outcome.padEnd(18))} ${times}`;
+  });
+}
+
+/**
+ * --repeat's head: "probe TARGET  (N runs)" ("2 of 5 runs" when interrupted), a line per attempt,
+ * the statistics line.
+ */
+export function renderAttemptsText(target: string, attempts: readonly AttemptView[], runs: number, stats: ProbeStats): string {
+  const done = new Set(attempts.map((a) => a.run)).size;
+  const head = `${chalk.bold(`probe ${escapeControls(target)}`)}  (${done < runs ? `${done} of ${runs}` : runs} runs)`;
+  return `${[head, ...renderAttemptLines(attempts, runs), renderStatsLine(stats)].join('\n')}\n`;
+}
+
+/** tcping's statistics in one line: "3 probes: 3 ok, 0 failed; connect min/avg/max 0.3/0.4/0.6 ms; first byte min/avg/max …". */
+export function renderStatsLine(stats: ProbeStats): string {
+  const spread = (name: string, s: Spread | null, none: string): string =>
+    s === null ? `${name}: ${none}` : `${name} min/avg/max ${s.min.toFixed(1)}/${s.avg.toFixed(1)}/${s.max.toFixed(1)} ms`;
+  const counts = `${stats.count} ${stats.count === 1 ? 'probe' : 'probes'}: ${stats.ok} ok, ${stats.failed} failed`;
+  return `${chalk.bold(counts)}; ${spread('connect', stats.connectMs, 'never connected')}; ${spread('first byte', stats.firstByteMs, 'no reply')}`;
+}
+
+function statMs(ms: number): string {
+  return `${ms.toFixed(1)} ms`;
+}
+
+function addressText(obs: Observation): string {
+  if (obs.address === null) return '-';
+  return obs.family === 6 ? `[${obs.address}]` : obs.address;
 }
 
 const SEVERITY_COLOUR: Readonly<Record<Severity, (s: string) => string>> = {
