@@ -178,7 +178,7 @@ export const SETTINGS = [
     id: 'servername',
     key: 'servername',
     flags: '--servername <name>',
-    commands: ['probe'],
+    commands: ['probe', 'idle'],
     parse: (text, label) => {
       if (text.trim() === '') throw bad(label, text, 'give a server name');
       return text;

@@ -35,6 +35,7 @@ export async function runIdleCommand(settings: IdleSettings, ctx: CliContext): P
       connectTimeoutMs,
       maxConnections,
       tlsTrust: settings.tlsTrust,
+      servername: settings.servername,
       signal: stop.signal,
       onProgress: spinner?.update,
     });
@@ -47,6 +48,7 @@ export async function runIdleCommand(settings: IdleSettings, ctx: CliContext): P
           connectTimeoutMs,
           keepaliveS: rec.tcpKeepalive?.idleS ?? Math.max(1, Math.floor(rec.poolIdleS / 2)),
           tlsTrust: settings.tlsTrust,
+          servername: settings.servername,
           signal: stop.signal,
           onProgress: spinner?.update,
         });

@@ -19,6 +19,8 @@ export interface IdleSettings {
   json: boolean;
   /** -k, --cacert, --cert, --key (null: verify against the built-in CA store) */
   tlsTrust: TlsTrust | null;
+  /** --servername: SNI and the name the certificate must match (null: the host) */
+  servername: string | null;
 }
 
 const defaultOf = (id: string): number => (SETTINGS.find((r) => r.id === id)?.default as number | null) ?? IDLE_MIN_LIMIT_MS;
@@ -35,6 +37,7 @@ export function idleSettings(target: string, opts: IdleCliOptions): IdleSettings
     maxConnections: v.connections,
     json: opts.json === true,
     tlsTrust: loadTlsTrust({ insecure: v.insecure, cacert: v.cacert, cert: v.cert, key: v.key }),
+    servername: v.servername ?? null,
   };
 }
 

@@ -30,9 +30,9 @@ export interface IdleOptions {
   connectTimeoutMs: number;
   /** IPv4 or IPv6 only (-4/-6); null: the first address the name resolves to */
   family?: AddressFamily | null;
-  /** TLS server name (SNI); null: the host when it is a name */
   /** certificate verification and client certificate, as in probe (null: verify against the built-in store) */
   tlsTrust?: TlsTrust | null;
+  /** TLS server name (SNI, and the name the certificate must match); null: the host when it is a name */
   servername?: string | null;
   /** how long a resumed connection may stay silent before it counts as dead (silence on resume) */
   replyTimeoutMs: number;
@@ -567,6 +567,7 @@ export interface KeepaliveCheckOptions {
   signal?: AbortSignal;
   onProgress?: (progress: IdleProgress) => void;
   tlsTrust?: TlsTrust | null;
+  servername?: string | null;
 }
 
 /**

@@ -263,4 +263,17 @@ describe('certificate verification (idle)', () => {
     expect(doc.failure.code).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
     expect(doc.failure.message).toContain('-k to accept it');
   });
+
+  it('a certificate for another host fails the measurement; --servername with that name gets past the handshake', async () => {
+    const port = await serve(otherHost);
+    const { cert } = files('other', otherHost);
+    const wrong = await runCli(['idle', `https://127.0.0.1:${port}/`, '--cacert', cert, '--max', '2s', '--json']);
+    expect(wrong.code).toBe(1);
+    expect(JSON.parse(wrong.stdout).failure.code).toBe('ERR_TLS_CERT_ALTNAME_INVALID');
+    const right = await runCli(['idle', `https://127.0.0.1:${port}/`, '--cacert', cert, '--servername', 'other.test', '--max', '2s', '--json']);
+    const doc = JSON.parse(right.stdout);
+    // the certificate verified under that name: whatever the idle search then found, it was not a TLS failure
+    expect(doc.failure?.code ?? null).not.toBe('ERR_TLS_CERT_ALTNAME_INVALID');
+    expect(doc.status).not.toBe('failed');
+  });
 });
