@@ -7,7 +7,8 @@
  */
 import { readBounded } from '../bounded-read.js';
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
-import { LineCounter, isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseDocument, type Alias, type Document, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Alias, Document, Node } from 'yaml';
 import { ConfigError, ConnresetError, UsageError } from '../errors.js';
 import { parseDuration } from '../duration.js';
 import { OUTCOMES, isOutcome, type Outcome } from '../shared/outcome.js';
@@ -18,6 +19,16 @@ import { DEFAULT_EXPECTATION, IDLE_OUTCOMES, type Expectation, type TimeWindow }
 import { CONFIG_KEYS, SETTINGS, type SettingId, type SettingRow } from './settings.js';
 import { patternError } from '../pattern.js';
 import { editDistance } from '../edit-distance.js';
+
+/**
+ * The yaml library, loaded the first time a config file is parsed: targets from stdin or the
+ * arguments (a fleet list of 100,000 lines) need none of it, and it is most of the check
+ * command's start-up. Its CommonJS build is what `import` loads under Node too.
+ */
+let yamlModule: typeof import('yaml') | null = null;
+function yaml(): typeof import('yaml') {
+  return (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
+}
 
 export const DEFAULT_CONFIG_FILE = 'connreset.yml';
 
@@ -117,7 +128,7 @@ export function parseConfig(text: string, file: string, deps: ConfigDeps, env: E
 }
 
 class ConfigReader {
-  private readonly lines = new LineCounter();
+  private readonly lines = new (yaml().LineCounter)();
   private readonly problems: ConfigError[] = [];
   private doc!: Document.Parsed;
   /** each alias node -> the anchored node it refers to (the last one before it, as YAML says) */
@@ -134,7 +145,7 @@ class ConfigReader {
   }
 
   read(): CheckSpec[] {
-    this.doc = parseDocument(this.text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: true });
+    this.doc = yaml().parseDocument(this.text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: true });
     for (const err of this.doc.errors) {
       this.problems.push(new ConfigError(this.file, err.message.split('\n')[0] ?? err.message, err.linePos?.[0].line));
     }
@@ -145,19 +156,19 @@ class ConfigReader {
     const root = this.deref(this.doc.contents);
     let defaults: Settings = { options: {} };
     let targetsNode: Node | null = null;
-    if (isSeq(root)) {
+    if (yaml().isSeq(root)) {
       targetsNode = root; // a bare list of targets is a config too
-    } else if (isMap(root)) {
+    } else if (yaml().isMap(root)) {
       const fields = this.fields(root, '', TOP_KEYS);
       const version = fields.get('version');
-      if (version && !(isScalar(version.node) && String(version.node.value) === '1')) {
+      if (version && !(yaml().isScalar(version.node) && String(version.node.value) === '1')) {
         this.problem(version.node, 'version', 'unsupported config version: this connreset reads version 1');
       }
       const d = fields.get('defaults');
       if (d) defaults = this.settings(d.node, 'defaults', false) ?? { options: {} };
       targetsNode = fields.get('targets')?.node ?? null;
       if (!targetsNode) this.problem(root, 'targets', 'missing: list the targets to check under `targets:`');
-    } else if (root === null || (isScalar(root) && root.value === null)) {
+    } else if (root === null || (yaml().isScalar(root) && root.value === null)) {
       this.problems.push(new ConfigError(this.file, 'the file is empty: list the targets to check under `targets:`', 1));
     } else {
       this.problem(root, '', 'expected a mapping with `targets:` (or a list of targets)');
@@ -165,7 +176,7 @@ class ConfigReader {
 
     const specs: CheckSpec[] = [];
     if (targetsNode) {
-      if (!isSeq(targetsNode)) {
+      if (!yaml().isSeq(targetsNode)) {
         this.problem(targetsNode, 'targets', 'expected a list of targets');
       } else {
         if (targetsNode.items.length === 0) this.problem(targetsNode, 'targets', 'the list is empty');
@@ -185,14 +196,14 @@ class ConfigReader {
    * data with their line). `targets:` is not required here.
    */
   readModules(extraKeys: readonly string[]): ModuleEntry[] {
-    this.doc = parseDocument(this.text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: true });
+    this.doc = yaml().parseDocument(this.text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: true });
     for (const err of this.doc.errors) {
       this.problems.push(new ConfigError(this.file, err.message.split('\n')[0] ?? err.message, err.linePos?.[0].line));
     }
     if (this.problems.length > 0) throw new ConfigProblems(this.problems);
     const root = this.deref(this.doc.contents);
     const out: ModuleEntry[] = [];
-    if (!isMap(root)) {
+    if (!yaml().isMap(root)) {
       this.problem(root, '', 'expected a mapping with `modules:`');
       throw new ConfigProblems(this.problems);
     }
@@ -200,11 +211,11 @@ class ConfigReader {
     const d = fields.get('defaults');
     const defaults: Settings = (d ? this.settings(d.node, 'defaults', false) : null) ?? { options: {} };
     const modules = fields.get('modules');
-    if (modules && !isMap(modules.node)) this.problem(modules.node, 'modules', 'expected a mapping of module names to settings');
-    else if (modules && isMap(modules.node)) {
+    if (modules && !yaml().isMap(modules.node)) this.problem(modules.node, 'modules', 'expected a mapping of module names to settings');
+    else if (modules && yaml().isMap(modules.node)) {
       for (const [name, { node }] of this.fieldsQuiet(modules.node)) {
         const field = `modules.${name}`;
-        if (!isMap(node)) {
+        if (!yaml().isMap(node)) {
           this.problem(node, field, 'expected a mapping of settings');
           continue;
         }
@@ -234,14 +245,14 @@ class ConfigReader {
   private targetEntry(raw: Node, field: string, defaults: Settings): CheckSpec | null {
     const node = this.deref(raw);
     const line = this.lineOf(node ?? raw);
-    if (isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) {
+    if (yaml().isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) {
       const input = this.expand(String(node.value), node, field);
       if (input === null) return null;
       const target = this.parseTargetAt(input, node, field);
       if (!target) return null;
       return this.finish(target, target.input, { ...defaults }, line, node, field);
     }
-    if (!isMap(node)) {
+    if (!yaml().isMap(node)) {
       this.problem(node ?? raw, field, 'expected a target string or a mapping with `target:`');
       return null;
     }
@@ -334,7 +345,7 @@ class ConfigReader {
    */
   private settings(raw: Node, field: string, isTarget: boolean): Settings | null {
     const node = this.deref(raw);
-    if (!isMap(node)) {
+    if (!yaml().isMap(node)) {
       this.problem(node ?? raw, field, 'expected a mapping of settings');
       return null;
     }
@@ -346,12 +357,12 @@ class ConfigReader {
       if (!f) continue;
       const at = `${field}.${r.key}`;
       // `keepalive: false` (or empty) turns keepalive off for a target whose defaults set it
-      if (r.id === 'keepaliveMs' && isScalar(f.node) && (f.node.value === false || f.node.value === null)) {
+      if (r.id === 'keepaliveMs' && yaml().isScalar(f.node) && (f.node.value === false || f.node.value === null)) {
         out.options.keepaliveMs = null;
         continue;
       }
       // a repeatable setting (headers, resolve) takes a list, or one value
-      const items = r.repeatable && isSeq(this.deref(f.node)) ? ((this.deref(f.node) as { items: Node[] }).items) : null;
+      const items = r.repeatable && yaml().isSeq(this.deref(f.node)) ? ((this.deref(f.node) as { items: Node[] }).items) : null;
       if (items) {
         const values = items.map((item) => {
           const t = this.sourceText(item, at);
@@ -448,7 +459,7 @@ class ConfigReader {
    */
   private sourceText(raw: Node, field: string): string | null {
     const node = this.deref(raw);
-    if (isScalar(node) && ['string', 'number', 'boolean'].includes(typeof node.value)) {
+    if (yaml().isScalar(node) && ['string', 'number', 'boolean'].includes(typeof node.value)) {
       if (node.type === 'PLAIN' && node.range) return this.text.slice(node.range[0], node.range[1]).trim();
       return String(node.value);
     }
@@ -458,11 +469,11 @@ class ConfigReader {
 
   private expectationAt(raw: Node, field: string): Expectation | null {
     const node = this.deref(raw);
-    if (isScalar(node) || isSeq(node)) {
+    if (yaml().isScalar(node) || yaml().isSeq(node)) {
       const outcomes = this.outcomesAt(node, field);
       return outcomes === null ? null : { outcomes, idleWindow: null, reply: null };
     }
-    if (!isMap(node)) {
+    if (!yaml().isMap(node)) {
       this.problem(node ?? raw, field, 'expected an outcome, a list of outcomes, or a mapping with outcome/within/reply');
       return null;
     }
@@ -502,7 +513,7 @@ class ConfigReader {
 
   private outcomesAt(raw: Node, field: string): Outcome[] | null {
     const node = this.deref(raw);
-    const items: Node[] = isSeq(node) ? (node.items as Node[]) : [node as Node];
+    const items: Node[] = yaml().isSeq(node) ? (node.items as Node[]) : [node as Node];
     if (items.length === 0) {
       this.problem(node as Node, field, 'the list of outcomes is empty');
       return null;
@@ -511,7 +522,7 @@ class ConfigReader {
     let ok = true;
     for (const itemRaw of items) {
       const item = this.deref(itemRaw);
-      const v = isScalar(item) && typeof item.value === 'string' ? item.value.trim() : null;
+      const v = yaml().isScalar(item) && typeof item.value === 'string' ? item.value.trim() : null;
       if (v !== null && isOutcome(v)) out.push(v);
       else {
         const guess = v === null ? undefined : didYouMean(v, OUTCOMES);
@@ -527,7 +538,7 @@ class ConfigReader {
     const node = this.deref(raw);
     let min: number | null = 0;
     let max: number | null = null;
-    if (isMap(node)) {
+    if (yaml().isMap(node)) {
       const f = this.fields(node, field, ['min', 'max']);
       const mn = f.get('min');
       const mx = f.get('max');
@@ -537,7 +548,7 @@ class ConfigReader {
         return null;
       }
       max = this.durationAt(mx.node, `${field}.max`);
-    } else if (isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) {
+    } else if (yaml().isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) {
       const text = String(node.value);
       const parts = text.split('..');
       try {
@@ -565,7 +576,7 @@ class ConfigReader {
 
   private durationAt(raw: Node, field: string): number | null {
     const node = this.deref(raw);
-    if (isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) {
+    if (yaml().isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) {
       try {
         return parseDuration(String(node.value));
       } catch {
@@ -579,7 +590,7 @@ class ConfigReader {
 
   private portAt(raw: Node, field: string): string | null {
     const node = this.deref(raw);
-    if (!isScalar(node) || (typeof node.value !== 'string' && typeof node.value !== 'number')) {
+    if (!yaml().isScalar(node) || (typeof node.value !== 'string' && typeof node.value !== 'number')) {
       this.problem(node ?? raw, field, 'expected a port number (1-65535)');
       return null;
     }
@@ -594,7 +605,7 @@ class ConfigReader {
 
   private stringAt(raw: Node, field: string): string | null {
     const node = this.deref(raw);
-    if (isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) return String(node.value);
+    if (yaml().isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) return String(node.value);
     this.problem(node ?? raw, field, 'expected a string');
     return null;
   }
@@ -643,10 +654,10 @@ class ConfigReader {
 
   private fieldsQuiet(node: Node): Map<string, { node: Node; keyNode: Node }> {
     const out = new Map<string, { node: Node; keyNode: Node }>();
-    if (!isMap(node)) return out;
+    if (!yaml().isMap(node)) return out;
     for (const pair of node.items) {
       const keyNode = pair.key as Node;
-      const key = isScalar(keyNode) ? String(keyNode.value) : toText(keyNode);
+      const key = yaml().isScalar(keyNode) ? String(keyNode.value) : toText(keyNode);
       const valueNode = (pair.value as Node | null) ?? keyNode;
       out.set(key, { node: (this.deref(valueNode) ?? valueNode) as Node, keyNode });
     }
@@ -655,8 +666,8 @@ class ConfigReader {
 
   private deref(node: unknown): Node | null {
     let n = node as Node | null | undefined;
-    for (let hops = 0; n && isAlias(n) && hops <= MAX_ALIAS_DEPTH; hops++) n = this.aliasTargets.get(n);
-    return n && !isAlias(n) ? n : null;
+    for (let hops = 0; n && yaml().isAlias(n) && hops <= MAX_ALIAS_DEPTH; hops++) n = this.aliasTargets.get(n);
+    return n && !yaml().isAlias(n) ? n : null;
   }
 
   /**
@@ -671,20 +682,20 @@ class ConfigReader {
     const stack: unknown[] = [this.doc.contents];
     while (stack.length > 0) {
       const n = stack.pop();
-      if (isPair(n)) {
+      if (yaml().isPair(n)) {
         stack.push(n.value, n.key); // key first, in document order
         continue;
       }
-      if (!n || typeof n !== 'object' || !('range' in n || isAlias(n) || isCollection(n) || isScalar(n))) continue;
+      if (!n || typeof n !== 'object' || !('range' in n || yaml().isAlias(n) || yaml().isCollection(n) || yaml().isScalar(n))) continue;
       const node = n as Node;
       order.push(node);
-      if (isAlias(node)) {
+      if (yaml().isAlias(node)) {
         const target = anchors.get(node.source);
         if (!target) return this.problem(node, '', `unknown alias *${node.source}: its anchor &${node.source} must come before it`);
         this.aliasTargets.set(node, target);
       } else {
         if (node.anchor) anchors.set(node.anchor, node);
-        if (isCollection(node)) for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
+        if (yaml().isCollection(node)) for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
       }
     }
     const sizes = new Map<Node, number>();
@@ -700,15 +711,15 @@ class ConfigReader {
       const walk: unknown[] = [root];
       while (walk.length > 0) {
         const n = walk.pop();
-        if (isPair(n)) {
+        if (yaml().isPair(n)) {
           walk.push(n.key, n.value);
           continue;
         }
-        if (isAlias(n)) {
+        if (yaml().isAlias(n)) {
           const inner = sizeOf(this.aliasTargets.get(n)!, depth + 1);
           if (typeof inner === 'string') return inner;
           size += inner;
-        } else if (isCollection(n)) {
+        } else if (yaml().isCollection(n)) {
           size += 1;
           for (const item of n.items) walk.push(item);
         } else if (n) size += 1;
@@ -719,7 +730,7 @@ class ConfigReader {
       return size;
     };
     for (const node of order) {
-      if (!isAlias(node)) continue;
+      if (!yaml().isAlias(node)) continue;
       const size = sizeOf(this.aliasTargets.get(node)!, 1);
       total += typeof size === 'string' ? 0 : size;
       const why = typeof size === 'string' ? size : total > MAX_ALIAS_EXPANSION ? `aliases expand to more than ${MAX_ALIAS_EXPANSION} nodes in all` : null;
@@ -816,6 +827,8 @@ export function parseTargetLines(
   const problems: ConfigError[] = [];
   const specs: CheckSpec[] = [];
   const lines = text.split(/\r?\n/);
+  // a fleet list repeats a few outcome lists: one expectation object per list, not per line
+  const shared = sharedParts(defaultExpectation);
   lines.forEach((raw, i) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
@@ -824,7 +837,7 @@ export function parseTargetLines(
       problems.push(new ConfigError(source, 'expected `TARGET [OUTCOME[,OUTCOME]]` on a line', i + 1));
       return;
     }
-    const spec = specFromText(first!, second, deps, defaultExpectation, env, { file: source, line: i + 1 }, problems);
+    const spec = specFromText(first!, second, deps, shared, env, { file: source, line: i + 1 }, problems);
     if (spec) specs.push(spec);
   });
   if (problems.length > 0) throw new ConfigProblems(problems);
@@ -835,19 +848,34 @@ export function parseTargetLines(
 export function specsFromArgs(args: string[], deps: ConfigDeps, expectation: Expectation = DEFAULT_EXPECTATION, env: Env = process.env): CheckSpec[] {
   const problems: ConfigError[] = [];
   const specs: CheckSpec[] = [];
+  const shared = sharedParts(expectation);
   args.forEach((arg, i) => {
-    const spec = specFromText(arg, undefined, deps, expectation, env, null, problems, `argument ${i + 1}`);
+    const spec = specFromText(arg, undefined, deps, shared, env, null, problems, `argument ${i + 1}`);
     if (spec) specs.push(spec);
   });
   if (problems.length > 0) throw new ConfigProblems(problems);
   return specs;
 }
 
+/**
+ * What the targets of one list (stdin, the arguments) share: their options (none of their own),
+ * the default expectation, and one expectation per distinct outcome list.
+ */
+interface SharedParts {
+  options: Partial<ProbeOptions>;
+  defaultExpectation: Expectation;
+  byOutcomes: Map<string, Expectation>;
+}
+
+function sharedParts(defaultExpectation: Expectation): SharedParts {
+  return { options: {}, defaultExpectation, byOutcomes: new Map() };
+}
+
 function specFromText(
   targetText: string,
   outcomesText: string | undefined,
   deps: ConfigDeps,
-  defaultExpectation: Expectation,
+  shared: SharedParts,
   env: Env,
   source: SourceRef | null,
   problems: ConfigError[],
@@ -859,14 +887,19 @@ function specFromText(
     problems.push(new ConfigError(where, expanded.error, source?.line));
     return null;
   }
-  let expectation = defaultExpectation;
+  let expectation = shared.defaultExpectation;
   if (outcomesText !== undefined) {
-    const parsed = parseOutcomeList(outcomesText);
-    if (typeof parsed === 'string') {
-      problems.push(new ConfigError(where, parsed, source?.line));
-      return null;
+    const known = shared.byOutcomes.get(outcomesText);
+    if (known) expectation = known;
+    else {
+      const parsed = parseOutcomeList(outcomesText);
+      if (typeof parsed === 'string') {
+        problems.push(new ConfigError(where, parsed, source?.line));
+        return null;
+      }
+      expectation = { outcomes: parsed, idleWindow: null, reply: null };
+      shared.byOutcomes.set(outcomesText, expectation);
     }
-    expectation = { outcomes: parsed, idleWindow: null, reply: null };
   }
   const idleProblem = idleConsistency(expectation, null);
   if (idleProblem) {
@@ -875,7 +908,7 @@ function specFromText(
   }
   try {
     const target = deps.parseTarget(expanded);
-    return { name: target.input, target, options: {}, repeat: 1, intervalMs: 0, expectation, source };
+    return { name: target.input, target, options: shared.options, repeat: 1, intervalMs: 0, expectation, source };
   } catch (error) {
     if (!(error instanceof ConnresetError)) throw error;
     problems.push(new ConfigError(where, withHint(error), source?.line));

@@ -10,8 +10,8 @@ import type { Diagnosis } from '../diagnose/diagnosis.js';
 import type { ProbeOptions, Target } from '../probe/types.js';
 import { runBounded, type ConcurrencyPlan } from '../probe/runner.js';
 import type { CheckSpec } from './config.js';
-import { describeExpectation, evaluate, type Verdict } from './expectation.js';
-import type { CheckResult, CheckRun, LocatedSender, NotRunReason } from './result.js';
+import { describeExpectation, evaluate, type Expectation, type Verdict } from './expectation.js';
+import type { CheckResult, CheckRun, LocatedSender, NotRunReason, TopCause } from './result.js';
 import { isStopSignal } from '../stop-signals.js';
 import type { Outcome } from '../shared/outcome.js';
 import { OUTCOME_INFO } from '../knowledge/outcomes.js';
@@ -21,7 +21,8 @@ export interface ProbeEngine {
   /** one observation per address the target's name resolves to (all_addresses); resolves once */
   probeAll(target: Target, options: ProbeOptions, signal?: AbortSignal): Promise<Observation[]>;
   probeOptions(partial: Partial<ProbeOptions>): ProbeOptions;
-  diagnose(obs: Observation): Diagnosis;
+  /** the full diagnosis; may load its modules on first use (a run of passing targets never needs them) */
+  diagnose(obs: Observation): Diagnosis | Promise<Diagnosis>;
   /**
    * The outcome alone, without ranking causes (src/diagnose/classify.ts). When given, an attempt
    * whose outcome already meets its expectation skips the full diagnosis: a passing row keeps
@@ -51,19 +52,21 @@ export interface RunCheckOptions {
 export async function runChecks(specs: readonly CheckSpec[], engine: ProbeEngine, opts: RunCheckOptions): Promise<CheckRun> {
   const started = Date.now();
   const t0 = performance.now();
-  const rows: (CheckResult[] | undefined)[] = new Array(specs.length);
-  const jobs = specs.map((spec, index) => ({ spec, index }));
+  // one row per target in the usual case, so the rows are kept flat; a target with several rows
+  // (all_addresses) keeps its list. No job objects: the runner is fed indexes.
+  const rows: (CheckResult | CheckResult[] | undefined)[] = new Array(specs.length);
   const followups = new FollowupLimiter();
+  const lean = leanEngine(engine);
   const summary = await runBounded(
-    jobs,
-    ({ spec, index }, signal) => checkOne(spec, index, engine, signal, followups),
+    indexes(specs.length),
+    (index, signal) => checkOne(specs[index]!, index, lean, signal, followups),
     {
-      onResult: (result, { index }) => {
-        rows[index] = result;
+      onResult: (result, index) => {
+        rows[index] = result.length === 1 ? result[0]! : result;
         opts.onTarget?.(result);
       },
-      onUnfinished: ({ spec, index }, reason) => {
-        rows[index] = [notRun(spec, index, reason)];
+      onUnfinished: (index, reason) => {
+        rows[index] = notRun(specs[index]!, index, reason);
       },
     },
     {
@@ -86,7 +89,39 @@ export async function runChecks(specs: readonly CheckSpec[], engine: ProbeEngine
     stoppedBy: summary.stoppedBy,
     // the command aborts with the signal's name as the reason; any other abort is an interrupt
     signal: summary.stoppedBy !== 'interrupted' ? null : isStopSignal(opts.signal?.reason) ? opts.signal.reason : 'SIGINT',
-    results: rows.flatMap((r, i) => r ?? [notRun(specs[i]!, i, 'interrupted')]),
+    results: flatRows(rows, specs),
+  };
+}
+
+function* indexes(n: number): Generator<number> {
+  for (let i = 0; i < n; i++) yield i;
+}
+
+/** The rows in input order; a target that never got a row (an interrupt past the grace) is not_run. */
+function flatRows(rows: readonly (CheckResult | CheckResult[] | undefined)[], specs: readonly CheckSpec[]): CheckResult[] {
+  const out: CheckResult[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    if (r === undefined) out.push(notRun(specs[i]!, i, 'interrupted'));
+    else if (Array.isArray(r)) for (const x of r) out.push(x);
+    else out.push(r);
+  }
+  return out;
+}
+
+/**
+ * The engine with its options built once per distinct options object: targets from stdin or
+ * arguments share one, so 100,000 of them do not build 100,000 equal ProbeOptions.
+ */
+function leanEngine(engine: ProbeEngine): ProbeEngine {
+  const built = new WeakMap<Partial<ProbeOptions>, ProbeOptions>();
+  return {
+    ...engine,
+    probeOptions: (partial) => {
+      let options = built.get(partial);
+      if (!options) built.set(partial, (options = engine.probeOptions(partial)));
+      return options;
+    },
   };
 }
 
@@ -99,7 +134,12 @@ interface Attempt {
 }
 
 /** Judges one observation: from its outcome alone when that settles a pass, else with the full diagnosis. */
-function judge(spec: CheckSpec, engine: ProbeEngine, obs: Observation): Attempt {
+async function judge(spec: CheckSpec, engine: ProbeEngine, obs: Observation): Promise<Attempt> {
+  return judgeByOutcome(spec, engine, obs) ?? judgeFully(spec, engine, obs);
+}
+
+/** A pass settled by the outcome alone (ProbeEngine.classify), or null when it takes the diagnosis. */
+function judgeByOutcome(spec: CheckSpec, engine: ProbeEngine, obs: Observation): Attempt | null {
   if (engine.classify) {
     const outcome = engine.classify(obs);
     const severity = OUTCOME_INFO[outcome].severity;
@@ -109,7 +149,11 @@ function judge(spec: CheckSpec, engine: ProbeEngine, obs: Observation): Attempt 
       if (verdict.pass) return { obs, outcome, diagnosis: null, verdict };
     }
   }
-  const diagnosis = engine.diagnose(obs);
+  return null;
+}
+
+async function judgeFully(spec: CheckSpec, engine: ProbeEngine, obs: Observation): Promise<Attempt> {
+  const diagnosis = await engine.diagnose(obs);
   return { obs, outcome: diagnosis.outcome, diagnosis, verdict: evaluate(spec.expectation, obs, diagnosis) };
 }
 
@@ -143,6 +187,8 @@ export async function checkOne(
 ): Promise<CheckResult[]> {
   const options = engine.probeOptions(spec.options);
   const perAddress = options.allAddresses && isIP(spec.target.host) === 0;
+  // the usual check, one attempt at one address: no per-address bookkeeping
+  if (spec.repeat === 1 && !perAddress) return [await checkOnce(spec, index, engine, options, signal, followups)];
   // insertion order is resolution order: rows come out in the order the resolver gave the addresses
   const tallies = new Map<string | null, Tally>();
   for (let i = 0; i < spec.repeat; i++) {
@@ -153,7 +199,7 @@ export async function checkOne(
       const key = perAddress ? obs.address : null;
       let tally = tallies.get(key);
       if (!tally) tallies.set(key, (tally = new Tally()));
-      tally.add(judge(spec, engine, obs));
+      tally.add(await judge(spec, engine, obs));
     }
   }
   // the same health policy as `probe`: a failing row's follow-ups may re-rank its causes (never its outcome)
@@ -169,32 +215,103 @@ export async function checkOne(
   return rows.length > 0 ? rows : [notRun(spec, index, 'interrupted')];
 }
 
+/** One attempt at one address (repeat 1, no all_addresses): checkOne without its tallies. */
+async function checkOnce(
+  spec: CheckSpec,
+  index: number,
+  engine: ProbeEngine,
+  options: ProbeOptions,
+  signal: AbortSignal,
+  followups: FollowupLimiter | null,
+): Promise<CheckResult> {
+  if (signal.aborted) return notRun(spec, index, 'interrupted');
+  const obs = await engine.probe(spec.target, options, signal);
+  let deciding = judgeByOutcome(spec, engine, obs) ?? (await judgeFully(spec, engine, obs));
+  const pass = deciding.verdict.pass;
+  if (!pass && followups && engine.followup && options.followup !== false && !signal.aborted && deciding.diagnosis && !deciding.diagnosis.healthy) {
+    const followed = await followups.run(() => engine.followup!(spec.target, options, obs, signal));
+    if (followed) deciding = { ...deciding, obs: followed.observation, diagnosis: followed.diagnosis };
+  }
+  return rowOf(spec, index, null, deciding, 1, pass ? 0 : 1, deciding.obs.durationMs);
+}
+
 function resultOf(spec: CheckSpec, index: number, address: string | null, tally: Tally, deciding: Attempt): CheckResult {
+  return rowOf(spec, index, address, deciding, tally.attempts, tally.failed, spec.repeat > 1 ? tally.totalMs : deciding.obs.durationMs);
+}
+
+/**
+ * The row of a finished target. Every row has the same fields in the same order (one object
+ * shape for the thousands a run keeps); `locate` is a failing row's only.
+ */
+function rowOf(spec: CheckSpec, index: number, address: string | null, deciding: Attempt, attempts: number, failed: number, durationMs: number): CheckResult {
   const { obs, diagnosis, verdict } = deciding;
-  const pass = tally.failed === 0;
-  const top = diagnosis?.causes[0];
-  const observed = spec.repeat > 1 ? `${verdict.observed} (${pass ? tally.attempts : tally.failed} of ${tally.attempts})` : verdict.observed;
+  const pass = failed === 0;
+  const observed = spec.repeat > 1 ? `${verdict.observed} (${pass ? attempts : failed} of ${attempts})` : verdict.observed;
+  // a pass judged on its outcome alone says what the outcome means on the wire
+  const summary = diagnosis?.summary ?? OUTCOME_INFO[deciding.outcome].wire;
+  if (pass) {
+    // a passing target keeps no timeline: thousands of healthy targets cost a few fields each
+    return {
+      index,
+      name: spec.name,
+      target: spec.target.input,
+      address,
+      source: spec.source,
+      expected: expectedText(spec.expectation),
+      status: 'passed',
+      notRunReason: null,
+      outcome: deciding.outcome,
+      observed,
+      durationMs,
+      connectMs: connectTime(obs),
+      certificate: certificateOf(obs),
+      startedAt: obs.startedAt,
+      attempts,
+      failedAttempts: failed,
+      reasons: [],
+      topCause: topCauseOf(diagnosis),
+      summary,
+      observation: null,
+      diagnosis: null,
+    };
+  }
   return {
-    ...identity(spec, index, address),
-    status: pass ? 'passed' : 'failed',
+    index,
+    name: spec.name,
+    target: spec.target.input,
+    address,
+    source: spec.source,
+    expected: expectedText(spec.expectation),
+    status: 'failed',
     notRunReason: null,
     outcome: deciding.outcome,
     observed,
-    durationMs: spec.repeat > 1 ? tally.totalMs : obs.durationMs,
+    durationMs,
     connectMs: connectTime(obs),
     certificate: certificateOf(obs),
     startedAt: obs.startedAt,
-    attempts: tally.attempts,
-    failedAttempts: tally.failed,
-    reasons: pass ? [] : verdict.reasons,
-    topCause: top ? { id: top.id, title: top.title, confidence: top.confidence } : null,
-    ...(pass ? {} : { locate: locatedSender(obs) }),
-    // a pass judged on its outcome alone says what the outcome means on the wire
-    summary: diagnosis?.summary ?? OUTCOME_INFO[deciding.outcome].wire,
-    // a passing target keeps no timeline: thousands of healthy targets cost a few fields each
-    observation: pass ? null : obs,
-    diagnosis: pass ? null : diagnosis,
+    attempts,
+    failedAttempts: failed,
+    reasons: verdict.reasons,
+    topCause: topCauseOf(diagnosis),
+    locate: locatedSender(obs),
+    summary,
+    observation: obs,
+    diagnosis,
   };
+}
+
+function topCauseOf(diagnosis: Diagnosis | null): TopCause | null {
+  const top = diagnosis?.causes[0];
+  return top ? { id: top.id, title: top.title, confidence: top.confidence } : null;
+}
+
+/** describeExpectation, once per expectation object (targets from stdin share a few). */
+const EXPECTED_TEXT = new WeakMap<Expectation, string>();
+function expectedText(exp: Expectation): string {
+  let text = EXPECTED_TEXT.get(exp);
+  if (text === undefined) EXPECTED_TEXT.set(exp, (text = describeExpectation(exp)));
+  return text;
 }
 
 export function notRun(spec: CheckSpec, index: number, reason: NotRunReason): CheckResult {
@@ -220,7 +337,7 @@ export function notRun(spec: CheckSpec, index: number, reason: NotRunReason): Ch
 
 /** What names a result, whatever its status: the fields that tie it to its check in the config. */
 function identity(spec: CheckSpec, index: number, address: string | null): Pick<CheckResult, 'index' | 'name' | 'target' | 'address' | 'source' | 'expected'> {
-  return { index, name: spec.name, target: spec.target.input, address, source: spec.source, expected: describeExpectation(spec.expectation) };
+  return { index, name: spec.name, target: spec.target.input, address, source: spec.source, expected: expectedText(spec.expectation) };
 }
 
 /** The locate follow-up's verdict on a failing row, when it ran. */

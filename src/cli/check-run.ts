@@ -4,7 +4,6 @@
  * exit code. Loaded lazily by src/cli/check.ts.
  */
 import type { FollowupSettings } from '../probe/experiments/followup.js';
-import { DEFAULT_FOLLOWUP_BUDGET_MS } from '../diagnose/followup-plan.js';
 import { FOLLOWUP_FD_RESERVE } from '../probe/experiments/limiter.js';
 import { statSync } from 'node:fs';
 import type { CliContext } from './context.js';
@@ -97,7 +96,7 @@ async function gatherSpecs(settings: CheckSettings): Promise<Gathered> {
   for (const file of files) collect(() => loadConfigFile(file, DEPS));
   // --all-addresses is for targets from arguments and stdin; a config file says it with `all_addresses:`
   const argOptions = (list: CheckSpec[]): CheckSpec[] =>
-    settings.allAddresses ? list.map((spec) => ({ ...spec, options: { ...spec.options, allAddresses: true } })) : list;
+    settings.allAddresses ? withOptions(list, (options) => ({ ...options, allAddresses: true })) : list;
   if (targets.length > 0) collect(() => argOptions(specsFromArgs(targets, DEPS, argExpectation)));
   if (stdin) {
     const text = await readStdin();
@@ -117,29 +116,58 @@ async function gatherSpecs(settings: CheckSettings): Promise<Gathered> {
   // -k/--cacert/--cert/--key: a config entry's own insecure/cacert/cert/key is more specific and wins
   if (settings.tlsTrust) {
     const trust = settings.tlsTrust;
-    for (let i = 0; i < specs.length; i++) if (!specs[i]!.options.tlsTrust) specs[i] = { ...specs[i]!, options: { ...specs[i]!.options, tlsTrust: trust } };
+    withOptions(specs, (options) => (options.tlsTrust ? options : { ...options, tlsTrust: trust }));
   }
-  // --no-followup applies to every row, from any input (a config's `followup: false` to its rows);
-  // in place, not splice(...list): 200,000 specs as arguments overflow the call stack
-  if (!settings.followup) {
-    for (let i = 0; i < specs.length; i++) specs[i] = { ...specs[i]!, options: { ...specs[i]!.options, followup: false } };
-  }
+  // --no-followup applies to every row, from any input (a config's `followup: false` to its rows)
+  if (!settings.followup) withOptions(specs, (options) => ({ ...options, followup: false }));
   if (specs.length === 0) throw new ConfigProblems([new ConfigError(stdin ? '<stdin>' : (files[0] ?? 'arguments'), 'no targets to check')]);
   const sources = [...files, ...(stdin ? ['<stdin>'] : [])];
   return { specs, source: sources.length > 0 ? sources.join(', ') : null };
 }
 
+/**
+ * Gives every spec the options `change` makes of its own, in place (not splice(...list): 200,000
+ * specs as arguments overflow the call stack). Specs that share an options object (every target
+ * from stdin or the arguments) share the changed one too: one object, not one per target.
+ */
+function withOptions(specs: CheckSpec[], change: (options: CheckSpec['options']) => CheckSpec['options']): CheckSpec[] {
+  const changed = new Map<CheckSpec['options'], CheckSpec['options']>();
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i]!;
+    let options = changed.get(spec.options);
+    if (!options) changed.set(spec.options, (options = change(spec.options)));
+    if (options !== spec.options) specs[i] = { ...spec, options };
+  }
+  return specs;
+}
+
 async function loadEngine(locateTimeoutMs: number | null): Promise<ProbeEngine> {
-  const [{ probe, probeAll }, { probeOptions }, { diagnose }, { classify }, { diagnoseWithFollowups }] = await Promise.all([
+  const [{ probe, probeAll }, { probeOptions }, { classify }] = await Promise.all([
     import('../probe/probe.js'),
     import('../probe/defaults.js'),
-    import('../diagnose/diagnose.js'),
     import('../diagnose/classify.js'),
-    import('../probe/experiments/followup.js'),
   ]);
-  // --locate: the locate experiment on every failing row, with its own time (--locate-timeout)
-  const settings: FollowupSettings = locateTimeoutMs === null ? { enabled: true } : { enabled: true, force: ['locate'], budgetMs: Math.max(DEFAULT_FOLLOWUP_BUDGET_MS, locateTimeoutMs) };
-  return { probe, probeAll, probeOptions, diagnose, classify, followup: (target, options, obs, signal) => diagnoseWithFollowups(target, options, obs, settings, signal) };
+  // the diagnosis and the follow-ups are for failing rows: loaded at the first one (a run of
+  // passing targets never loads them; they are a good part of the command's start-up)
+  let diagnosing: Promise<typeof import('../diagnose/diagnose.js')> | null = null;
+  let following: Promise<{ diagnoseWithFollowups: typeof import('../probe/experiments/followup.js').diagnoseWithFollowups; settings: FollowupSettings }> | null = null;
+  const loadFollowups = async (): Promise<{ diagnoseWithFollowups: typeof import('../probe/experiments/followup.js').diagnoseWithFollowups; settings: FollowupSettings }> => {
+    const [{ diagnoseWithFollowups }, { DEFAULT_FOLLOWUP_BUDGET_MS }] = await Promise.all([import('../probe/experiments/followup.js'), import('../diagnose/followup-plan.js')]);
+    // --locate: the locate experiment on every failing row, with its own time (--locate-timeout)
+    const settings: FollowupSettings = locateTimeoutMs === null ? { enabled: true } : { enabled: true, force: ['locate'], budgetMs: Math.max(DEFAULT_FOLLOWUP_BUDGET_MS, locateTimeoutMs) };
+    return { diagnoseWithFollowups, settings };
+  };
+  return {
+    probe,
+    probeAll,
+    probeOptions,
+    classify,
+    diagnose: async (obs) => (await (diagnosing ??= import('../diagnose/diagnose.js'))).diagnose(obs),
+    followup: async (target, options, obs, signal) => {
+      const { diagnoseWithFollowups, settings } = await (following ??= loadFollowups());
+      return diagnoseWithFollowups(target, options, obs, settings, signal);
+    },
+  };
 }
 
 /** Progress on stderr: an ora spinner on a TTY (done / total, failures so far); nothing otherwise. */
@@ -233,10 +261,11 @@ async function emitReports(run: CheckRun, settings: CheckSettings, ctx: CliConte
     const { writePrometheus } = await import('../report/prometheus.js');
     writeFile('Prometheus file', () => writePrometheus(settings.prometheus!, run));
   }
-  const { renderCheckJson } = await import('../report/check-json.js');
+  const { renderCheckJson, checkJsonPieces } = await import('../report/check-json.js');
   if (settings.jsonFile) {
     const { writeFileAtomic } = await import('../report/atomic-write.js');
-    writeFile('JSON report', () => writeFileAtomic(settings.jsonFile!, renderCheckJson(run)));
+    // in pieces: the document of a large run is never one string in memory
+    writeFile('JSON report', () => writeFileAtomic(settings.jsonFile!, checkJsonPieces(run)));
   }
   const { githubActionsEnabled, renderGithubAnnotations } = await import('../report/github-annotations.js');
   const annotations = githubActionsEnabled() ? renderGithubAnnotations(run) : '';

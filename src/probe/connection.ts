@@ -58,19 +58,26 @@ export interface Resolution {
   resolvedAt: number;
 }
 
+/**
+ * The resolution of an IP literal, at once (no lookup, no promise), or null for a name. The same
+ * answer resolveTarget gives for a literal: its one address, or no address of the asked family.
+ */
+export function resolveLiteral(target: Target, family: AddressFamily | null, t: number): Resolution | null {
+  // isIP accepts an IPv6 zone (fe80::1%eth0)
+  const literal = isIP(target.host);
+  if (literal === 0) return null;
+  return usableAddresses(target.host, [{ address: target.host, family: literal as AddressFamily }], family, t);
+}
+
 export async function resolveTarget(target: Target, options: ResolveOptions, signal: AbortSignal | undefined, now: () => number): Promise<Resolution> {
   const { host } = target;
   const family = options.family;
-  // isIP accepts an IPv6 zone (fe80::1%eth0)
-  const literal = isIP(host);
+  const literal = resolveLiteral(target, family, now());
+  if (literal) return literal;
   let all: ResolvedAddress[];
   try {
-    if (literal !== 0) {
-      all = [{ address: host, family: literal as AddressFamily }];
-    } else {
-      const lookup: LookupFn = options.lookup ?? defaultLookup;
-      all = await withTimeout(lookup(host), options.timeoutMs, signal);
-    }
+    const lookup: LookupFn = options.lookup ?? defaultLookup;
+    all = await withTimeout(lookup(host), options.timeoutMs, signal);
   } catch (error) {
     const t = now();
     if (error instanceof LookupTimeout) {
@@ -84,7 +91,10 @@ export async function resolveTarget(target: Target, options: ResolveOptions, sig
       resolvedAt: t,
     };
   }
-  const t = now();
+  return usableAddresses(host, all, family, now());
+}
+
+function usableAddresses(host: string, all: ResolvedAddress[], family: AddressFamily | null, t: number): Resolution {
   const usable = family === null ? all : all.filter((a) => a.family === family);
   if (usable.length === 0) {
     const message =
@@ -272,7 +282,7 @@ export class Connection {
   ) {
     this.raw = options.createSocket?.() ?? new Socket({ allowHalfOpen: true });
     this.stream = this.raw;
-    this.raw.on('error', () => undefined); // every error is reported by the phase that is listening
+    this.raw.on('error', ignore); // every error is reported by the phase that is listening
   }
 
   /** The socket's file descriptor (for setsockopt through FFI), or null before connecting / on other platforms. */
@@ -292,20 +302,24 @@ export class Connection {
     const { raw, sink } = this;
     if (this.interrupted) return Promise.resolve(false);
     return new Promise((resolve) => {
+      // listeners stay on the socket after the connect (a flag, not removeListener, ends them):
+      // removing a listener turns the socket's listener table into a slow dictionary
+      let done = false;
       const finish = (ok: boolean): void => {
+        done = true;
         timer.clear();
-        raw.removeListener('connect', onConnect);
-        raw.removeListener('error', onError);
         this.onInterrupt = null;
         resolve(ok);
       };
       const onConnect = (): void => {
+        if (done) return;
         const t = sink.now();
         this.connectMs = t - this.connectingAt;
         sink.add('connect', { kind: 'connected', localAddress: raw.localAddress ?? '', localPort: raw.localPort ?? 0 }, t);
         finish(true);
       };
       const onError = (error: NodeJS.ErrnoException): void => {
+        if (done) return;
         sink.add('connect', socketErrorEvent(error, false));
         finish(false);
       };
@@ -314,8 +328,8 @@ export class Connection {
         finish(false);
       }, this.options.connectTimeoutMs);
       this.onInterrupt = () => finish(false);
-      raw.once('connect', onConnect);
-      raw.once('error', onError);
+      raw.on('connect', onConnect);
+      raw.on('error', onError);
       raw.connect({ host: address.address, port: this.target.port, family: address.family });
       // Node sends the SYN from a nextTick queued inside connect(); this tick runs right after it
       const connecting = { kind: 'connecting', address: address.address, port: this.target.port, family: address.family } as const;
@@ -402,10 +416,13 @@ export class Connection {
     });
   }
 
-  /** Starts reporting data, FIN, RST and errors of the established stream. */
-  watchStream(): StreamWatch {
+  /**
+   * Starts reporting data, FIN, RST and errors of the established stream. noDelay: turn off
+   * Nagle's algorithm for what we write (a caller that writes nothing saves the system call).
+   */
+  watchStream(noDelay = true): StreamWatch {
     if (!this.watch) {
-      this.raw.setNoDelay(true);
+      if (noDelay) this.raw.setNoDelay(true);
       this.watch = new StreamWatch(this.stream, this.raw, this.sink);
     }
     return this.watch;
@@ -448,6 +465,8 @@ export class Connection {
     if (this.stream !== this.raw) this.stream.destroy();
   }
 }
+
+function ignore(): void {}
 
 /** A zero-length write sends no packet but reports a pending socket error (EPIPE after RST). */
 export function zeroWrite(raw: Socket): Promise<NodeJS.ErrnoException | null> {

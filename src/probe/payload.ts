@@ -47,11 +47,14 @@ export function parseSend(value: string): Payload {
   throw badSend(value, `unknown form`, `use ${SEND_FORMS}`);
 }
 
+/** Nothing to send: one empty array for every probe that sends nothing (never written to). */
+const NO_BYTES = new Uint8Array(0);
+
 /** The bytes of a payload for this target (http needs the target's host, port and path). */
 export function payloadBytes(payload: Payload, target: Target, http: HttpRequestOptions | null = null): Uint8Array {
   switch (payload.kind) {
     case 'none':
-      return new Uint8Array(0);
+      return NO_BYTES;
     case 'http':
       return httpRequest(target, http);
     case 'text':

@@ -19,15 +19,22 @@ import { payloadBytes } from './payload.js';
 import { matchesPattern } from '../pattern.js';
 import { SCHEMES } from './target.js';
 import { Recorder } from './recorder.js';
-import { Connection, StreamWatch, resolveTarget, zeroWrite, type Resolution } from './connection.js';
+import { Connection, StreamWatch, resolveLiteral, resolveTarget, zeroWrite, type Resolution } from './connection.js';
+import { armGuard, disarmGuard } from './guard.js';
+import { offAbort, onAbort } from './abort-hub.js';
+import { isoNow } from './clock.js';
 import type { Payload, ProbeOptions, Target } from './types.js';
 
 /** How often a write-side check looks for the RST that answers a write after the peer's FIN. */
 const RST_POLL_MS = 2;
 
-export async function probe(target: Target, options: ProbeOptions, signal?: AbortSignal): Promise<Observation> {
-  const run = new ProbeRun(target, options, signal);
-  return run.execute(null);
+export function probe(target: Target, options: ProbeOptions, signal?: AbortSignal): Promise<Observation> {
+  // not an async function: one promise less per probe; a throw still arrives as a rejection
+  try {
+    return new ProbeRun(target, options, signal).execute(null);
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 /** One observation per resolved address (a bad address behind a round-robin name shows up). */
@@ -47,7 +54,7 @@ export async function probeAll(target: Target, options: ProbeOptions, signal?: A
 
 class ProbeRun {
   private readonly rec = new Recorder();
-  private readonly startedAt = new Date().toISOString();
+  private readonly startedAt = isoNow();
   private readonly payload: Payload;
   private readonly bytes: Uint8Array;
   private stopped: 'guard' | 'abort' | null = null;
@@ -76,12 +83,13 @@ class ProbeRun {
   }
 
   async execute(given: Resolution | null): Promise<Observation> {
-    const guard = setTimeout(() => this.stop('guard'), probeBudgetMs(this.options));
-    const onAbort = (): void => this.stop('abort');
-    this.signal?.addEventListener('abort', onAbort, { once: true });
+    const guard = armGuard(probeBudgetMs(this.options), () => this.stop('guard'));
+    const onStopped = (): void => this.stop('abort');
+    if (this.signal) onAbort(this.signal, onStopped);
     try {
       if (this.signal?.aborted) this.stop('abort');
-      const resolution = given ?? (await this.resolve());
+      // an IP literal needs no lookup: no promise, no timer (most targets of a large check)
+      const resolution = given ?? resolveLiteral(this.target, this.options.family, this.rec.now()) ?? (await this.resolve());
       if (resolution.failure) {
         this.rec.add('resolve', resolution.failure, resolution.resolvedAt);
       } else {
@@ -92,8 +100,8 @@ class ProbeRun {
         await this.converse(resolution.chosen);
       }
     } finally {
-      clearTimeout(guard);
-      this.signal?.removeEventListener('abort', onAbort);
+      disarmGuard(guard);
+      if (this.signal) offAbort(this.signal, onStopped);
     }
     return this.observation();
   }
@@ -129,8 +137,9 @@ class ProbeRun {
         if (!(await conn.handshake())) return;
       }
       const raw = conn.raw;
-      const watch = conn.watchStream();
       const hasPayload = this.bytes.length > 0;
+      // Nagle's delay matters only to what we write: a connect-only probe writes nothing
+      const watch = conn.watchStream(hasPayload);
 
       this.phase(watch, 'banner');
       const speaksFirst = SCHEMES[this.target.scheme].speaksFirst;

@@ -3,21 +3,32 @@
  * readers (CI upload steps, node_exporter's textfile collector) see the old document or the new
  * one, never half of one, even when the run is interrupted or killed mid-write.
  */
-import { accessSync, constants, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 
-export function writeFileAtomic(path: string, content: string): void {
+export function writeFileAtomic(path: string, content: string | Iterable<string>): void {
   const dir = dirname(path);
   // the temporary name does not end in .prom/.xml/.json, so no collector picks it up half-written
   const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
   try {
-    writeFileSync(tmp, content, 'utf8');
+    if (typeof content === 'string') writeFileSync(tmp, content, 'utf8');
+    else writePieces(tmp, content);
     renameSync(tmp, path);
   } catch (error) {
     rmSync(tmp, { force: true });
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new UsageError(`cannot write ${path}: ${code === 'ENOENT' ? `the directory ${dir} does not exist` : code}`, undefined, 'CR_IO');
+  }
+}
+
+/** A document given in pieces (a large report), written one piece at a time. */
+function writePieces(path: string, pieces: Iterable<string>): void {
+  const fd = openSync(path, 'w');
+  try {
+    for (const piece of pieces) writeSync(fd, piece, null, 'utf8');
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -14,7 +14,7 @@
  *               summary, observation (failures only), diagnosis (failures only) }]
  * }
  */
-import { jsonDocument } from '../escape.js';
+import { jsonDocument, safeJson } from '../escape.js';
 import { VERSION } from '../version.js';
 import { CHECK_SCHEMA, runExitCode, totals, type CheckResult, type CheckRun, type Totals } from '../check/result.js';
 
@@ -49,10 +49,43 @@ export function checkJsonDocument(run: CheckRun): CheckJsonDocument {
     ok: exitCode === 0,
     exitCode,
     totals: totals(run),
-    results: run.results.map((r) => ({ ...r, durationMs: r.durationMs === null ? null : round3(r.durationMs) })),
+    results: run.results.map(jsonRow),
   };
+}
+
+function jsonRow(r: CheckResult): CheckResult {
+  return { ...r, durationMs: r.durationMs === null ? null : round3(r.durationMs) };
 }
 
 export function renderCheckJson(run: CheckRun): string {
   return jsonDocument(checkJsonDocument(run));
+}
+
+/** Rows per piece of checkJsonPieces: a few hundred KB of text at a time. */
+const ROWS_PER_PIECE = 500;
+
+/**
+ * The same text as renderCheckJson, in pieces of a few hundred rows: a report file of 100,000
+ * targets is written without holding the whole document (tens of MB) as one string, and its
+ * escaped copy. Each row is its `JSON.stringify(…, null, 2)` text at the depth it has in the
+ * document (4 spaces); a JSON string holds no raw newline, so indenting every line is exact.
+ */
+export function* checkJsonPieces(run: CheckRun): Generator<string> {
+  const rows = run.results;
+  // the head: every field but the rows, as the whole document has them (totals of every row)
+  const head = JSON.stringify({ ...checkJsonDocument({ ...run, results: [] }), exitCode: runExitCode(run), ok: runExitCode(run) === 0, totals: totals(run) }, null, 2);
+  const emptyTail = '[]\n}';
+  if (rows.length === 0 || !head.endsWith(emptyTail)) {
+    yield renderCheckJson(run);
+    return;
+  }
+  let piece = `${safeJson(head.slice(0, head.length - emptyTail.length))}[\n`;
+  for (let i = 0; i < rows.length; i++) {
+    piece += `    ${safeJson(JSON.stringify(jsonRow(rows[i]!), null, 2)).replace(/\n/g, '\n    ')}${i === rows.length - 1 ? '\n' : ',\n'}`;
+    if ((i + 1) % ROWS_PER_PIECE === 0) {
+      yield piece;
+      piece = '';
+    }
+  }
+  yield `${piece}  ]\n}\n`;
 }

@@ -7,7 +7,8 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { renderJUnit, writeJUnit } from '../../src/report/junit.js';
 import { renderPrometheus, writePrometheus } from '../../src/report/prometheus.js';
 import { escapeData, escapeProperty, renderGithubAnnotations } from '../../src/report/github-annotations.js';
-import { checkJsonDocument, renderCheckJson } from '../../src/report/check-json.js';
+import { checkJsonDocument, checkJsonPieces, renderCheckJson } from '../../src/report/check-json.js';
+import { writeFileAtomic } from '../../src/report/atomic-write.js';
 import { renderCheckTable, safeText } from '../../src/report/check-table.js';
 import { fixtureRun } from './fixtures.js';
 import { parseExposition } from './prom-text.js';
@@ -192,6 +193,21 @@ describe('JSON report', () => {
     expect(doc.results[1]!.observation?.events).toHaveLength(6);
     expect(doc.results[1]!.diagnosis?.outcome).toBe('reply_then_reset');
     expect(doc.results[2]).toMatchObject({ status: 'not_run', notRunReason: 'deadline' });
+  });
+
+  it('is written in pieces with the very same text, so a large run is never one string in memory', () => {
+    const one = fixtureRun();
+    // 1,205 rows span several pieces (500 rows each), the last one partly filled
+    const many = fixtureRun({ results: Array.from({ length: 241 }, () => one.results).flat().map((r, index) => ({ ...r, index })) });
+    for (const run of [one, many, fixtureRun({ results: [] })]) {
+      expect([...checkJsonPieces(run)].join('')).toBe(renderCheckJson(run));
+    }
+    expect([...checkJsonPieces(many)].length).toBeGreaterThan(2);
+    const dir = mkdtempSync(join(tmpdir(), 'connreset-json-'));
+    const file = join(dir, 'check.json');
+    writeFileAtomic(file, checkJsonPieces(many));
+    expect(readFileSync(file, 'utf8')).toBe(renderCheckJson(many));
+    expect(readdirSync(dir)).toEqual(['check.json']);
   });
 
   it('says exit 130 for an interrupted run', () => {
