@@ -57,13 +57,13 @@ export async function runChecks(specs: readonly CheckSpec[], engine: ProbeEngine
   const rows: (CheckResult | CheckResult[] | undefined)[] = new Array(specs.length);
   const followups = new FollowupLimiter();
   const lean = leanEngine(engine);
-  const summary = await runBounded(
+  const summary = await runBounded<number, CheckResult | CheckResult[]>(
     indexes(specs.length),
-    (index, signal) => checkOne(specs[index]!, index, lean, signal, followups),
+    (index, signal) => checkTarget(specs[index]!, index, lean, signal, followups),
     {
       onResult: (result, index) => {
-        rows[index] = result.length === 1 ? result[0]! : result;
-        opts.onTarget?.(result);
+        rows[index] = result;
+        opts.onTarget?.(Array.isArray(result) ? result : [result]);
       },
       onUnfinished: (index, reason) => {
         rows[index] = notRun(specs[index]!, index, reason);
@@ -73,7 +73,7 @@ export async function runChecks(specs: readonly CheckSpec[], engine: ProbeEngine
       concurrency: Math.min(opts.plan.concurrency, Math.max(1, specs.length)),
       deadlineMs: opts.deadlineMs,
       ...(opts.signal ? { signal: opts.signal } : {}),
-      ...(opts.failFast ? { stopWhen: (r: CheckResult[]) => r.some((x) => x.status === 'failed') } : {}),
+      ...(opts.failFast ? { stopWhen: (r: CheckResult | CheckResult[]) => (Array.isArray(r) ? r : [r]).some((x) => x.status === 'failed') } : {}),
     },
   );
   return {
@@ -170,6 +170,13 @@ class Tally {
     if (!attempt.verdict.pass) this.failed++;
     if (!attempt.verdict.pass ? this.failed === 1 : this.failed === 0) this.deciding = attempt;
   }
+}
+
+/** One target's row, or its rows (all_addresses): checkOnce for the usual single attempt, without an array. */
+function checkTarget(spec: CheckSpec, index: number, engine: ProbeEngine, signal: AbortSignal, followups: FollowupLimiter): Promise<CheckResult | CheckResult[]> {
+  const options = engine.probeOptions(spec.options);
+  if (spec.repeat === 1 && !(options.allAddresses && isIP(spec.target.host) === 0)) return checkOnce(spec, index, engine, options, signal, followups);
+  return checkOne(spec, index, engine, signal, followups);
 }
 
 /**

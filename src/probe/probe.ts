@@ -20,8 +20,8 @@ import { matchesPattern } from '../pattern.js';
 import { SCHEMES } from './target.js';
 import { Recorder } from './recorder.js';
 import { Connection, StreamWatch, resolveLiteral, resolveTarget, zeroWrite, type Resolution } from './connection.js';
-import { armGuard, disarmGuard } from './guard.js';
-import { offAbort, onAbort } from './abort-hub.js';
+import { armGuard, disarmGuard, type Guarded } from './guard.js';
+import { offAbort, onAbort, type AbortWatcher } from './abort-hub.js';
 import { isoNow } from './clock.js';
 import type { Payload, ProbeOptions, Target } from './types.js';
 
@@ -52,13 +52,14 @@ export async function probeAll(target: Target, options: ProbeOptions, signal?: A
   );
 }
 
-class ProbeRun {
+class ProbeRun implements Guarded, AbortWatcher {
   private readonly rec = new Recorder();
   private readonly startedAt = isoNow();
   private readonly payload: Payload;
   private readonly bytes: Uint8Array;
   private stopped: 'guard' | 'abort' | null = null;
-  private onStop: (() => void) | null = null;
+  /** the connection in progress: a stop interrupts it */
+  private conn: Connection | null = null;
   private currentPhase: Phase = 'resolve';
   private address: ResolvedAddress | null = null;
   /** When the last payload went out: a reply's timeout counts from there. */
@@ -83,9 +84,9 @@ class ProbeRun {
   }
 
   async execute(given: Resolution | null): Promise<Observation> {
-    const guard = armGuard(probeBudgetMs(this.options), () => this.stop('guard'));
-    const onStopped = (): void => this.stop('abort');
-    if (this.signal) onAbort(this.signal, onStopped);
+    // the run itself is what the guard and the signal tell: no closure, no timer per probe
+    armGuard(this, probeBudgetMs(this.options));
+    if (this.signal) onAbort(this.signal, this);
     try {
       if (this.signal?.aborted) this.stop('abort');
       // an IP literal needs no lookup: no promise, no timer (most targets of a large check)
@@ -100,10 +101,18 @@ class ProbeRun {
         await this.converse(resolution.chosen);
       }
     } finally {
-      disarmGuard(guard);
-      if (this.signal) offAbort(this.signal, onStopped);
+      disarmGuard(this);
+      if (this.signal) offAbort(this.signal, this);
     }
     return this.observation();
+  }
+
+  guardExpired(): void {
+    this.stop('guard');
+  }
+
+  signalAborted(): void {
+    this.stop('abort');
   }
 
   private stop(reason: 'guard' | 'abort'): void {
@@ -112,7 +121,7 @@ class ProbeRun {
     if (reason === 'guard') this.rec.add(this.currentPhase, { kind: 'timeout', limitMs: probeBudgetMs(this.options) });
     // stopped from outside: say so on the timeline, so that nothing is concluded from its silence
     else this.rec.add(this.currentPhase, { kind: 'interrupted', reason: typeof this.signal?.reason === 'string' ? this.signal.reason : 'aborted' });
-    this.onStop?.();
+    this.conn?.interrupt();
   }
 
   /** Connect, TLS, banner, send, reply, idle, resume; then close if the peer has not. */
@@ -126,7 +135,7 @@ class ProbeRun {
       tlsTrust: this.options.tlsTrust ?? null,
     });
     this.raw = conn.raw;
-    this.onStop = () => conn.interrupt();
+    this.conn = conn;
     try {
       this.currentPhase = 'connect';
       if (!(await conn.connect(address))) return;
@@ -168,7 +177,7 @@ class ProbeRun {
       }
       if (!watch.dead && !this.stopped) this.rec.add(this.currentPhase, { kind: 'closed_by_us' });
     } finally {
-      this.onStop = null;
+      this.conn = null;
       conn.destroy();
     }
   }

@@ -79,13 +79,13 @@ export function* checkJsonPieces(run: CheckRun): Generator<string> {
     yield renderCheckJson(run);
     return;
   }
-  let piece = `${safeJson(head.slice(0, head.length - emptyTail.length))}[\n`;
-  for (let i = 0; i < rows.length; i++) {
-    piece += `    ${safeJson(JSON.stringify(jsonRow(rows[i]!), null, 2)).replace(/\n/g, '\n    ')}${i === rows.length - 1 ? '\n' : ',\n'}`;
-    if ((i + 1) % ROWS_PER_PIECE === 0) {
-      yield piece;
-      piece = '';
-    }
+  yield `${safeJson(head.slice(0, head.length - emptyTail.length))}[\n`;
+  for (let start = 0; start < rows.length; start += ROWS_PER_PIECE) {
+    // a slice of rows as a JSON array, "[\n  {…},\n  {…}\n]": its elements without the brackets,
+    // two spaces deeper (the rows' depth in the document)
+    const array = JSON.stringify(rows.slice(start, start + ROWS_PER_PIECE).map(jsonRow), null, 2);
+    const last = start + ROWS_PER_PIECE >= rows.length;
+    yield `  ${safeJson(array.slice(2, -2)).replace(/\n/g, '\n  ')}${last ? '\n' : ',\n'}`;
   }
-  yield `${piece}  ]\n}\n`;
+  yield '  ]\n}\n';
 }
