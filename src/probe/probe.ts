@@ -20,7 +20,7 @@ import { matchesPattern } from '../pattern.js';
 import { SCHEMES } from './target.js';
 import { Recorder } from './recorder.js';
 import { Connection, StreamWatch, resolveLiteral, resolveTarget, zeroWrite, type Resolution } from './connection.js';
-import { armGuard, disarmGuard, type Guarded } from './guard.js';
+import { armGuard, disarmGuard, Guarded } from './guard.js';
 import { offAbort, onAbort, type AbortWatcher } from './abort-hub.js';
 import { isoNow } from './clock.js';
 import type { Payload, ProbeOptions, Target } from './types.js';
@@ -52,7 +52,7 @@ export async function probeAll(target: Target, options: ProbeOptions, signal?: A
   );
 }
 
-class ProbeRun implements Guarded, AbortWatcher {
+class ProbeRun extends Guarded implements AbortWatcher {
   private readonly rec = new Recorder();
   private readonly startedAt = isoNow();
   private readonly payload: Payload;
@@ -74,6 +74,7 @@ class ProbeRun implements Guarded, AbortWatcher {
     private readonly options: ProbeOptions,
     private readonly signal: AbortSignal | undefined,
   ) {
+    super();
     this.payload = options.payload ?? target.defaultPayload;
     this.bytes = payloadBytes(this.payload, target, options.http ?? null);
     this.rec.listener = options.onEvent ?? null;

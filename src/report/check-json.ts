@@ -53,8 +53,9 @@ export function checkJsonDocument(run: CheckRun): CheckJsonDocument {
   };
 }
 
+/** A row with its duration rounded to µs; most already are (the probe's clock is), and are not copied. */
 function jsonRow(r: CheckResult): CheckResult {
-  return { ...r, durationMs: r.durationMs === null ? null : round3(r.durationMs) };
+  return r.durationMs === null || r.durationMs === round3(r.durationMs) ? r : { ...r, durationMs: round3(r.durationMs) };
 }
 
 export function renderCheckJson(run: CheckRun): string {
