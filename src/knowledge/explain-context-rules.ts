@@ -5,6 +5,7 @@
  * applies wins, so specific rules come first. Rules rank only lines whose perspective (explain-log-
  * perspectives.ts) or flag (explain-formats.ts) did not rank the causes itself.
  */
+import { mayMatch } from '../shared/regex-literals.js';
 import type { Operation } from './errors.js';
 import type { ExplainCauseId } from './explain-causes.js';
 import type { LogSide, Product } from './explain-log-perspectives.js';
@@ -85,5 +86,5 @@ export const CONTEXT_RULES: readonly ContextRule[] = [
 ];
 
 export function timingTags(text: string, lower: string = text.toLowerCase()): TimingTag[] {
-  return TIMING_WORDS.filter((t) => t.hint.some((h) => lower.includes(h)) && t.re.test(text)).map((t) => t.tag);
+  return TIMING_WORDS.filter((t) => t.hint.some((h) => lower.includes(h)) && mayMatch(t.re, text, lower) && t.re.test(text)).map((t) => t.tag);
 }

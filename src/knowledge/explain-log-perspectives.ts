@@ -9,6 +9,7 @@
  * that fit that side. The first row whose pattern matches wins, so specific rows come before
  * general ones. Patterns are linear (no nested quantifiers).
  */
+import { mayMatch } from '../shared/regex-literals.js';
 import type { ExplainCauseId } from './explain-causes.js';
 import type { Operation } from './errors.js';
 
@@ -551,5 +552,5 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
 
 /** `lower` is the text lower-cased, passed in by a caller that already has it. */
 export function perspectiveOf(text: string, lower: string = text.toLowerCase()): LogPerspective | null {
-  return LOG_PERSPECTIVES.find((p) => p.hint.some((h) => lower.includes(h)) && p.re.test(text)) ?? null;
+  return LOG_PERSPECTIVES.find((p) => p.hint.some((h) => lower.includes(h)) && mayMatch(p.re, text, lower) && p.re.test(text)) ?? null;
 }
