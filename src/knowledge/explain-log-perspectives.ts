@@ -261,6 +261,23 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
     causes: ['upstream_unavailable', 'server_crash_restart', 'nothing_listening', 'packet_filter_drop'],
     probe: 'none',
   },
+  // a 502/503/504 fetched from a load balancer's own DNS name (NAME-ID.REGION.elb.amazonaws.com, https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#dns-name):
+  // the page came from the load balancer, about its target (its 5xx pages carry no awselb text in the body)
+  {
+    id: 'aws-elb-hostname-5xx',
+    hint: ['.elb.amazonaws.com'],
+    product: 'aws_alb',
+    re: /\.elb\.amazonaws\.com\b[\s\S]{0,600}?\b50[234]\b/,
+    side: 'proxy',
+    peer: 'upstream',
+    note: 'The request went to an AWS load balancer\'s own DNS name (*.elb.amazonaws.com), and the 5xx came from the load balancer, about the TARGET behind it (an instance, a container or a Lambda function). Its access log (elb_status_code vs target_status_code, error_reason) says which: a 502 with target_status_code "-" is the target\'s connection or response failing, a Lambda target returning a response the load balancer cannot use is a 502 too.',
+    causesByError: {
+      HTTP_502: ['lb_target_failure', 'upstream_keepalive_mismatch', 'server_crash_restart', 'nothing_listening'],
+      HTTP_503: ['upstream_unavailable', 'lb_target_failure'],
+      HTTP_504: ['upstream_timeout', 'lb_target_failure', 'packet_filter_drop'],
+    },
+    probe: 'none',
+  },
   {
     id: 'cloudflare-reply',
     hint: ['cloudflare', 'cf-ray'],

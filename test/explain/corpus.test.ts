@@ -45,7 +45,7 @@ const FAMILIES: readonly [name: string, marker: RegExp, min: number][] = [
   ['PostgreSQL', /could not (receive|send) data|connection to client lost|idle-in-transaction|SSL SYSCALL|server closed the connection unexpectedly|unexpected EOF on client|closing because: |server conn crashed|PSQLException|SSL connection has been closed unexpectedly|administrator command|no connection to the server/, 20],
   ['HAProxy', /haproxy|[CSPRIDUKLcs][RQCHDLT]--|^\s*[cCsS][DHC]\s*$|termination_state|status `sD`|is DOWN, reason: |has no server available|Health check for server|No server is available to handle|\bL[467](?:TOUT|CON|RSP|STS)\b|Layer[467] /, 20],
   ['UDP 10054', /UDP|recvfrom|ReceiveFrom|Udp|PortUnreachable/i, 20],
-  ['AWS ALB/ELB', /awselb|app\/|elasticloadbalancing|Z my-loadbalancer|\bELB\b|Back-end server is at capacity|^\d{4}-\d\d-\d\dT[\d:.]{8,16}Z \S{1,64} [\d.]{7,15}:\d{1,5} /, 20],
+  ['AWS ALB/ELB', /awselb|app\/|elasticloadbalancing|Z my-loadbalancer|\bELB\b|Back-end server is at capacity|\.elb\.amazonaws\.com\b|^\d{4}-\d\d-\d\dT[\d:.]{8,16}Z \S{1,64} [\d.]{7,15}:\d{1,5} /, 20],
 ];
 
 describe('the corpus per format family', () => {
