@@ -261,7 +261,7 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
     causes: ['upstream_unavailable', 'server_crash_restart', 'nothing_listening', 'packet_filter_drop'],
     probe: 'none',
   },
-  // a 502/503/504 fetched from a load balancer's own DNS name (NAME-ID.REGION.elb.amazonaws.com, https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#dns-name):
+  // a 502/503/504 fetched from a load balancer's own DNS name (NAME-ID.REGION.elb.amazonaws.com, https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html, DNS name):
   // the page came from the load balancer, about its target (its 5xx pages carry no awselb text in the body)
   {
     id: 'aws-elb-hostname-5xx',
