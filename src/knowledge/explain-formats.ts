@@ -232,6 +232,10 @@ const haproxyState = (m: RegExpExecArray): string[] => {
   if (two === '--' || two.length < 2) return [];
   return HAPROXY_STATES.some((r) => r.code === two) ? [two] : [s.slice(0, 1)];
 };
+const haproxyCheckCode = (m: RegExpExecArray): string[] => {
+  const code = HAPROXY_CHECK_BY_DESCRIPTION[m[1] ?? m[2] ?? ''];
+  return code ? [code] : [];
+};
 const elbTarget = (elb: string | undefined, target: string | undefined): string[] => (elb && target === '-' ? [`${elb} -`] : []);
 
 export const FLAG_FORMATS: readonly FlagFormat[] = [
@@ -269,12 +273,12 @@ export const FLAG_FORMATS: readonly FlagFormat[] = [
     probe: 'none',
   },
   { system: 'chrome-net-error', product: 'chrome', hint: ['err_'], re: /(?<![A-Za-z0-9_])(?:net::)?(ERR_[A-Z0-9_]{3,50})\b/g, rows: CHROME_NET_ERRORS, key: g1, probe: 'any' },
-  // HAProxy health checks: "reason: Layer4 timeout" (a DOWN or failed-check line), "last one was: L4 unsuccessful connection" (observe),
-  // and the stats page's check_status ("DOWN L7STS/302 in 10ms"); an errno in the check's info ("Connection refused") outranks the status
-  { system: 'haproxy-check-status', product: 'haproxy', hint: ['reason: '], re: /\breason: (Layer[467] (?:timeout|connection problem|invalid response|wrong status)|Socket error)\b/g, rows: HAPROXY_CHECK_STATUSES, key: (m) => { const code = HAPROXY_CHECK_BY_DESCRIPTION[m[1] ?? '']; return code ? [code] : []; }, probe: 'none', weight: 5 },
+  // HAProxy health checks: "reason: Layer4 timeout" (a DOWN or failed-check line), the stats page's last check
+  // ("Layer4 connection problem: Connection refused") and `show stat`'s check_desc; an errno in the check's info
+  // ("Connection refused") outranks the status
+  { system: 'haproxy-check-status', product: 'haproxy', hint: ['layer4 ', 'layer6 ', 'layer7 ', 'reason: socket error'], re: /\b(?:reason: (Socket error)|(Layer[467] (?:timeout|connection problem|invalid response|wrong status)))\b/g, rows: HAPROXY_CHECK_STATUSES, key: haproxyCheckCode, probe: 'none', weight: 5 },
+  // "Detected 10 consecutive errors, last one was: L4 unsuccessful connection" (observe), and the stats page's check_status ("DOWN L7STS/302 in 10ms")
   { system: 'haproxy-check-status', product: 'haproxy', hint: ['last one was'], re: /\blast one was: (L4 unsuccessful connection|Wrong http response|Invalid http response(?: \(headers\))?|Read error \(http\)|Read timeout \(http\)|Close from server \(http\))/g, rows: HAPROXY_CHECK_STATUSES, key: g1, probe: 'none', weight: 5 },
-  // the stats page's last check ("Layer4 connection problem: Connection refused") and `show stat`'s check_desc
-  { system: 'haproxy-check-status', product: 'haproxy', hint: ['layer4 ', 'layer6 ', 'layer7 '], re: /\b(Layer[467] (?:timeout|connection problem|invalid response|wrong status))\b/g, rows: HAPROXY_CHECK_STATUSES, key: (m) => { const code = HAPROXY_CHECK_BY_DESCRIPTION[m[1] ?? '']; return code ? [code] : []; }, probe: 'none', weight: 5 },
   { system: 'haproxy-check-status', product: 'haproxy', hint: ['l4tout', 'l4con', 'l6tout', 'l6rsp', 'l7tout', 'l7rsp', 'l7sts', 'sockerr'], re: /\b(L4TOUT|L4CON|L6TOUT|L6RSP|L7TOUT|L7RSP|L7STS|SOCKERR)\b/g, rows: HAPROXY_CHECK_STATUSES, key: g1, probe: 'none', weight: 5 },
   // the target's own 5xx passed through (ALB: elb_status_code target_status_code; classic: elb_status_code backend_status_code)
   { system: 'aws-elb-log', product: 'aws_alb', hint: [' app/'], re: /(?:^|\s)(?:https?|h2|grpcs?|wss?) \S{10,40} app\/\S{1,200} \S{1,60} \S{1,60} -?[\d.]{1,12} -?[\d.]{1,12} -?[\d.]{1,12} (5\d\d) (5\d\d) /g, rows: AWS_ELB_TARGET_ROWS, key: (m) => (m[1] === m[2] ? [`${m[1]} target`] : []), probe: 'none' },
