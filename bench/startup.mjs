@@ -38,8 +38,8 @@ const times = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
 for (let i = 0; i < runs; i++) for (const [name, c] of Object.entries(cases)) times[name].push(timeOnce(c));
 
 // which fast path ran: the bundle (npm run build) or, without one, the separate tsc modules
-const bundle = fileURLToPath(new URL('../dist/explain.bundle.js', import.meta.url));
-const fastPath = existsSync(bundle) ? 'dist/explain.bundle.js (one bundled module)' : 'dist/cli/explain-fast.js (no bundle: run npm run build)';
+const bundle = fileURLToPath(new URL('../dist/explain.bundle.cjs', import.meta.url));
+const fastPath = existsSync(bundle) ? 'dist/explain.bundle.cjs (one CommonJS bundle, with its V8 code cache)' : 'dist/cli/explain-fast.js (no bundle: run npm run build)';
 
 const base = times['node -e 0'];
 console.log(`rounds: ${runs} (each round runs every command once, in turn); explain fast path: ${fastPath}`);

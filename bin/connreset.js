@@ -1,24 +1,72 @@
 #!/usr/bin/env node
 // Thin launcher: all logic lives in the compiled CLI. `explain` first tries its fast path, which
 // skips commander and the other commands' modules (start-up time; see src/cli/explain-fast.ts).
-// The fast path is loaded as one bundled file (scripts/bundle-explain.mjs, run by `npm run build`):
-// one module to resolve and read instead of ~20. Without a bundle (only `tsc` was run) the same
-// code loads from its separate modules. No staleness check here: even one statSync costs start-up
-// time measurably (bench/startup.mjs); test/explain checks that the bundle matches the tsc output.
-const fast =
-  process.argv[2] === 'explain'
-    ? await import('../dist/explain.bundle.js').catch(() => import('../dist/cli/explain-fast.js'))
-    : null;
+//
+// Why it looks like this (each step measured with bench/startup.mjs, docs/development.md):
+// - CommonJS (bin/package.json says so): an ES module entry point starts Node's ESM loader, ~8 ms
+//   of explain's ~140 ms start;
+// - the fast path is one CommonJS bundle, dist/explain.bundle.cjs (scripts/bundle-explain.mjs, run
+//   by `npm run build`), compiled with the V8 code cache the build made beside it
+//   (dist/explain.bundle.cache): V8 skips parsing and compiling what the cache holds, ~10 ms.
+//   The cache is used only when its key matches the bundle's last line (a hash of the bundle);
+//   V8 itself rejects a cache from another Node version, and then it simply compiles.
+// Without a bundle (only `tsc` was run) the same code loads from its separate ES modules. No
+// staleness check of the bundle against dist/ here (even one statSync costs start-up time);
+// test/explain checks it.
+'use strict';
 
-const run = async () => (fast && (await fast.runExplainFast(process.argv))) ?? (await import('../dist/cli/main.js')).main(process.argv);
+const BUNDLE = `${__dirname}/../dist/explain.bundle.cjs`;
+const CACHE = `${__dirname}/../dist/explain.bundle.cache`;
+const KEY = /\/\/ code-cache-key: ([0-9a-f]{64})\n?$/;
 
-run().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error) => {
-    // main() already turns every expected failure into an exit code; reaching here is a bug.
-    process.stderr.write(`connreset: internal error: ${error && error.message ? error.message : String(error)}\n`);
-    process.exitCode = 70;
-  },
-);
+/**
+ * The explain bundle's exports, or null without a bundle. `makeCache`: the file to write V8's code
+ * cache to when the process exits (scripts/explain-code-cache.cjs, at build time), after the
+ * explanations it ran compiled the functions they needed.
+ */
+function loadExplainBundle({ makeCache } = {}) {
+  const fs = require('node:fs');
+  let source;
+  try {
+    source = fs.readFileSync(BUNDLE, 'utf8');
+  } catch (error) {
+    if (error && error.code === 'ENOENT') return null;
+    throw error;
+  }
+  const key = KEY.exec(source)?.[1];
+  let cachedData;
+  if (key && !makeCache) {
+    try {
+      const cache = fs.readFileSync(CACHE);
+      if (cache.subarray(0, 64).toString('latin1') === key) cachedData = cache.subarray(65);
+    } catch {
+      cachedData = undefined; // no cache: V8 compiles as usual
+    }
+  }
+  const { Script } = require('node:vm');
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: BUNDLE, cachedData });
+  if (makeCache) process.once('exit', () => fs.writeFileSync(makeCache, Buffer.concat([Buffer.from(`${key}\n`, 'latin1'), script.createCachedData()])));
+  const mod = { exports: {} };
+  script.runInThisContext()(mod.exports, require, mod, BUNDLE, `${__dirname}/../dist`);
+  return mod.exports;
+}
+
+async function run(argv) {
+  const fast = argv[2] === 'explain' ? (loadExplainBundle() ?? (await import('../dist/cli/explain-fast.js'))) : null;
+  return (fast && (await fast.runExplainFast(argv))) ?? (await import('../dist/cli/main.js')).main(argv);
+}
+
+if (require.main === module) {
+  run(process.argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      // main() already turns every expected failure into an exit code; reaching here is a bug.
+      process.stderr.write(`connreset: internal error: ${error && error.message ? error.message : String(error)}\n`);
+      process.exitCode = 70;
+    },
+  );
+} else {
+  module.exports = { loadExplainBundle };
+}

@@ -4,10 +4,14 @@
  * `explain`; anything it does not fully understand (--help, unknown or malformed options) returns
  * null and goes through commander, which owns help and error wording.
  */
-import { ConnresetError, errorLine, ignoreClosedPipe } from '../errors.js';
+import { ConnresetError, errorLine } from '../errors.js';
 // Static on purpose: the whole explain graph then loads in one pass, with no extra dynamic-import round trip.
 import { colorEnabled } from '../report/explain-text.js';
 import { LANG_CHOICES, PLATFORM_CHOICES, runExplain, type ExplainCliOptions } from './explain-run.js';
+import { fdSink, isTerminal } from './fd-sink.js';
+
+// for test/explain: the bundle finds every table regex's prefilter precomputed
+export { literalStats } from '../shared/regex-literals.js';
 
 export function parseFastArgs(args: readonly string[]): { words: string[]; opts: ExplainCliOptions } | null {
   const words: string[] = [];
@@ -41,12 +45,15 @@ export async function runExplainFast(argv: readonly string[]): Promise<number | 
   if (argv[2] !== 'explain') return null;
   const parsed = parseFastArgs(argv.slice(3));
   if (!parsed) return null;
-  ignoreClosedPipe(process.stdout);
+  // whether stdout is a terminal is asked only when NO_COLOR, --no-color or FORCE_COLOR leave it open
+  const undecided = colorEnabled({ isTTY: true }, argv, process.env) !== colorEnabled({ isTTY: false }, argv, process.env);
+  const color = colorEnabled({ isTTY: undecided && (await isTerminal(1)) }, argv, process.env);
   try {
     return await runExplain(parsed.words, parsed.opts, {
-      stdout: process.stdout,
+      // not process.stdout: building that stream was ~5 ms of start-up (src/cli/fd-sink.ts)
+      stdout: fdSink(1, () => process.stdout),
       stdin: () => process.stdin,
-      color: colorEnabled(process.stdout, argv, process.env),
+      color,
     });
   } catch (error) {
     if (!(error instanceof ConnresetError)) throw error;

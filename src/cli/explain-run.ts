@@ -18,7 +18,8 @@ export interface ExplainCliOptions {
 }
 
 export interface ExplainIo {
-  stdout: NodeJS.WritableStream;
+  /** process.stdout, or the fast path's descriptor sink (src/cli/fd-sink.ts) */
+  stdout: { write(text: string): unknown };
   /** a getter: touching process.stdin sets up a stream (and, for a pipe, socket code), so only `-` does */
   stdin: () => AsyncIterable<Buffer | string>;
   color: boolean;

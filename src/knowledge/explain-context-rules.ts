@@ -5,6 +5,7 @@
  * applies wins, so specific rules come first. Rules rank only lines whose perspective (explain-log-
  * perspectives.ts) or flag (explain-formats.ts) did not rank the causes itself.
  */
+import { mayMatch } from '../shared/regex-literals.js';
 import type { Operation } from './errors.js';
 import type { ExplainCauseId } from './explain-causes.js';
 import type { LogSide, Product } from './explain-log-perspectives.js';
@@ -40,6 +41,16 @@ export interface ContextRule {
 const CLOSE_ERRORS = ['ECONNRESET', 'EPIPE', 'EOF', 'TLS_UNEXPECTED_EOF', 'ECONNABORTED'] as const;
 
 export const CONTEXT_RULES: readonly ContextRule[] = [
+  // closed while connecting (before any statement ran): no session existed to time out. The server is
+  // down or restarting, over max_connections ("FATAL: sorry, too many clients already", runtime-config-connection),
+  // refusing the client (pg_hba.conf, SSL required or not offered: libpq's sslmode), or a pooler or proxy in
+  // front has no server behind it (https://www.postgresql.org/docs/current/runtime-config-connection.html)
+  {
+    id: 'database-client-closed-on-connect',
+    when: { product: ['postgresql', 'mysql'], side: ['client'], error: CLOSE_ERRORS, operation: ['connect', 'tls_handshake'] },
+    causes: ['server_crash_restart', 'connection_limit', 'tls_problem', 'firewall_intervention', 'wrong_service_on_port'],
+    why: 'a database client whose connection closed while it was still connecting: no session existed yet to time out, so a server down or restarting, a connection limit, a TLS or access-rule refusal, or a pooler with no server behind it comes first',
+  },
   {
     id: 'database-client-closed',
     when: { product: ['postgresql', 'mysql'], side: ['client'], error: CLOSE_ERRORS },
@@ -85,5 +96,5 @@ export const CONTEXT_RULES: readonly ContextRule[] = [
 ];
 
 export function timingTags(text: string, lower: string = text.toLowerCase()): TimingTag[] {
-  return TIMING_WORDS.filter((t) => t.hint.some((h) => lower.includes(h)) && t.re.test(text)).map((t) => t.tag);
+  return TIMING_WORDS.filter((t) => t.hint.some((h) => lower.includes(h)) && mayMatch(t.re, text, lower) && t.re.test(text)).map((t) => t.tag);
 }

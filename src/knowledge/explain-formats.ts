@@ -10,7 +10,7 @@ import type { Operation } from './errors.js';
 import type { ExplainCauseId } from './explain-causes.js';
 import type { LogPeer, LogSide, Product } from './explain-log-perspectives.js';
 
-export type FlagSystem = 'envoy-response-flag' | 'envoy-reset-reason' | 'haproxy-termination-state' | 'aws-elb-log' | 'chrome-net-error';
+export type FlagSystem = 'envoy-response-flag' | 'envoy-reset-reason' | 'haproxy-termination-state' | 'aws-elb-log' | 'chrome-net-error' | 'haproxy-check-status';
 
 export interface FlagRow {
   code: string;
@@ -31,6 +31,7 @@ const HAPROXY_DOC = 'https://docs.haproxy.org/2.6/configuration.html#8.5 (Sessio
 const ALB_DOC = 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html (HTTP 460, 502, 503, 504) and load-balancer-access-logs.html (fields)';
 const ELB_DOC = 'https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/ts-elb-error-message.html (HTTP 502, 503, 504) and access-log-collection.html (-1 processing times)';
 const CHROMIUM_SRC = 'chromium/src net/base/net_error_list.h';
+const HAPROXY_CHECK_SRC = 'haproxy/haproxy src/check.c (check_statuses[], analyze_statuses[]); management.txt 9.1 (check_status: L4TOUT, L4CON, L6TOUT, L6RSP, L7TOUT, L7RSP, L7STS, SOCKERR)';
 
 export const FLAG_SOURCES: Readonly<Record<FlagSystem, string>> = {
   'envoy-response-flag': ENVOY_FLAGS_DOC,
@@ -38,6 +39,7 @@ export const FLAG_SOURCES: Readonly<Record<FlagSystem, string>> = {
   'haproxy-termination-state': HAPROXY_DOC,
   'aws-elb-log': `${ALB_DOC}; ${ELB_DOC}`,
   'chrome-net-error': CHROMIUM_SRC,
+  'haproxy-check-status': HAPROXY_CHECK_SRC,
 };
 
 const UP = { side: 'proxy', peer: 'upstream' } as const;
@@ -165,6 +167,45 @@ export const CHROME_NET_ERRORS: readonly FlagRow[] = [
   { code: 'ERR_QUIC_PROTOCOL_ERROR', name: '-356', meaning: 'There is a QUIC protocol error (often UDP 443 blocked or mangled on the path).', error: 'ECONNRESET', ...BROWSER, causes: ['firewall_intervention', 'protocol_mismatch'] },
 ];
 
+// ---------------------------------------------------------------- HAProxy health checks (HAPROXY_CHECK_SRC)
+// "Server bk/srv is DOWN, reason: Layer4 connection problem, info: ...", "Health check for server bk/srv
+// failed, reason: Layer4 timeout, ...", the stats page's check_status (L4CON, L7STS/500) and the
+// "observe" analysis ("Detected 10 consecutive errors, last one was: L4 unsuccessful connection").
+// HAProxy wrote these about a SERVER (its upstream) that failed HAProxy's own check; clients then get
+// 503 "No server is available to handle this request" once no server is left.
+export const HAPROXY_CHECK_STATUSES: readonly FlagRow[] = [
+  { code: 'L4TOUT', name: 'Layer4 timeout', meaning: 'The health check\'s TCP connect to the server got no answer within "timeout check" (or "timeout connect"): SYNs dropped by a firewall or security group, the server down or unreachable, or its accept queue full.', error: 'ETIMEDOUT', operation: 'connect', ...UP, causes: ['packet_filter_drop', 'server_crash_restart', 'routing_problem', 'connection_limit'] },
+  { code: 'L4CON', name: 'Layer4 connection problem', meaning: 'The health check\'s TCP connect to the server failed at layers 1-4, for example "Connection refused" (a TCP RST: nothing listening on the port) or "No route to host" (ICMP).', error: 'ECONNREFUSED', operation: 'connect', ...UP, causes: ['nothing_listening', 'server_crash_restart', 'firewall_intervention', 'routing_problem'] },
+  { code: 'L6TOUT', name: 'Layer6 timeout', meaning: 'The health check\'s SSL/TLS handshake with the server did not complete in time.', error: 'ETIMEDOUT', operation: 'tls_handshake', ...UP, causes: ['tls_problem', 'server_slow_or_overloaded', 'packet_filter_drop'] },
+  { code: 'L6RSP', name: 'Layer6 invalid response', meaning: 'The health check\'s SSL/TLS handshake with the server failed (a protocol error: the server does not speak TLS on that port, or no common version or cipher).', error: 'EPROTO', operation: 'tls_handshake', ...UP, causes: ['tls_problem', 'protocol_mismatch', 'wrong_service_on_port'] },
+  { code: 'L7TOUT', name: 'Layer7 timeout', meaning: 'The server accepted the health check\'s connection but did not answer the check request (HTTP, SMTP, a tcp-check expect) within "timeout check".', error: 'ETIMEDOUT', operation: 'read', ...UP, causes: ['server_slow_or_overloaded', 'upstream_timeout', 'packet_filter_drop'] },
+  { code: 'L7RSP', name: 'Layer7 invalid response', meaning: 'The server answered the health check with an invalid response (a protocol error), or closed the connection without one ("got an empty response").', error: 'EPROTO', operation: 'read', ...UP, causes: ['protocol_mismatch', 'wrong_service_on_port', 'app_error_close'] },
+  { code: 'L7STS', name: 'Layer7 wrong status', meaning: 'The server answered the HTTP health check with a status the check does not accept (for example 404 for a wrong check path, or 5xx from the application): HAProxy takes the server out of rotation, and clients get 503 once no server is left.', error: 'HTTP_503', operation: 'read', ...UP, causes: ['upstream_unavailable', 'app_server_error', 'wrong_service_on_port'] },
+  { code: 'SOCKERR', name: 'Socket error', meaning: 'HAProxy could not even create or set up the check\'s socket (a local error: file descriptors, source ports, a bad source address).', error: null, ...UP, causes: ['local_resource_exhaustion', 'routing_problem'] },
+  // "observe layer4|layer7" on live traffic (analyze_statuses[]): after error-limit consecutive errors the server is marked DOWN
+  { code: 'L4 unsuccessful connection', name: 'Health analyze: L4 unsuccessful connection', meaning: 'Live traffic to the server kept failing to connect (observe layer4), so HAProxy marked the server DOWN.', error: 'ECONNREFUSED', operation: 'connect', ...UP, causes: ['nothing_listening', 'server_crash_restart', 'packet_filter_drop', 'firewall_intervention'] },
+  { code: 'Read error (http)', name: 'Health analyze: Read error (http)', meaning: 'Reading the server\'s HTTP response on live traffic failed (observe layer7): usually a reset from the server.', error: 'ECONNRESET', operation: 'read', ...UP, causes: ['server_crash_restart', 'upstream_reset', 'upstream_keepalive_mismatch'] },
+  { code: 'Read timeout (http)', name: 'Health analyze: Read timeout (http)', meaning: 'The server\'s HTTP response on live traffic did not come before "timeout server" (observe layer7).', error: 'ETIMEDOUT', operation: 'read', ...UP, causes: ['upstream_timeout', 'server_slow_or_overloaded'] },
+  { code: 'Close from server (http)', name: 'Health analyze: Close from server (http)', meaning: 'The server closed the connection before its HTTP response on live traffic (observe layer7).', error: 'EOF', operation: 'read', ...UP, causes: ['upstream_keepalive_mismatch', 'server_crash_restart', 'app_error_close'] },
+  { code: 'Invalid http response', name: 'Health analyze: Invalid http response', meaning: 'The server\'s HTTP response on live traffic was invalid (observe layer7); the client got 502.', error: 'HTTP_502', operation: 'read', ...UP, causes: ['protocol_mismatch', 'app_error_close'] },
+  { code: 'Invalid http response (headers)', name: 'Health analyze: Invalid http response (headers)', meaning: 'The server\'s HTTP response headers on live traffic were invalid (observe layer7); the client got 502.', error: 'HTTP_502', operation: 'read', ...UP, causes: ['protocol_mismatch', 'app_error_close'] },
+  { code: 'Wrong http response', name: 'Health analyze: Wrong http response', meaning: 'The server kept answering live traffic with 5xx statuses (observe layer7), so HAProxy marked it DOWN.', error: null, ...UP, causes: ['app_server_error', 'server_slow_or_overloaded'] },
+];
+/** check_statuses[] descriptions (as logged after "reason: ") to their check_status codes */
+const HAPROXY_CHECK_BY_DESCRIPTION: Readonly<Record<string, string>> = Object.fromEntries(HAPROXY_CHECK_STATUSES.map((r) => [r.name, r.code]));
+
+// ---------------------------------------------------------------- AWS: a 5xx the target itself answered (ALB_DOC, ELB_DOC)
+// elb_status_code and target_status_code both 5xx: the load balancer passed the target's own status
+// through ("If the elb_status_code is 502 and the target_status_code is 502, then your target is the
+// source", AWS knowledge center elb-alb-troubleshoot-502-errors). The application (or a proxy inside
+// the target) failed the request; the connection between the load balancer and the target was fine.
+export const AWS_ELB_TARGET_ROWS: readonly FlagRow[] = [
+  { code: '500 target', name: 'target answered 500', meaning: 'The target itself answered 500 and the load balancer passed it through (elb_status_code and target_status_code both 500).', error: null, ...UP, causes: ['app_server_error'] },
+  { code: '502 target', name: 'target answered 502', meaning: 'The target itself answered 502 and the load balancer passed it through: a proxy running on the target (nginx, a sidecar) could not reach the application behind it.', error: 'HTTP_502', ...UP, causes: ['app_server_error', 'upstream_unavailable', 'nothing_listening'] },
+  { code: '503 target', name: 'target answered 503', meaning: 'The target itself answered 503 and the load balancer passed it through: the application (or a proxy on the target) reported itself unavailable or overloaded.', error: 'HTTP_503', ...UP, causes: ['app_server_error', 'server_slow_or_overloaded', 'upstream_unavailable'] },
+  { code: '504 target', name: 'target answered 504', meaning: 'The target itself answered 504 and the load balancer passed it through: a proxy on the target timed out waiting for the application behind it.', error: 'HTTP_504', ...UP, causes: ['upstream_timeout', 'server_slow_or_overloaded', 'app_server_error'] },
+];
+
 /** Where the codes appear. key() turns a match into table codes (several for "UF,URX"). */
 export interface FlagFormat {
   system: FlagSystem;
@@ -190,6 +231,10 @@ const haproxyState = (m: RegExpExecArray): string[] => {
   const two = s.slice(0, 2);
   if (two === '--' || two.length < 2) return [];
   return HAPROXY_STATES.some((r) => r.code === two) ? [two] : [s.slice(0, 1)];
+};
+const haproxyCheckCode = (m: RegExpExecArray): string[] => {
+  const code = HAPROXY_CHECK_BY_DESCRIPTION[m[1] ?? m[2] ?? ''];
+  return code ? [code] : [];
 };
 const elbTarget = (elb: string | undefined, target: string | undefined): string[] => (elb && target === '-' ? [`${elb} -`] : []);
 
@@ -228,4 +273,14 @@ export const FLAG_FORMATS: readonly FlagFormat[] = [
     probe: 'none',
   },
   { system: 'chrome-net-error', product: 'chrome', hint: ['err_'], re: /(?<![A-Za-z0-9_])(?:net::)?(ERR_[A-Z0-9_]{3,50})\b/g, rows: CHROME_NET_ERRORS, key: g1, probe: 'any' },
+  // HAProxy health checks: "reason: Layer4 timeout" (a DOWN or failed-check line), the stats page's last check
+  // ("Layer4 connection problem: Connection refused") and `show stat`'s check_desc; an errno in the check's info
+  // ("Connection refused") outranks the status
+  { system: 'haproxy-check-status', product: 'haproxy', hint: ['layer4 ', 'layer6 ', 'layer7 ', 'reason: socket error'], re: /\b(?:reason: (Socket error)|(Layer[467] (?:timeout|connection problem|invalid response|wrong status)))\b/g, rows: HAPROXY_CHECK_STATUSES, key: haproxyCheckCode, probe: 'none', weight: 5 },
+  // "Detected 10 consecutive errors, last one was: L4 unsuccessful connection" (observe), and the stats page's check_status ("DOWN L7STS/302 in 10ms")
+  { system: 'haproxy-check-status', product: 'haproxy', hint: ['last one was'], re: /\blast one was: (L4 unsuccessful connection|Wrong http response|Invalid http response(?: \(headers\))?|Read error \(http\)|Read timeout \(http\)|Close from server \(http\))/g, rows: HAPROXY_CHECK_STATUSES, key: g1, probe: 'none', weight: 5 },
+  { system: 'haproxy-check-status', product: 'haproxy', hint: ['l4tout', 'l4con', 'l6tout', 'l6rsp', 'l7tout', 'l7rsp', 'l7sts', 'sockerr'], re: /\b(L4TOUT|L4CON|L6TOUT|L6RSP|L7TOUT|L7RSP|L7STS|SOCKERR)\b/g, rows: HAPROXY_CHECK_STATUSES, key: g1, probe: 'none', weight: 5 },
+  // the target's own 5xx passed through (ALB: elb_status_code target_status_code; classic: elb_status_code backend_status_code)
+  { system: 'aws-elb-log', product: 'aws_alb', hint: [' app/'], re: /(?:^|\s)(?:https?|h2|grpcs?|wss?) \S{10,40} app\/\S{1,200} \S{1,60} \S{1,60} -?[\d.]{1,12} -?[\d.]{1,12} -?[\d.]{1,12} (5\d\d) (5\d\d) /g, rows: AWS_ELB_TARGET_ROWS, key: (m) => (m[1] === m[2] ? [`${m[1]} target`] : []), probe: 'none' },
+  { system: 'aws-elb-log', product: 'aws_elb', hint: ['z '], re: /(?:^|\s)\d{4}-\d\d-\d\dT[\d:.]{8,16}Z [A-Za-z0-9-]{1,64} [\d.:[\]a-f]{7,60} [\d.:[\]a-f]{7,60} [\d.]{1,12} [\d.]{1,12} [\d.]{1,12} (5\d\d) (5\d\d) /g, rows: AWS_ELB_TARGET_ROWS, key: (m) => (m[1] === m[2] ? [`${m[1]} target`] : []), probe: 'none' },
 ];

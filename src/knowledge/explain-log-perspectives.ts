@@ -9,6 +9,7 @@
  * that fit that side. The first row whose pattern matches wins, so specific rows come before
  * general ones. Patterns are linear (no nested quantifiers).
  */
+import { mayMatch } from '../shared/regex-literals.js';
 import type { ExplainCauseId } from './explain-causes.js';
 import type { Operation } from './errors.js';
 
@@ -230,6 +231,54 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
     },
     probe: 'none',
   },
+  // the classic ELB's own 503 reason phrase: no healthy registered instance (in that Availability Zone) or
+  // its surge queue is full (SpilloverCount). https://repost.aws/knowledge-center/503-error-classic and
+  // https://repost.aws/knowledge-center/elb-capacity-troubleshooting; the phrase is the ELB's, not the
+  // application's (https://github.com/flynn/flynn/issues/2738)
+  {
+    id: 'aws-elb-at-capacity',
+    hint: ['back-end server is at capacity'],
+    product: 'aws_elb',
+    re: /Back-end server is at capacity/i,
+    side: 'proxy',
+    peer: 'upstream',
+    error: { id: 'HTTP_503', weight: 6 },
+    note: 'A classic AWS Elastic Load Balancer answered this 503 itself ("Service Unavailable: Back-end server is at capacity"): it had no healthy registered instance to send the request to (instances failing health checks, none yet registered in that Availability Zone during a deploy or scale-out), or its surge queue (1024 requests) was full. Check HealthyHostCount, SurgeQueueLength and SpilloverCount.',
+    causes: ['upstream_unavailable', 'connection_limit', 'server_slow_or_overloaded'],
+    probe: 'none',
+  },
+  // HAProxy took every server of a backend out of rotation (haproxy/haproxy src/backend.c set_backend_down:
+  // "backend '%s' has no server available!"); clients then get its built-in 503 page ("No server is
+  // available to handle this request.", src/http.c http_err_msgs)
+  {
+    id: 'haproxy-no-server',
+    hint: ['has no server available', 'no server is available'],
+    product: 'haproxy',
+    re: /\bhas no server available!|No server is available to handle this request/,
+    side: 'proxy',
+    peer: 'upstream',
+    error: { id: 'HTTP_503', weight: 6 },
+    note: 'HAProxy wrote this: every server of the backend failed its health checks (or is in maintenance), so HAProxy answers clients 503 without trying a connection. The "Server ... is DOWN, reason: ..." lines just before it say why each server failed.',
+    causes: ['upstream_unavailable', 'server_crash_restart', 'nothing_listening', 'packet_filter_drop'],
+    probe: 'none',
+  },
+  // a 502/503/504 fetched from a load balancer's own DNS name (NAME-ID.REGION.elb.amazonaws.com, https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html, DNS name):
+  // the page came from the load balancer, about its target (its 5xx pages carry no awselb text in the body)
+  {
+    id: 'aws-elb-hostname-5xx',
+    hint: ['.elb.amazonaws.com'],
+    product: 'aws_alb',
+    re: /\.elb\.amazonaws\.com\b[\s\S]{0,600}?\b50[234]\b/,
+    side: 'proxy',
+    peer: 'upstream',
+    note: 'The request went to an AWS load balancer\'s own DNS name (*.elb.amazonaws.com), and the 5xx came from the load balancer, about the TARGET behind it (an instance, a container or a Lambda function). Its access log (elb_status_code vs target_status_code, error_reason) says which: a 502 with target_status_code "-" is the target\'s connection or response failing, a Lambda target returning a response the load balancer cannot use is a 502 too.',
+    causesByError: {
+      HTTP_502: ['lb_target_failure', 'upstream_keepalive_mismatch', 'server_crash_restart', 'nothing_listening'],
+      HTTP_503: ['upstream_unavailable', 'lb_target_failure'],
+      HTTP_504: ['upstream_timeout', 'lb_target_failure', 'packet_filter_drop'],
+    },
+    probe: 'none',
+  },
   {
     id: 'cloudflare-reply',
     hint: ['cloudflare', 'cf-ray'],
@@ -307,6 +356,21 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
     causes: ['db_idle_timeout', 'client_disconnected'],
     probe: 'none',
   },
+  // the client's view of the same termination: libpq prints the server's FATAL message, then "server closed
+  // the connection unexpectedly"; psycopg2 raises errors.AdminShutdown (SQLSTATE 57P01 admin_shutdown,
+  // https://www.postgresql.org/docs/current/errcodes-appendix.html)
+  {
+    id: 'postgresql-client-admin-terminate',
+    hint: ['adminshutdown', 'administrator command'],
+    product: 'postgresql',
+    re: /\bAdminShutdown\b|terminating connection due to administrator command[^\n]{0,12}(?:\n|\\n|\s)[^\n]{0,40}server closed the connection unexpectedly/,
+    side: 'client',
+    peer: 'server',
+    error: { id: 'EOF', weight: 7 },
+    note: 'A PostgreSQL client wrote this: the server ended its session on purpose (a fast or smart shutdown or restart, or pg_terminate_backend from an administrator or a tool) and told the client so before closing. Nothing in the network failed.',
+    causes: ['server_crash_restart', 'db_idle_timeout'],
+    probe: 'any',
+  },
   {
     id: 'postgresql-admin-terminate',
     hint: ['terminating connection', 'database system is'],
@@ -331,6 +395,48 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
     causes: ['client_disconnected', 'middlebox_idle_timeout', 'client_gave_up'],
     probe: 'none',
   },
+  // PgBouncer's log: "S-0x...: db/user@host:port closing because: REASON (age=Ns)" (S- a server
+  // connection, C- a client one). pgbouncer/pgbouncer src/server.c server_proto(): SBUF_EV_RECV_FAILED ->
+  // disconnect_server(server, false, "server conn crashed?"); src/client.c client_proto(): SBUF_EV_RECV_FAILED ->
+  // disconnect_client(client, false, "client unexpected eof"); the timeouts are pgbouncer.ini's
+  // (https://www.pgbouncer.org/config.html: client_idle_timeout, idle_transaction_timeout, query_timeout)
+  {
+    id: 'pgbouncer-server-closed',
+    hint: ['server conn crashed'],
+    product: 'postgresql',
+    re: /\b[CS]-0x[0-9a-fA-F]{4,16}: [^\n]{0,300}?(?:closing because|pooler error): server conn crashed\?/,
+    side: 'proxy',
+    peer: 'upstream',
+    error: { id: 'EOF', weight: 7 },
+    note: 'PgBouncer (the pooler) wrote this about its SERVER connection to PostgreSQL: reading from it failed, because PostgreSQL closed it (a restart, pg_terminate_backend, idle_in_transaction_session_timeout or idle_session_timeout) or something between them dropped it. The client that was using it got the error "server conn crashed?".',
+    causes: ['server_crash_restart', 'db_idle_timeout', 'middlebox_idle_timeout', 'firewall_intervention'],
+    causesByError: { ETIMEDOUT: ['middlebox_idle_timeout', 'packet_filter_drop', 'server_crash_restart'] },
+    probe: 'none',
+  },
+  {
+    id: 'pgbouncer-client-closed',
+    hint: ['client unexpected eof', 'client disconnect while server was not ready'],
+    product: 'postgresql',
+    re: /\bclosing because: (?:client unexpected eof|client disconnect while server was not ready)/,
+    side: 'proxy',
+    peer: 'client',
+    error: { id: 'EOF', weight: 7 },
+    note: 'PgBouncer (the pooler) wrote this about its CLIENT: the application closed its connection to PgBouncer without the protocol\'s goodbye (it was killed or restarted, a pool discarded the connection, its own timeout fired), in the middle of a query if the server was "not ready". PgBouncer and the database were not at fault.',
+    causes: ['client_disconnected', 'client_gave_up', 'middlebox_idle_timeout'],
+    probe: 'none',
+  },
+  {
+    id: 'pgbouncer-idle-timeout',
+    hint: ['client_idle_timeout', 'idle transaction timeout', 'idle_transaction_timeout'],
+    product: 'postgresql',
+    re: /\bclosing because: (?:client_idle_timeout|idle transaction timeout)|pooler error: (?:client_idle_timeout|idle transaction timeout)/,
+    side: 'proxy',
+    peer: 'client',
+    error: { id: 'EOF', weight: 7 },
+    note: 'PgBouncer (the pooler) closed this CLIENT connection itself because it sat idle longer than client_idle_timeout (or inside a transaction longer than idle_transaction_timeout). The application finds out on its next query ("server closed the connection unexpectedly").',
+    causes: ['db_idle_timeout', 'client_disconnected'],
+    probe: 'none',
+  },
   {
     id: 'postgresql-client',
     hint: ['server closed the connection', 'ssl syscall', 'psycopg', 'libpq', 'psqlexception', 'org.postgresql', 'connection to server at', 'pgx', 'asyncpg', 'node-postgres', 'sequelizeconnection'],
@@ -339,6 +445,20 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
     side: 'client',
     peer: 'server',
     note: 'A PostgreSQL client wrote this about the database server.',
+    probe: 'any',
+  },
+  // more client-side texts: libpq's "SSL connection has been closed unexpectedly" (src/interfaces/libpq/
+  // fe-secure-openssl.c, SSL_ERROR_ZERO_RETURN) and "no connection to the server" (fe-exec.c), Ruby pg's
+  // PG::ConnectionBad / PG::UnableToSend, and PgBouncer's error as a client receives it ("server conn crashed?", SQLSTATE 08P01)
+  {
+    id: 'postgresql-client-more',
+    hint: ['ssl connection has been closed', 'no connection to the server', 'pg::', 'server conn crashed'],
+    product: 'postgresql',
+    re: /SSL connection has been closed unexpectedly|\bno connection to the server\b|\bPG::[A-Z][A-Za-z]{2,40}\b|\bserver conn crashed\?/,
+    side: 'client',
+    peer: 'server',
+    error: { id: 'EOF', weight: 7 },
+    note: 'A PostgreSQL client wrote this about the database server (or the PgBouncer pooler in front of it): the connection it was using had been closed.',
     probe: 'any',
   },
   // ---------------------------------------------------------------- MySQL / MariaDB
@@ -451,6 +571,22 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
     },
     probe: 'any',
   },
+  // Java (any OS): java.net.PortUnreachableException "Signals that an ICMP Port Unreachable message has been
+  // received on a connected datagram" (https://docs.oracle.com/en/java/javase/21/docs/api/java.base/java/net/PortUnreachableException.html);
+  // Linux reports it on a connected UDP socket as ECONNREFUSED (man 7 udp, ERRORS / IP_RECVERR)
+  {
+    id: 'udp-port-unreachable-java',
+    hint: ['portunreachableexception'],
+    product: 'java',
+    re: /\bPortUnreachableException\b/,
+    side: 'client',
+    peer: 'server',
+    transport: 'udp',
+    error: { id: 'ECONNREFUSED', weight: 7 },
+    note: 'This is a UDP socket (a DatagramSocket or DatagramChannel, or Netty\'s UDP channel). UDP has no connection to refuse: an EARLIER datagram to that address drew an ICMP port-unreachable because nothing listens on the port there (a statsd or syslog agent not running, a peer that went away), and the OS reported it on this connected socket\'s next send or receive.',
+    causesByError: { ECONNREFUSED: ['udp_port_unreachable', 'nothing_listening', 'server_crash_restart'] },
+    probe: 'none',
+  },
   // ---------------------------------------------------------------- UDP sockets on Windows (10054 from an ICMP port-unreachable)
   {
     id: 'udp-socket',
@@ -551,5 +687,5 @@ export const LOG_PERSPECTIVES: readonly LogPerspective[] = [
 
 /** `lower` is the text lower-cased, passed in by a caller that already has it. */
 export function perspectiveOf(text: string, lower: string = text.toLowerCase()): LogPerspective | null {
-  return LOG_PERSPECTIVES.find((p) => p.hint.some((h) => lower.includes(h)) && p.re.test(text)) ?? null;
+  return LOG_PERSPECTIVES.find((p) => p.hint.some((h) => lower.includes(h)) && mayMatch(p.re, text, lower) && p.re.test(text)) ?? null;
 }

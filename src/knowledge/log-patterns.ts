@@ -135,6 +135,19 @@ export const ERROR_TEXT_PATTERNS: readonly ErrorTextPattern[] = [
   { source: 'curl', re: /transfer closed with (?:\d+ bytes remaining to read|outstanding read data remaining)/, error: 'EOF', weight: WEIGHT.specificText, operation: 'read' },
   // Windows WSAETIMEDOUT's text names a response that never came: "failed to respond" there is not an EOF
   { source: 'generic', re: /connected party did not properly respond after a period of time/i, error: 'ETIMEDOUT', weight: WEIGHT.overridesCode },
+  // Winsock's own description of WSAECONNRESET in recv/recvfrom/WSARecv docs (https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-recvfrom, Return value)
+  { source: 'generic', re: /virtual circuit was reset by the remote side/i, error: 'ECONNRESET', weight: WEIGHT.specificText },
+  // .NET System.Net.Sockets.SocketError names (https://learn.microsoft.com/en-us/dotnet/api/system.net.sockets.socketerror): ConnectionReset 10054, ConnectionRefused 10061, TimedOut 10060, ConnectionAborted 10053
+  { source: 'dotnet', re: /\bSocketError\.ConnectionReset\b|\bSocketException\b[^\n]{0,80}\(ConnectionReset\)/, error: 'ECONNRESET', weight: WEIGHT.specificText },
+  { source: 'dotnet', re: /\bSocketError\.ConnectionRefused\b/, error: 'ECONNREFUSED', weight: WEIGHT.specificText, operation: 'connect' },
+  { source: 'dotnet', re: /\bSocketError\.TimedOut\b/, error: 'ETIMEDOUT', weight: WEIGHT.specificText },
+  { source: 'dotnet', re: /\bSocketError\.ConnectionAborted\b/, error: 'ECONNABORTED', weight: WEIGHT.specificText },
+  // Java: an ICMP port unreachable on a connected DatagramSocket (https://docs.oracle.com/en/java/javase/21/docs/api/java.base/java/net/PortUnreachableException.html)
+  { source: 'java', re: /\bPortUnreachableException\b/, error: 'ECONNREFUSED', weight: WEIGHT.specificText },
+  // libpq: the server sent TLS close_notify (a clean TLS close) where a reply was expected (postgres src/interfaces/libpq/fe-secure-openssl.c, SSL_ERROR_ZERO_RETURN)
+  { source: 'postgresql', re: /SSL connection has been closed unexpectedly/, error: 'EOF', weight: WEIGHT.cleanClose, operation: 'read' },
+  // libpq: a call on a connection already lost (postgres src/interfaces/libpq/fe-exec.c, "no connection to the server")
+  { source: 'postgresql', re: /\bno connection to the server\b/, error: 'EOF', weight: WEIGHT.cleanClose },
   // librdkafka: "Connect to ipv4#10.0.0.1:9092 failed: Connection refused (after 0ms in state CONNECT)"
   { source: 'kafka', re: /\bConnect to (?:ipv[46]#)?\S{1,300} failed: Connection refused/, error: 'ECONNREFUSED', weight: WEIGHT.specificText, operation: 'connect' },
 ];
@@ -169,6 +182,8 @@ export const NUMBER_PATTERNS: readonly NumberPattern[] = [
   { source: 'dotnet', re: /(?:Native|Socket)ErrorCode[ =:]{0,3}(\d+)/gi },
   { source: 'nginx', re: /\((\d+): [A-Z][a-z]/g },
   { source: 'postgresql', re: /\((0x[0-9A-Fa-f]{8})\/\d+\)/g, platform: 'windows' },
+  // a Winsock code after "error" ("recvfrom() fails with error 10054"): only the WSA range 10004-11031 (https://learn.microsoft.com/en-us/windows/win32/winsock/windows-sockets-error-codes-2)
+  { source: 'generic', re: /\berror (10\d{3}|110[0-3]\d)\b/gi, platform: 'windows' },
   { source: 'generic', re: /\b(0x[0-9A-Fa-f]{4,8})\b/g },
 ];
 
@@ -218,6 +233,11 @@ export const OPERATION_PATTERNS: readonly { operation: Operation; re: RegExp }[]
   { operation: 'tls_handshake', re: /handshake|SSL_connect|secure TLS connection/i },
   { operation: 'bind', re: /\blisten E[A-Z]+|\bbind\(\)|BindException|\bbind: |Address already in use|Address in use/ },
   { operation: 'accept', re: /\baccept\(\)|\baccept4\(\)|\baccept: |\baccept E[A-Z]+/ },
+  // UDP receives and sends name their datagram call, even when the errno reads like a connect's ("recvAddress(..) failed: Connection refused")
+  { operation: 'read', re: /\brecvfrom\b|\b(?:End|Begin)?ReceiveFrom\b|\bWSARecvFrom\b|\brecvAddress\(|\breadAddress\(|\brecv_from\b/ },
+  { operation: 'write', re: /\bDatagramSocket\.send\b|\bsendto\(\)|\bSendTo\b/ },
+  // psycopg2's connect frame (psycopg2/__init__.py "in connect": conn = _connect(dsn, ...)): the failure came while connecting
+  { operation: 'connect', re: /, in connect\n\s{0,12}conn = _connect\(/ },
   { operation: 'connect', re: /\bdial tcp|\bconnect\(\)|connectex|\bconnect: |\bconnect E[A-Z]+|ConnectException|Failed to connect|failed to establish a new connection|could not connect|Can't connect|connect timed out|while connecting|connection to server at|connect failed|No connection could be made|NewConnectionError|Connection refused|ECONNREFUSED|Error while dialing/i },
   { operation: 'write', re: /\bwrite tcp|\bwrite: |\bwrite E[A-Z]+|\bsend\(\)|\bsendmsg\(\)|writev\(\)|wsasend|send failure|SSL_write|while writing|socket write error|while sending to client|could not send|writing to socket|sendto failed|Unable to write data|Error while sending|\bsend: |SocketOutputStream\.socketWrite|Socket\.Send\b|\bsend of \d+ bytes|Write failed/ },
   { operation: 'read', re: /\bread tcp|\bread: |\bread E[A-Z]+|\brecv\(\)|\brecvmsg\(\)|\breadv\(\)|wsarecv|recv failure|SSL_read|while reading|Read timed out|could not receive|reading from socket|Unable to read data|\brecv: |recvfrom failed|SocketInputStream\.read|Socket\.Receive\b|\brecv_into\b|Error while reading/i },

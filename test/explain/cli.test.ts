@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { runCli, BIN } from '../helpers/cli.js';
 import { ERRORS } from '../../src/knowledge/errors.js';
 import { EXPLANATION_SCHEMA } from '../../src/diagnose/explain/types.js';
@@ -167,31 +167,44 @@ describe('connreset explain (CLI)', { timeout: 30_000 }, () => {
 
 describe('what explain loads', { timeout: 30_000 }, () => {
   const hook = fileURLToPath(new URL('./fixtures/record-imports.mjs', import.meta.url));
+  const loads = fileURLToPath(new URL('./fixtures/record-loads.cjs', import.meta.url));
   const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-  const BUNDLE = join(ROOT, 'dist', 'explain.bundle.js');
+  const BUNDLE = join(ROOT, 'dist', 'explain.bundle.cjs');
   const readMeta = (): { inputs: Record<string, { imports: { path: string }[] }> } =>
     JSON.parse(readFileSync(join(ROOT, 'dist', 'explain.bundle.meta.json'), 'utf8')) as { inputs: Record<string, { imports: { path: string }[] }> };
 
-  function importsOf(args: string[], input = ''): Promise<string[]> {
+  interface Loads {
+    /** ES modules imported (the hooks), CommonJS modules required, files under dist/ read, vm scripts compiled */
+    imports: string[];
+    required: string[];
+    read: string[];
+    scripts: { filename: string | null; cachedData: boolean; rejected: boolean }[];
+  }
+
+  function loadsOf(args: string[], input = ''): Promise<Loads> {
     const dir = mkdtempSync(join(tmpdir(), 'connreset-imports-'));
-    const log = join(dir, 'imports.log');
+    const importLog = join(dir, 'imports.log');
+    const loadLog = join(dir, 'loads.json');
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', hook, BIN, ...args], {
-        env: { ...process.env, NO_COLOR: '1', CONNRESET_IMPORT_LOG: log },
+      const child = spawn(process.execPath, ['--import', hook, '--require', loads, BIN, ...args], {
+        env: { ...process.env, NO_COLOR: '1', CONNRESET_IMPORT_LOG: importLog, CONNRESET_LOAD_LOG: loadLog },
         stdio: ['pipe', 'ignore', 'ignore'],
       });
       const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
       child.on('error', reject);
       child.on('close', () => {
         clearTimeout(timer);
-        let text = '';
-        try {
-          text = readFileSync(log, 'utf8');
-        } catch {
-          text = '';
-        }
+        const text = (file: string): string => {
+          try {
+            return readFileSync(file, 'utf8');
+          } catch {
+            return '';
+          }
+        };
+        const imports = text(importLog).split('\n').filter(Boolean);
+        const rest = JSON.parse(text(loadLog) || '{"read":[],"required":[],"scripts":[]}') as Omit<Loads, 'imports'>;
         rmSync(dir, { recursive: true, force: true });
-        resolve(text.split('\n').filter(Boolean));
+        resolve({ imports, ...rest });
       });
       child.stdin.end(input);
     });
@@ -206,12 +219,33 @@ describe('what explain loads', { timeout: 30_000 }, () => {
     [['explain', 'read tcp 10.0.0.1:5->10.0.0.2:443: read: connection reset by peer', '--json']],
     [['explain', 'ECONNRESET', '--lang', 'node']],
     [['explain', '-']],
-  ])('%j runs from the bundle and loads no socket, TLS, spinner or other command code', async (args) => {
-    const urls = await importsOf(args, 'Error: write EPIPE');
-    // the CLI loaded the bundle (the fast path users get), not the separate modules
-    expect(urls.filter((u) => u.includes('/dist/'))).toEqual([pathToFileURL(BUNDLE).href]);
-    const forbidden = urls.filter((u) => FORBIDDEN_BUILTINS.includes(u) || FORBIDDEN_PATH.test(u));
+  ])('%j runs from the bundle with its code cache, and loads no socket, TLS, spinner or other command code', async (args) => {
+    const l = await loadsOf(args, 'Error: write EPIPE');
+    // the CLI compiled the bundle (the fast path users get), with the code cache the build made, and no ES module of ours
+    expect(l.read).toContain(BUNDLE);
+    expect(l.scripts).toEqual([{ filename: BUNDLE, cachedData: true, rejected: false }]);
+    expect(l.imports.filter((u) => u.includes('/dist/'))).toEqual([]);
+    const forbidden = [...l.imports, ...l.required].filter((u) => FORBIDDEN_BUILTINS.includes(u) || FORBIDDEN_PATH.test(u));
     expect(forbidden).toEqual([]);
+  });
+
+  it('the bundle finds every table regex\'s prefilter precomputed (none read at run time)', async () => {
+    const script = `const f = require(${JSON.stringify(BIN)}).loadExplainBundle();
+      f.runExplainFast(['node', 'connreset', 'explain', process.argv[1]]).then(() => process.stderr.write(JSON.stringify(f.literalStats)));`;
+    const line = '2024/01/01 [error] 1#1: *1 upstream prematurely closed connection while reading response header from upstream, upstream: "http://10.0.0.2:80/"';
+    const stats = await new Promise<{ precomputed: number; readAtRunTime: number }>((resolve, reject) => {
+      const child = spawn(process.execPath, ['-e', script, line], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+      child.on('error', reject);
+      child.on('close', () => {
+        clearTimeout(timer);
+        resolve(JSON.parse(err) as { precomputed: number; readAtRunTime: number });
+      });
+    });
+    expect(stats.precomputed).toBeGreaterThan(100);
+    expect(stats.readAtRunTime).toBe(0);
   });
 
   // A bundle hides its modules from the import hook above: esbuild's metafile lists them instead,
@@ -230,7 +264,9 @@ describe('what explain loads', { timeout: 30_000 }, () => {
   // a bundle older than the tsc output it was made from would run yesterday's code.
   it('the bundle is not older than the compiled modules it was made from (else run `npm run build`)', () => {
     const bundleTime = statSync(BUNDLE).mtimeMs;
-    const newer = Object.keys(readMeta().inputs).filter((i) => statSync(join(ROOT, i)).mtimeMs > bundleTime);
+    const newer = Object.keys(readMeta().inputs)
+      .filter((i) => !i.startsWith('<')) // esbuild's own inputs (<define:…>) are no files
+      .filter((i) => statSync(join(ROOT, i)).mtimeMs > bundleTime);
     expect(newer, 'compiled after the bundle was made: run `npm run build`').toEqual([]);
   });
 

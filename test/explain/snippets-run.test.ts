@@ -3,7 +3,7 @@
  * prints it, drives real requests on loopback. Against a server that resets the first request and
  * answers the second it must succeed on the second attempt; against the lab's reset-on-request
  * scenario (every request reset) it must give up after exactly the configured attempts.
- * Python, Node, Java (javac, when installed: a JDK is not in CI's package list, about 200 MB) and Go
+ * Python, Node, Java (javac: .ci/run installs openjdk-17-jdk-headless when it is missing) and Go
  * (go, when installed: .ci/run installs golang-go where the disk has room) run; a missing tool skips
  * its language with the reason in the test's name.
  */
@@ -106,7 +106,7 @@ const RUNNERS: Runner[] = [
   {
     lang: 'java',
     available: has('javac', '-version'),
-    why: 'javac is not installed (a JDK is not in CI\'s package list)',
+    why: 'javac is not installed (apt-get install openjdk-17-jdk-headless; .ci/run installs it when missing)',
     prepare: async () => {
       const d = join(dir, 'java');
       mkdirSync(d, { recursive: true });

@@ -22,6 +22,7 @@ import { perspectiveOf, type LogPerspective, type Product } from '../../knowledg
 import { FLAG_FORMATS, FLAG_SOURCES, type FlagRow, type FlagSystem } from '../../knowledge/explain-formats.js';
 import { HTTP_STATUS_ERROR_CODES } from '../../knowledge/explain-http-errors.js';
 import { timingTags, type TimingTag } from '../../knowledge/explain-context-rules.js';
+import { mayMatch } from '../../shared/regex-literals.js';
 import { parseNumberText, readingsOf } from './numbers.js';
 import { symbolIndex } from './symbols.js';
 import type { ContextNote, Endpoint, FlagNote, NumberReading, NumberSystem } from './types.js';
@@ -57,16 +58,35 @@ const ERRNO_SYSTEMS: readonly NumberSystem[] = ['winsock', 'linux-errno', 'macos
 const GAI_SYSTEMS: readonly NumberSystem[] = ['getaddrinfo', 'winsock'];
 const SOURCE_FILE = /\.(?:java|kt|scala|py|go|js|mjs|cjs|ts|cs|c|h|cc|cpp|rs|rb|php|ex|exs)$/i;
 
-let symbolRe: RegExp | undefined;
 let standardTextList: readonly (readonly [text: string, error: string])[] | undefined;
 
-function symbolPattern(): RegExp {
-  if (!symbolRe) {
-    const symbols = [...symbolIndex().keys()].filter((s) => s.length >= 5 && !TYPED_ONLY_SYMBOLS.has(s));
-    symbols.sort((a, b) => b.length - a.length);
-    symbolRe = new RegExp(`(?<![A-Za-z0-9_])(${symbols.join('|')})(?![A-Za-z0-9_])`, 'g');
+const isWordChar = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+/**
+ * The error symbols (ECONNRESET, WSAECONNRESET, EAI_AGAIN) that stand in the text as whole words,
+ * left to right: a scan for words and a lookup, as `(?<!\w)(SYM1|SYM2|…)(?!\w)` would find them
+ * (every symbol is a word, test/explain checks). Compiling that alternation of ~120 symbols cost
+ * about 1 ms of a pasted line's start-up.
+ */
+export function* symbolMatches(text: string): Generator<{ at: number; id: string }> {
+  const index = symbolIndex();
+  let found = 0;
+  let start = -1;
+  for (let i = 0; i <= text.length && found < 1000; i++) {
+    if (i < text.length && isWordChar(text.charCodeAt(i))) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start >= 0 && i - start >= 5) {
+      const word = text.slice(start, i);
+      const id = TYPED_ONLY_SYMBOLS.has(word) ? undefined : index.get(word);
+      if (id) {
+        found++;
+        yield { at: start, id };
+      }
+    }
+    start = -1;
   }
-  return symbolRe;
 }
 
 /** Every platform's standard text of every error ("Connection reset by peer", "No such host is known"), lower case, longest first. */
@@ -107,7 +127,8 @@ export function* standardTextMatches(text: string): Generator<{ at: number; erro
   }
 }
 
-function* matches(re: RegExp, text: string): Generator<RegExpExecArray> {
+function* matches(re: RegExp, text: string, lower: string): Generator<RegExpExecArray> {
+  if (!mayMatch(re, text, lower)) return;
   const global = re.global ? re : new RegExp(re.source, `${re.flags}g`);
   global.lastIndex = 0;
   let m: RegExpExecArray | null;
@@ -132,22 +153,21 @@ export function resolveMessage(raw: string, platform?: Platform): MessageFinding
     scores.set(error, s);
   };
 
+  // lower-cased once for every table's literal prefilter (most patterns share no word with a line,
+  // and compiling them was most of a pasted line's start-up)
+  const lower = text.toLowerCase();
   for (const p of ERROR_TEXT_PATTERNS) {
-    const m = p.re.exec(text);
+    const m = mayMatch(p.re, text, lower) ? p.re.exec(text) : null;
     if (m) add(p.error, p.weight, m.index, p.operation);
   }
-  const index = symbolIndex();
-  for (const m of matches(symbolPattern(), text)) {
-    const id = index.get(m[1] ?? '');
-    if (id) add(id, WEIGHT.symbol, m.index);
-  }
+  for (const m of symbolMatches(text)) add(m.id, WEIGHT.symbol, m.at);
   for (const m of standardTextMatches(text)) add(m.error, WEIGHT.standardText, m.at);
 
   const readings: NumberReading[] = [];
   const seenNumberAt = new Set<number>();
   const looksLikeDns = /gaierror|getaddrinfo|name resolution|nodename|servname|resolve/i.test(text);
   for (const p of NUMBER_PATTERNS) {
-    for (const m of matches(p.re, text)) {
+    for (const m of matches(p.re, text, lower)) {
       const digits = m[1];
       if (!digits) continue;
       const at = m.index + m[0].indexOf(digits);
@@ -170,7 +190,7 @@ export function resolveMessage(raw: string, platform?: Platform): MessageFinding
   const context: ContextNote[] = [];
   let contextOperation: Operation | null = null;
   for (const p of CONTEXT_PATTERNS) {
-    for (const m of matches(p.re, text)) {
+    for (const m of matches(p.re, text, lower)) {
       const token = m[1] ?? '';
       const code = /^\d+$/.test(token) ? Number(token) : /^0x/i.test(token) ? parseInt(token, 16) : GRPC_STATUS_BY_NAME[token];
       const known = CONTEXT_CODES.find((c) => c.system === p.system && c.code === code);
@@ -187,10 +207,9 @@ export function resolveMessage(raw: string, platform?: Platform): MessageFinding
   const flags: FlagNote[] = [];
   let flag: MessageFinding['flag'] = null;
   let flagProbe: 'none' | 'any' | null = null;
-  const lower = text.toLowerCase();
   for (const f of FLAG_FORMATS) {
     if (!f.hint.some((h) => lower.includes(h))) continue;
-    for (const m of matches(f.re, text)) {
+    for (const m of matches(f.re, text, lower)) {
       for (const code of f.key(m)) {
         const row = f.rows.find((r) => r.code === code);
         if (!row || flags.some((x) => x.system === f.system && x.code === row.code)) continue;
@@ -203,7 +222,7 @@ export function resolveMessage(raw: string, platform?: Platform): MessageFinding
   }
   // an HTTP status a proxy answered or logged (a status line, an access log, an error page)
   for (const re of STATUS_PATTERNS) {
-    for (const m of matches(re, text)) {
+    for (const m of matches(re, text, lower)) {
       const status = Number(m[1]);
       if (HTTP_STATUS_ERROR_CODES.includes(status)) add(`HTTP_${status}`, WEIGHT.contextDefault + 3, m.index);
     }
@@ -221,7 +240,7 @@ export function resolveMessage(raw: string, platform?: Platform): MessageFinding
   // the flag's or the perspective's phase is knowledge about this product's line; the verbs come next
   let operation: Operation | null = flag?.row.operation ?? perspective?.operation ?? null;
   for (const p of operation ? [] : OPERATION_PATTERNS) {
-    if (p.re.test(text)) {
+    if (mayMatch(p.re, text, lower) && p.re.test(text)) {
       operation = p.operation;
       break;
     }
@@ -250,9 +269,10 @@ export function probeTarget(e: Endpoint, tlsFailure: boolean): string {
 }
 
 export function findEndpoint(text: string, upstreamOnly = false): Endpoint | null {
+  const lower = text.toLowerCase();
   for (const p of ENDPOINT_PATTERNS) {
     if (upstreamOnly && !p.upstream) continue;
-    for (const m of matches(p.re, text)) {
+    for (const m of matches(p.re, text, lower)) {
       const groups = m.slice(1).filter((g): g is string => g !== undefined);
       let scheme: string | undefined;
       if (groups[0] && URL_DEFAULT_PORTS[groups[0].toLowerCase()] !== undefined && groups.length >= 2 && !/^\d+$/.test(groups[1] ?? '')) {
