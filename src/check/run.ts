@@ -246,50 +246,16 @@ function resultOf(spec: CheckSpec, index: number, address: string | null, tally:
   return rowOf(spec, index, address, deciding, tally.attempts, tally.failed, spec.repeat > 1 ? tally.totalMs : deciding.obs.durationMs);
 }
 
-/**
- * The row of a finished target. Every row has the same fields in the same order (one object
- * shape for the thousands a run keeps); `locate` is a failing row's only.
- */
+/** The row of a finished target; `locate` is a failing row's only. */
 function rowOf(spec: CheckSpec, index: number, address: string | null, deciding: Attempt, attempts: number, failed: number, durationMs: number): CheckResult {
   const { obs, diagnosis, verdict } = deciding;
   const pass = failed === 0;
   const observed = spec.repeat > 1 ? `${verdict.observed} (${pass ? attempts : failed} of ${attempts})` : verdict.observed;
   // a pass judged on its outcome alone says what the outcome means on the wire
   const summary = diagnosis?.summary ?? OUTCOME_INFO[deciding.outcome].wire;
-  if (pass) {
-    // a passing target keeps no timeline: thousands of healthy targets cost a few fields each
-    return {
-      index,
-      name: spec.name,
-      target: spec.target.input,
-      address,
-      source: spec.source,
-      expected: expectedText(spec.expectation),
-      status: 'passed',
-      notRunReason: null,
-      outcome: deciding.outcome,
-      observed,
-      durationMs,
-      connectMs: connectTime(obs),
-      certificate: certificateOf(obs),
-      startedAt: obs.startedAt,
-      attempts,
-      failedAttempts: failed,
-      reasons: [],
-      topCause: topCauseOf(diagnosis),
-      summary,
-      observation: null,
-      diagnosis: null,
-    };
-  }
-  return {
-    index,
-    name: spec.name,
-    target: spec.target.input,
-    address,
-    source: spec.source,
-    expected: expectedText(spec.expectation),
-    status: 'failed',
+  const head = {
+    ...identity(spec, index, address),
+    status: pass ? ('passed' as const) : ('failed' as const),
     notRunReason: null,
     outcome: deciding.outcome,
     observed,
@@ -299,13 +265,12 @@ function rowOf(spec: CheckSpec, index: number, address: string | null, deciding:
     startedAt: obs.startedAt,
     attempts,
     failedAttempts: failed,
-    reasons: verdict.reasons,
+    reasons: pass ? [] : verdict.reasons,
     topCause: topCauseOf(diagnosis),
-    locate: locatedSender(obs),
-    summary,
-    observation: obs,
-    diagnosis,
   };
+  // a passing target keeps no timeline: thousands of healthy targets cost a few fields each
+  if (pass) return { ...head, summary, observation: null, diagnosis: null };
+  return { ...head, locate: locatedSender(obs), summary, observation: obs, diagnosis };
 }
 
 function topCauseOf(diagnosis: Diagnosis | null): TopCause | null {
