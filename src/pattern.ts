@@ -4,6 +4,12 @@
  * its regexes at config load: a 10,000-target check with one pattern compiles it once.
  */
 const compiled = new Map<string, RegExp | Error>();
+/**
+ * A check file may give every target its own pattern: past this many distinct sources the oldest
+ * is dropped (a Map iterates in insertion order), so memory stays bounded and a shared pattern,
+ * used again and again, is still compiled once per stretch of use.
+ */
+export const PATTERN_CACHE_MAX = 4096;
 
 function compile(source: string): RegExp | Error {
   let re = compiled.get(source);
@@ -13,10 +19,14 @@ function compile(source: string): RegExp | Error {
     } catch (error) {
       re = error as Error;
     }
+    if (compiled.size >= PATTERN_CACHE_MAX) compiled.delete(compiled.keys().next().value as string);
     compiled.set(source, re);
   }
   return re;
 }
+
+/** How many sources are compiled and kept (for the test that the cache stays bounded). */
+export const patternCacheSize = (): number => compiled.size;
 
 /** Why the source does not compile, or null. */
 export function patternError(source: string): string | null {

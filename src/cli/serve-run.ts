@@ -6,6 +6,7 @@
 import type { CliContext } from './context.js';
 import type { ServeSettings } from './serve.js';
 import { EXIT } from '../exit-codes.js';
+import { oneLine } from '../escape.js';
 import { UsageError } from '../errors.js';
 import { handleStopSignals } from '../stop-signals.js';
 import { parseTarget } from '../probe/target.js';
@@ -20,7 +21,8 @@ const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/i;
 export async function runServeCommand(settings: ServeSettings, ctx: CliContext): Promise<number> {
   const config = loadServeConfig(settings.config, settings.configGiven, { parseTarget, parseSend });
   const web = settings.webConfig ? loadWebConfig(settings.webConfig) : NO_WEB_CONFIG;
-  const log = (line: string): void => void ctx.stderr.write(`connreset serve: ${line}\n`);
+  // one line per event, whatever a path or an error message holds (a log reader splits on newlines)
+  const log = (line: string): void => void ctx.stderr.write(`connreset serve: ${oneLine(line)}\n`);
   // each probe in flight holds two descriptors (the scraper's connection and the probe's socket):
   // the cap stays below the open-file limit, as check's concurrency does
   const plan = planConcurrency(settings.maxConcurrent * 2);

@@ -160,6 +160,58 @@ let topologyCounter = 0;
  * One client/router/server network. Create with `Topology.create()`, always `destroy()` it.
  * Router rules apply to traffic forwarded towards the server address.
  */
+/** A veth pair between two namespaces, and the addresses of each end (IPv6 ones contain ':'). */
+export interface VethLink {
+  a: { ns: string; dev: string; addrs: string[] };
+  b: { ns: string; dev: string; addrs: string[] };
+}
+
+/** A namespace path: its namespaces, the veth pairs between them, routes, and which namespaces forward. */
+export interface NamespacePlan {
+  namespaces: string[];
+  links: VethLink[];
+  routes: [ns: string, args: string[]][];
+  routers: { ns: string; ipv6: boolean; icmpRateLimit: boolean }[];
+}
+
+/**
+ * Builds a plan: every namespace with lo up, each veth pair with its addresses (IPv6 with nodad,
+ * usable at once rather than after duplicate address detection), the routes, and forwarding on
+ * the routers. `icmpRateLimit: false` lifts Linux's roughly one ICMP error per second per
+ * destination, for tests that send many TTL-limited packets back to back. The one builder of
+ * Topology and TwoRouterPath (two-routers.ts).
+ */
+export async function buildNamespaces(plan: NamespacePlan): Promise<void> {
+  for (const ns of plan.namespaces) {
+    await must('ip', ['netns', 'add', ns]);
+    await must('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+  }
+  for (const { a, b } of plan.links) {
+    await must('ip', ['link', 'add', a.dev, 'netns', a.ns, 'type', 'veth', 'peer', 'name', b.dev, 'netns', b.ns]);
+    for (const end of [a, b]) {
+      for (const addr of end.addrs) {
+        await must('ip', addr.includes(':') ? ['-n', end.ns, '-6', 'addr', 'add', addr, 'dev', end.dev, 'nodad'] : ['-n', end.ns, 'addr', 'add', addr, 'dev', end.dev]);
+      }
+      await must('ip', ['-n', end.ns, 'link', 'set', end.dev, 'up']);
+    }
+  }
+  for (const [ns, args] of plan.routes) await must('ip', ['-n', ns, ...args]);
+  for (const r of plan.routers) {
+    await nsSysctl(r.ns, 'net.ipv4.ip_forward', '1');
+    if (r.ipv6) await nsSysctl(r.ns, 'net.ipv6.conf.all.forwarding', '1');
+    if (!r.icmpRateLimit) {
+      await nsSysctl(r.ns, 'net.ipv4.icmp_ratelimit', '0');
+      if (r.ipv6) await nsSysctl(r.ns, 'net.ipv6.icmp.ratelimit', '0');
+    }
+  }
+}
+
+/** Sets a per-namespace sysctl through /proc/sys (no dependency on procps' sysctl binary). */
+export async function nsSysctl(ns: string, key: string, value: string): Promise<void> {
+  if (!/^[a-z0-9_.]+$/.test(key) || !/^\d+$/.test(value)) throw new Error(`bad sysctl ${key}=${value}`);
+  await must('ip', ['netns', 'exec', ns, 'sh', '-c', `echo ${value} > /proc/sys/${key.replaceAll('.', '/')}`]);
+}
+
 export class Topology {
   readonly client: string;
   readonly router: string;
@@ -194,27 +246,18 @@ export class Topology {
   private async build(): Promise<void> {
     // veth names are limited to 15 characters: a short per-process, per-topology stem
     const stem = `cr${process.pid.toString(36)}${this.tag}`;
-    const [cr, rc, rs, sr] = [`${stem}cr`, `${stem}rc`, `${stem}rs`, `${stem}sr`];
-    for (const ns of [this.client, this.router, this.server]) await must('ip', ['netns', 'add', ns]);
-    await must('ip', ['link', 'add', cr, 'netns', this.client, 'type', 'veth', 'peer', 'name', rc, 'netns', this.router]);
-    await must('ip', ['link', 'add', rs, 'netns', this.router, 'type', 'veth', 'peer', 'name', sr, 'netns', this.server]);
-    const steps: [string, string[]][] = [
-      [this.client, ['addr', 'add', `${CLIENT_ADDR}/24`, 'dev', cr]],
-      [this.router, ['addr', 'add', `${ROUTER_CLIENT_SIDE}/24`, 'dev', rc]],
-      [this.router, ['addr', 'add', `${ROUTER_SERVER_SIDE}/24`, 'dev', rs]],
-      [this.server, ['addr', 'add', `${SERVER_ADDR}/24`, 'dev', sr]],
-      [this.client, ['link', 'set', 'lo', 'up']],
-      [this.router, ['link', 'set', 'lo', 'up']],
-      [this.server, ['link', 'set', 'lo', 'up']],
-      [this.client, ['link', 'set', cr, 'up']],
-      [this.router, ['link', 'set', rc, 'up']],
-      [this.router, ['link', 'set', rs, 'up']],
-      [this.server, ['link', 'set', sr, 'up']],
-      [this.client, ['route', 'add', 'default', 'via', ROUTER_CLIENT_SIDE]],
-      [this.server, ['route', 'add', 'default', 'via', ROUTER_SERVER_SIDE]],
-    ];
-    for (const [ns, args] of steps) await must('ip', ['-n', ns, ...args]);
-    await this.sysctl(this.router, 'net.ipv4.ip_forward', '1');
+    await buildNamespaces({
+      namespaces: [this.client, this.router, this.server],
+      links: [
+        { a: { ns: this.client, dev: `${stem}cr`, addrs: [`${CLIENT_ADDR}/24`] }, b: { ns: this.router, dev: `${stem}rc`, addrs: [`${ROUTER_CLIENT_SIDE}/24`] } },
+        { a: { ns: this.router, dev: `${stem}rs`, addrs: [`${ROUTER_SERVER_SIDE}/24`] }, b: { ns: this.server, dev: `${stem}sr`, addrs: [`${SERVER_ADDR}/24`] } },
+      ],
+      routes: [
+        [this.client, ['route', 'add', 'default', 'via', ROUTER_CLIENT_SIDE]],
+        [this.server, ['route', 'add', 'default', 'via', ROUTER_SERVER_SIDE]],
+      ],
+      routers: [{ ns: this.router, ipv6: false, icmpRateLimit: true }],
+    });
   }
 
   /** Runs a command inside a namespace. */
@@ -222,10 +265,9 @@ export class Topology {
     return run('ip', ['netns', 'exec', ns, cmd, ...args], timeoutMs);
   }
 
-  /** Sets a per-namespace sysctl through /proc/sys (no dependency on procps' sysctl binary). */
-  async sysctl(ns: string, key: string, value: string): Promise<void> {
-    if (!/^[a-z0-9_.]+$/.test(key) || !/^\d+$/.test(value)) throw new Error(`bad sysctl ${key}=${value}`);
-    await must('ip', ['netns', 'exec', ns, 'sh', '-c', `echo ${value} > /proc/sys/${key.replaceAll('.', '/')}`]);
+  /** Sets a per-namespace sysctl (see nsSysctl). */
+  sysctl(ns: string, key: string, value: string): Promise<void> {
+    return nsSysctl(ns, key, value);
   }
 
   /** Appends an iptables rule in the router (filter table unless `-t` is given in args). */

@@ -9,7 +9,7 @@
  *
  * The server runs locate-server.mjs (echo; RESETME → RST with SO_LINGER 0). Middlebox behaviour
  * goes on the routers with iptables/ip6tables (`iptables(router, family, args)`). Built with the
- * harness's helpers and its namespace prefix, so a crashed run's namespaces are cleaned up by the
+ * harness's builder (buildNamespaces) and its namespace prefix, so a crashed run's namespaces are cleaned up by the
  * next one; `destroy()` removes everything and never throws.
  *
  * The routers' ICMP rate limits are turned off: Linux lets a router send roughly one ICMP error
@@ -17,7 +17,7 @@
  * back to back; real routers rate-limit, which locate reports as hops that did not answer.
  */
 import { fileURLToPath } from 'node:url';
-import { BIN, deleteNamespace, must, parseJson, removeStaleNamespaces, run, type ExecResult, type RunningProcess } from './harness.js';
+import { BIN, buildNamespaces, deleteNamespace, must, nsSysctl, parseJson, removeStaleNamespaces, run, type ExecResult, type RunningProcess } from './harness.js';
 import { spawn } from 'node:child_process';
 
 const SERVER_SCRIPT = fileURLToPath(new URL('./locate-server.mjs', import.meta.url));
@@ -58,51 +58,32 @@ export class TwoRouterPath {
     return path;
   }
 
-  private async build(): Promise<void> {
+  private build(): Promise<void> {
     const stem = `cl${process.pid.toString(36)}${this.tag}`;
-    const [c1, r1c, r1r2, r2r1, r2s, s2] = ['a', 'b', 'c', 'd', 'e', 'f'].map((x) => `${stem}${x}`) as [string, string, string, string, string, string];
-    for (const ns of [this.client, this.r1, this.r2, this.server]) {
-      await must('ip', ['netns', 'add', ns]);
-      await must('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
-    }
-    await must('ip', ['link', 'add', c1, 'netns', this.client, 'type', 'veth', 'peer', 'name', r1c, 'netns', this.r1]);
-    await must('ip', ['link', 'add', r1r2, 'netns', this.r1, 'type', 'veth', 'peer', 'name', r2r1, 'netns', this.r2]);
-    await must('ip', ['link', 'add', r2s, 'netns', this.r2, 'type', 'veth', 'peer', 'name', s2, 'netns', this.server]);
-    const links: [string, string, string, string][] = [
-      [this.client, c1, '10.232.1.2/24', 'fd32:1::2/64'],
-      [this.r1, r1c, '10.232.1.1/24', 'fd32:1::1/64'],
-      [this.r1, r1r2, '10.232.2.1/24', 'fd32:2::1/64'],
-      [this.r2, r2r1, '10.232.2.2/24', 'fd32:2::2/64'],
-      [this.r2, r2s, '10.232.3.1/24', 'fd32:3::1/64'],
-      [this.server, s2, '10.232.3.2/24', 'fd32:3::2/64'],
-    ];
-    for (const [ns, dev, v4, v6] of links) {
-      await must('ip', ['-n', ns, 'addr', 'add', v4, 'dev', dev]);
-      // nodad: the address is usable at once, not after duplicate address detection
-      await must('ip', ['-n', ns, '-6', 'addr', 'add', v6, 'dev', dev, 'nodad']);
-      await must('ip', ['-n', ns, 'link', 'set', dev, 'up']);
-    }
-    const routes: [string, string[]][] = [
-      [this.client, ['route', 'add', 'default', 'via', '10.232.1.1']],
-      [this.client, ['-6', 'route', 'add', 'default', 'via', 'fd32:1::1']],
-      [this.r1, ['route', 'add', '10.232.3.0/24', 'via', '10.232.2.2']],
-      [this.r1, ['-6', 'route', 'add', 'fd32:3::/64', 'via', 'fd32:2::2']],
-      [this.r2, ['route', 'add', '10.232.1.0/24', 'via', '10.232.2.1']],
-      [this.r2, ['-6', 'route', 'add', 'fd32:1::/64', 'via', 'fd32:2::1']],
-      [this.server, ['route', 'add', 'default', 'via', '10.232.3.1']],
-      [this.server, ['-6', 'route', 'add', 'default', 'via', 'fd32:3::1']],
-    ];
-    for (const [ns, args] of routes) await must('ip', ['-n', ns, ...args]);
-    for (const router of [this.r1, this.r2]) {
-      await this.sysctl(router, 'net.ipv4.ip_forward', '1');
-      await this.sysctl(router, 'net.ipv6.conf.all.forwarding', '1');
-      await this.sysctl(router, 'net.ipv4.icmp_ratelimit', '0');
-      await this.sysctl(router, 'net.ipv6.icmp.ratelimit', '0');
-    }
+    const dev = (x: string): string => `${stem}${x}`;
+    return buildNamespaces({
+      namespaces: [this.client, this.r1, this.r2, this.server],
+      links: [
+        { a: { ns: this.client, dev: dev('a'), addrs: ['10.232.1.2/24', 'fd32:1::2/64'] }, b: { ns: this.r1, dev: dev('b'), addrs: ['10.232.1.1/24', 'fd32:1::1/64'] } },
+        { a: { ns: this.r1, dev: dev('c'), addrs: ['10.232.2.1/24', 'fd32:2::1/64'] }, b: { ns: this.r2, dev: dev('d'), addrs: ['10.232.2.2/24', 'fd32:2::2/64'] } },
+        { a: { ns: this.r2, dev: dev('e'), addrs: ['10.232.3.1/24', 'fd32:3::1/64'] }, b: { ns: this.server, dev: dev('f'), addrs: ['10.232.3.2/24', 'fd32:3::2/64'] } },
+      ],
+      routes: [
+        [this.client, ['route', 'add', 'default', 'via', '10.232.1.1']],
+        [this.client, ['-6', 'route', 'add', 'default', 'via', 'fd32:1::1']],
+        [this.r1, ['route', 'add', '10.232.3.0/24', 'via', '10.232.2.2']],
+        [this.r1, ['-6', 'route', 'add', 'fd32:3::/64', 'via', 'fd32:2::2']],
+        [this.r2, ['route', 'add', '10.232.1.0/24', 'via', '10.232.2.1']],
+        [this.r2, ['-6', 'route', 'add', 'fd32:1::/64', 'via', 'fd32:2::1']],
+        [this.server, ['route', 'add', 'default', 'via', '10.232.3.1']],
+        [this.server, ['-6', 'route', 'add', 'default', 'via', 'fd32:3::1']],
+      ],
+      routers: [this.r1, this.r2].map((ns) => ({ ns, ipv6: true, icmpRateLimit: false })),
+    });
   }
 
-  async sysctl(ns: string, key: string, value: string): Promise<void> {
-    await must('ip', ['netns', 'exec', ns, 'sh', '-c', `echo ${value} > /proc/sys/${key.replaceAll('.', '/')}`]);
+  sysctl(ns: string, key: string, value: string): Promise<void> {
+    return nsSysctl(ns, key, value);
   }
 
   /** A rule on a router: iptables for IPv4, ip6tables for IPv6. */

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server, type Socket } from 'node:net';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectUsageError, runCli } from '../helpers/cli.js';
@@ -78,6 +78,18 @@ describe('connreset serve: stopping', () => {
     }
     throw new Error('no probe in flight after 200 polls');
   }
+
+  it('its log lines stay one line each: a config path with a newline and a control character is escaped', async () => {
+    const odd = join(dir, 'odd\nname\u001b[31m.yml');
+    copyFileSync(join(dir, 'ok.yml'), odd);
+    const serve = await spawnServe(['--config', odd]);
+    serve.child.kill('SIGTERM');
+    expect(await serve.exited).toBe(0);
+    const lines = serve.stderr().split('\n').filter(Boolean);
+    expect(lines.every((l) => l.startsWith('connreset serve: '))).toBe(true);
+    expect(serve.stderr()).toContain('odd\\nname\\x1b[31m.yml');
+    expect(serve.stderr()).not.toContain('\u001b');
+  });
 
   it('SIGTERM: no new connections, the probe in flight finishes and answers, exit 0', async () => {
     const serve = await spawnServe(['--config', join(dir, 'ok.yml')]);
