@@ -8,8 +8,11 @@
 // - the fast path is one CommonJS bundle, dist/explain.bundle.cjs (scripts/bundle-explain.mjs, run
 //   by `npm run build`), compiled with the V8 code cache the build made beside it
 //   (dist/explain.bundle.cache): V8 skips parsing and compiling what the cache holds, ~10 ms.
-//   The cache is used only when its key matches the bundle's last line (a hash of the bundle);
-//   V8 itself rejects a cache from another Node version, and then it simply compiles.
+//   The cache is used only when its key matches the key on the bundle's last line (the SHA-256 of
+//   the bundle the build wrote, so a cache from another build is never used); V8 itself checks only
+//   the source's length, and rejects a cache from another Node version or other V8 flags, and then
+//   simply compiles. Hashing the bundle here on every start would cost more than the cache saves,
+//   so an edit of dist/ by hand must be followed by `npm run build`.
 // Without a bundle (only `tsc` was run) the same code loads from its separate ES modules. No
 // staleness check of the bundle against dist/ here (even one statSync costs start-up time);
 // test/explain checks it.
@@ -44,8 +47,21 @@ function loadExplainBundle({ makeCache } = {}) {
     }
   }
   const { Script } = require('node:vm');
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: BUNDLE, cachedData });
-  if (makeCache) process.once('exit', () => fs.writeFileSync(makeCache, Buffer.concat([Buffer.from(`${key}\n`, 'latin1'), script.createCachedData()])));
+  let script;
+  try {
+    script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: BUNDLE, cachedData });
+  } catch (error) {
+    // a damaged bundle (a partial copy, a disk full during the build): the separate modules still work
+    if (error instanceof SyntaxError && !makeCache) return null;
+    throw error;
+  }
+  if (makeCache) {
+    // written whole or not at all: a cache cut short by a crash would be handed to V8, which trusts it
+    process.once('exit', () => {
+      fs.writeFileSync(`${makeCache}.tmp`, Buffer.concat([Buffer.from(`${key}\n`, 'latin1'), script.createCachedData()]));
+      fs.renameSync(`${makeCache}.tmp`, makeCache);
+    });
+  }
   const mod = { exports: {} };
   script.runInThisContext()(mod.exports, require, mod, BUNDLE, `${__dirname}/../dist`);
   return mod.exports;

@@ -21,18 +21,10 @@ rmSync(`${root}dist/explain.bundle.js`, { force: true });
  * explain prefilter, src/shared/regex-literals.ts), read here once instead of on every start.
  */
 async function regexLiterals() {
-  const { readLiterals, literalKey } = await import(pathToFileURL(`${root}dist/shared/regex-literals.js`).href);
+  const { readLiterals, literalKey, regexesIn } = await import(pathToFileURL(`${root}dist/shared/regex-literals.js`).href);
   const table = {};
-  const seen = new Set();
-  const walk = (value, depth) => {
-    if (value instanceof RegExp) table[literalKey(value)] = readLiterals(value);
-    else if (value && typeof value === 'object' && depth < 6 && !seen.has(value)) {
-      seen.add(value);
-      for (const v of value instanceof Map || value instanceof Set ? value.values() : Object.values(value)) walk(v, depth + 1);
-    }
-  };
   for (const file of readdirSync(`${root}dist/knowledge`).filter((f) => f.endsWith('.js'))) {
-    walk(await import(pathToFileURL(`${root}dist/knowledge/${file}`).href), 0);
+    for (const re of regexesIn(await import(pathToFileURL(`${root}dist/knowledge/${file}`).href))) table[literalKey(re)] = readLiterals(re);
   }
   return table;
 }
@@ -66,6 +58,9 @@ appendFileSync(outfile, `// code-cache-key: ${createHash('sha256').update(readFi
 const cached = spawnSync(process.execPath, [`${root}scripts/explain-code-cache.cjs`, `${root}dist/explain.bundle.cache`], {
   stdio: ['ignore', 'ignore', 'inherit'],
   timeout: 60_000,
+  // V8 rejects a cache made under other flags: NODE_OPTIONS' --max-old-space-size would make one
+  // that every plain `connreset explain` refuses
+  env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_OPTIONS')),
 });
 if (cached.status !== 0) throw new Error(`scripts/explain-code-cache.cjs exited with ${cached.status ?? cached.signal}`);
 

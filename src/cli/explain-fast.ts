@@ -4,7 +4,7 @@
  * `explain`; anything it does not fully understand (--help, unknown or malformed options) returns
  * null and goes through commander, which owns help and error wording.
  */
-import { ConnresetError, errorLine } from '../errors.js';
+import { ConnresetError, errorLine, ignoreClosedPipe } from '../errors.js';
 // Static on purpose: the whole explain graph then loads in one pass, with no extra dynamic-import round trip.
 import { colorEnabled } from '../report/explain-text.js';
 import { LANG_CHOICES, PLATFORM_CHOICES, runExplain, type ExplainCliOptions } from './explain-run.js';
@@ -40,6 +40,12 @@ export function parseFastArgs(args: readonly string[]): { words: string[]; opts:
   return { words, opts };
 }
 
+/** process.stdout for what fd 1 could not take at once (EAGAIN): a reader that then goes away ends the output quietly, as before. */
+function closedPipeQuiet(): NodeJS.WritableStream {
+  ignoreClosedPipe(process.stdout);
+  return process.stdout;
+}
+
 /** Runs `explain` without commander; null when commander must handle these arguments. */
 export async function runExplainFast(argv: readonly string[]): Promise<number | null> {
   if (argv[2] !== 'explain') return null;
@@ -50,8 +56,9 @@ export async function runExplainFast(argv: readonly string[]): Promise<number | 
   const color = colorEnabled({ isTTY: undecided && (await isTerminal(1)) }, argv, process.env);
   try {
     return await runExplain(parsed.words, parsed.opts, {
-      // not process.stdout: building that stream was ~5 ms of start-up (src/cli/fd-sink.ts)
-      stdout: fdSink(1, () => process.stdout),
+      // not process.stdout: building that stream was ~5 ms of start-up (src/cli/fd-sink.ts); except a
+      // Windows console, where libuv's stream converts UTF-8 and colour codes for the console
+      stdout: process.platform === 'win32' && (await isTerminal(1)) ? process.stdout : fdSink(1, closedPipeQuiet),
       stdin: () => process.stdin,
       color,
     });

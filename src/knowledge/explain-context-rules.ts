@@ -10,7 +10,7 @@ import type { Operation } from './errors.js';
 import type { ExplainCauseId } from './explain-causes.js';
 import type { LogSide, Product } from './explain-log-perspectives.js';
 
-export const TIMING_TAGS = ['idle', 'under_load', 'deploy', 'pre_auth', 'long_transfer', 'intermittent', 'first_request'] as const;
+export const TIMING_TAGS = ['idle', 'under_load', 'deploy', 'pre_auth', 'long_transfer', 'intermittent', 'first_request', 'mid_body'] as const;
 export type TimingTag = (typeof TIMING_TAGS)[number];
 
 /** Words that say when the failure happens. Linear patterns; several tags may apply. */
@@ -21,6 +21,11 @@ export const TIMING_WORDS: readonly { tag: TimingTag; hint: readonly string[]; r
   { tag: 'deploy', hint: ['deploy', 'restart', 'rollout', 'rolling', 'upgrade', 'scale', 'shutdown', 'sigterm'], re: /\b(?:during|after|while) (?:a |the )?(?:deploy(?:ment|ing)?|restart(?:ing)?|rollout|rolling (?:update|restart)|upgrade|scale-?down)\b|\bgraceful shutdown\b|\bSIGTERM\b/i },
   { tag: 'pre_auth', hint: ['preauth', 'before authentication', 'exchange_identification', 'banner exchange'], re: /\[preauth\]|\bbefore authentication\b|\bkex_exchange_identification\b|\bssh_exchange_identification\b|\bbanner exchange\b/ },
   { tag: 'long_transfer', hint: ['large', 'big', 'huge', 'long', 'streaming'], re: /\b(?:large|big|huge) (?:upload|download|file|body|request|response)s?\b|\blong[- ]running\b|\bstreaming\b/i },
+  // the connection ended inside a response body whose length was announced: curl 18 (lib/transfer.c,
+  // "transfer closed with %ld bytes remaining to read" / "outstanding read data remaining"), git over
+  // HTTP ("bytes of body are still expected"), Python http.client's IncompleteRead, Apache
+  // HttpClient's "Premature end of Content-Length delimited message body", aiohttp's ContentLengthError
+  { tag: 'mid_body', hint: ['transfer closed with', 'bytes of body are still expected', 'incompleteread', 'premature end of', 'contentlengtherror'], re: /\btransfer closed with (?:\d+ bytes remaining|outstanding read data)|\bbytes of body are still expected\b|\bIncompleteRead\(|\bPremature end of (?:Content-Length delimited message body|chunk coded message body)|\bContentLengthError\b/i },
   { tag: 'intermittent', hint: ['intermittent', 'sporadic', 'random', 'occasional', 'sometimes', 'time to time'], re: /\bintermittent(?:ly)?\b|\bsporadic(?:ally)?\b|\brandom(?:ly)?\b|\boccasional(?:ly)?\b|\bsometimes\b|\bfrom time to time\b/i },
 ];
 
@@ -80,6 +85,17 @@ export const CONTEXT_RULES: readonly ContextRule[] = [
     when: { error: ['ECONNRESET', 'ECONNREFUSED', 'EOF', 'EPIPE', 'HTTP_502', 'HTTP_503'], timing: ['deploy'] },
     causes: ['server_crash_restart', 'upstream_unavailable', 'nothing_listening', 'upstream_keepalive_mismatch'],
     why: 'the line says it happens during a deploy or restart: connections to stopping instances come first (drain them before stopping)',
+  },
+  // a body cut short: the sender stopped mid-response (a worker killed or restarted while streaming),
+  // or something on the path cut a response that was still flowing or stalled (a proxy's read or send
+  // timeout: nginx proxy_read_timeout / send_timeout, an ALB idle timeout while the server stalls), or
+  // an IPS; an idle keep-alive timeout cannot strike in the middle of a response (RFC 9112 §6.3: an
+  // incomplete message)
+  {
+    id: 'mid-body-close',
+    when: { error: CLOSE_ERRORS, timing: ['mid_body'] },
+    causes: ['server_crash_restart', 'upstream_timeout', 'middlebox_idle_timeout', 'firewall_intervention'],
+    why: 'the connection ended in the middle of a response body: the server stopping mid-response (a crash or restart) or a timeout along the path comes first, not an idle timeout',
   },
   {
     id: 'long-transfer-reset',

@@ -133,6 +133,10 @@ export const ERROR_TEXT_PATTERNS: readonly ErrorTextPattern[] = [
   { source: 'ssh', re: /\bConnection closed by (?:remote host|(?:authenticating|invalid) user \S{1,64} [0-9A-Fa-f.:]{2,45} port \d{1,5}|[0-9A-Fa-f.:]{2,45} port \d{1,5})|\bConnection to \S{1,253} closed by remote host/, error: 'EOF', weight: WEIGHT.cleanClose },
   // curl 18 (CURLE_PARTIAL_FILE): "transfer closed with N bytes remaining to read" / "outstanding read data remaining"
   { source: 'curl', re: /transfer closed with (?:\d+ bytes remaining to read|outstanding read data remaining)/, error: 'EOF', weight: WEIGHT.specificText, operation: 'read' },
+  // Apache HttpClient (httpcore ContentLengthInputStream / ChunkedInputStream: "Premature end of Content-Length
+  // delimited message body (expected: N; received: M)", "Premature end of chunk coded message body: closing chunk
+  // expected") and aiohttp's ContentLengthError ("Not enough data for satisfy content length header"): the body was cut
+  { source: 'generic', re: /\bPremature end of (?:Content-Length delimited message body|chunk coded message body)|\bNot enough data (?:for|to) satisfy content length header/, error: 'EOF', weight: WEIGHT.specificText, operation: 'read' },
   // Windows WSAETIMEDOUT's text names a response that never came: "failed to respond" there is not an EOF
   { source: 'generic', re: /connected party did not properly respond after a period of time/i, error: 'ETIMEDOUT', weight: WEIGHT.overridesCode },
   // Winsock's own description of WSAECONNRESET in recv/recvfrom/WSARecv docs (https://learn.microsoft.com/en-us/windows/win32/api/winsock/nf-winsock-recvfrom, Return value)

@@ -1,7 +1,7 @@
 /**
  * A literal prefilter for the knowledge tables' regexes: the strings one of which every match must
  * contain, read off the pattern's source once. Why: `explain <a pasted line>` tests a line against
- * about 200 table patterns, and V8 compiles a regex on its first exec (and again to machine code on
+ * about 250 table patterns, and V8 compiles a regex on its first exec (and again to machine code on
  * the second), which was most of a pasted line's start-up (bench/startup.mjs). Most patterns share
  * no word with the line; `includes` rules those out without compiling them.
  *
@@ -63,6 +63,25 @@ export function mayMatch(re: RegExp, text: string, lower: string): boolean {
   return false;
 }
 
+/**
+ * Every RegExp reachable from a value (a module's exports, its tables and rows): what the build
+ * precomputes, and what test/shared checks, found the same way.
+ */
+export function regexesIn(root: unknown): RegExp[] {
+  const found: RegExp[] = [];
+  const seen = new Set<unknown>();
+  const walk = (value: unknown, depth: number): void => {
+    if (value instanceof RegExp) found.push(value);
+    else if (value !== null && typeof value === 'object' && depth < 8 && !seen.has(value)) {
+      seen.add(value);
+      const children = value instanceof Map || value instanceof Set ? value.values() : Object.values(value);
+      for (const child of children) walk(child, depth + 1);
+    }
+  };
+  walk(root, 0);
+  return found;
+}
+
 /** Reads the literals off the source (what the build precomputes). */
 export function readLiterals(re: RegExp): RequiredLiterals | null {
   const ci = re.flags.includes('i');
@@ -70,7 +89,7 @@ export function readLiterals(re: RegExp): RequiredLiterals | null {
   // v also changes class syntax
   if (re.flags.includes('v') || (ci && re.flags.includes('u'))) return null;
   try {
-    const parser = new Reader(re.source, ci);
+    const parser = new Reader(re.source, ci, re.flags.includes('u'));
     const req = parser.alternation();
     if (parser.at !== re.source.length) return null;
     return req && req.every((l) => l.length > 0) ? { any: req, ci } : null;
@@ -96,10 +115,15 @@ const CLASS_ESCAPES = 'dDsSwW';
 
 class Reader {
   at = 0;
+  /** whether the source has named groups: only then is `\k<name>` a back-reference without the u flag (Annex B) */
+  private readonly named: boolean;
   constructor(
     private readonly src: string,
     private readonly ci: boolean,
-  ) {}
+    private readonly unicode: boolean,
+  ) {
+    this.named = /\(\?<[^=!]/.test(src);
+  }
 
   /** branch ('|' branch)*: any match contains a literal of the branch it took */
   alternation(): Req {
@@ -194,6 +218,12 @@ class Reader {
       return this.char(e);
     }
     if (c === ')' || c === '|') throw new Error('unexpected');
+    // with u, a surrogate pair is one character: a quantifier after it repeats the whole pair
+    const low = src.charCodeAt(this.at);
+    if (this.unicode && c.charCodeAt(0) >= 0xd800 && c.charCodeAt(0) <= 0xdbff && low >= 0xdc00 && low <= 0xdfff) {
+      this.at++;
+      return this.char(c + src[this.at - 1]);
+    }
     return this.char(c);
   }
 
@@ -207,14 +237,16 @@ class Reader {
       const close = src.indexOf('}', this.at);
       this.at = close === -1 ? src.length : close + 1;
     };
+    // Only digits and letters are skipped without the u flag: there `\u{`, `\p{` and `\k<` (with no
+    // named group) are plain text, and a skip to the next '}' or '>' could jump over a '|'
     if (e >= '0' && e <= '9') skipWhile((ch) => ch >= '0' && ch <= '9', Infinity);
     else if (e === 'x') skipWhile(hex, 2);
     else if (e === 'u') {
-      if (src[this.at] === '{') braced();
+      if (this.unicode && src[this.at] === '{') braced();
       else skipWhile(hex, 4);
     } else if (e === 'c') skipWhile((ch) => /[A-Za-z]/.test(ch), 1);
-    else if ((e === 'p' || e === 'P') && src[this.at] === '{') braced();
-    else if (e === 'k' && src[this.at] === '<') {
+    else if ((e === 'p' || e === 'P') && this.unicode && src[this.at] === '{') braced();
+    else if (e === 'k' && (this.unicode || this.named) && src[this.at] === '<') {
       const close = src.indexOf('>', this.at);
       this.at = close === -1 ? src.length : close + 1;
     }

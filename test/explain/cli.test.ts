@@ -7,6 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { runCli, BIN } from '../helpers/cli.js';
 import { ERRORS } from '../../src/knowledge/errors.js';
@@ -187,7 +188,8 @@ describe('what explain loads', { timeout: 30_000 }, () => {
     const loadLog = join(dir, 'loads.json');
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, ['--import', hook, '--require', loads, BIN, ...args], {
-        env: { ...process.env, NO_COLOR: '1', CONNRESET_IMPORT_LOG: importLog, CONNRESET_LOAD_LOG: loadLog },
+        // without NODE_OPTIONS: V8 flags there (--max-old-space-size) make V8 refuse any code cache, by design
+        env: { ...process.env, NODE_OPTIONS: '', NO_COLOR: '1', CONNRESET_IMPORT_LOG: importLog, CONNRESET_LOAD_LOG: loadLog },
         stdio: ['pipe', 'ignore', 'ignore'],
       });
       const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
@@ -270,25 +272,32 @@ describe('what explain loads', { timeout: 30_000 }, () => {
     expect(newer, 'compiled after the bundle was made: run `npm run build`').toEqual([]);
   });
 
-  it('without a bundle (only tsc was run) explain runs from the separate modules', async () => {
+  // the build's two files belong together: the cache's key is the hash of the bundle the build wrote
+  it('the code cache carries the SHA-256 of the bundle it was made from', () => {
+    const text = readFileSync(BUNDLE, 'utf8');
+    const m = /\/\/ code-cache-key: ([0-9a-f]{64})\n$/.exec(text);
+    expect(m).not.toBeNull();
+    const body = text.slice(0, m!.index);
+    expect(createHash('sha256').update(body).digest('hex')).toBe(m![1]);
+    expect(readFileSync(join(ROOT, 'dist', 'explain.bundle.cache')).subarray(0, 64).toString('latin1')).toBe(m![1]);
+  });
+
+  // only tsc was run (no bundle), or the bundle is damaged (a partial copy): the separate modules still serve
+  it.each([
+    ['without a bundle (only tsc was run)', null],
+    ['with a damaged bundle (cut in half)', (bundle: string) => bundle.slice(0, bundle.length >> 1)],
+  ] as const)('%s explain runs from the separate modules', async (_what, damage) => {
     const dir = mkdtempSync(join(tmpdir(), 'connreset-nobundle-'));
     try {
       cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
       cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true, filter: (src) => !src.includes('explain.bundle') });
+      if (damage) {
+        writeFileSync(join(dir, 'dist', 'explain.bundle.cjs'), damage(readFileSync(BUNDLE, 'utf8')));
+        cpSync(join(ROOT, 'dist', 'explain.bundle.cache'), join(dir, 'dist', 'explain.bundle.cache'));
+      }
       symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
       writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
-      const bin = join(dir, 'bin', 'connreset.js');
-      const out = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
-        const child = spawn(process.execPath, [bin, 'explain', '10054'], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
-        let stdout = '';
-        const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-        child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-        child.on('error', reject);
-        child.on('close', (code) => {
-          clearTimeout(timer);
-          resolve({ code, stdout });
-        });
-      });
+      const out = await runCli(['explain', '10054'], { bin: join(dir, 'bin', 'connreset.js') });
       expect(out.code).toBe(0);
       expect(out.stdout).toMatch(/^ECONNRESET — Connection reset by peer/);
     } finally {

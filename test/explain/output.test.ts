@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN } from '../helpers/cli.js';
@@ -43,6 +44,41 @@ describe('explain output on fd 1', { timeout: 30_000 }, () => {
       expect(r.code).toBe(0);
       expect((JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as { codes: unknown[] }).codes.length).toBe(ERRORS.length);
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fdSink: what a full non-blocking pipe cannot take (EAGAIN) goes to the fallback stream, whole and in order', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'connreset-fifo-'));
+    const fifo = join(dir, 'out');
+    execFileSync('mkfifo', [fifo]);
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const writer = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+    try {
+      // fill the pipe until the kernel says EAGAIN
+      let filled = 0;
+      for (let i = 0; i < 10_000; i++) {
+        try {
+          filled += writeSync(writer, Buffer.alloc(4096, 0x2e));
+        } catch {
+          break;
+        }
+      }
+      expect(filled).toBeGreaterThan(0);
+      const rest: Buffer[] = [];
+      let fallbacks = 0;
+      const fallback = (): NodeJS.WritableStream => {
+        fallbacks++;
+        return { write: (chunk: Buffer | string) => rest.push(Buffer.from(chunk)) > 0 } as unknown as NodeJS.WritableStream;
+      };
+      const sink = fdSink(writer, fallback);
+      sink.write('first line\n');
+      sink.write('second line\n');
+      expect(fallbacks).toBe(1);
+      expect(Buffer.concat(rest).toString()).toBe('first line\nsecond line\n');
+    } finally {
+      closeSync(writer);
+      closeSync(reader);
       rmSync(dir, { recursive: true, force: true });
     }
   });
