@@ -3,6 +3,7 @@
  * src/knowledge/outcome-causes.ts that move causes) and the facts their evidence sentences quote.
  * Pure: the experiments are plain data on the Observation.
  */
+import { establishedEvent } from './handshake.js';
 import type { Observation, TimelineEvent } from './observation.js';
 import type { ExperimentId, ExperimentRecord, ExperimentTrial } from './experiment-record.js';
 import type { Outcome } from '../shared/outcome.js';
@@ -180,7 +181,8 @@ export function failureDelayMs(obs: Observation): number | null {
   const { decisive } = classifyDetailed(obs);
   if (!decisive) return null;
   const before = obs.events.slice(0, obs.events.indexOf(decisive));
-  const anchor = [...before].reverse().find((e) => e.kind === 'sent') ?? before.find((e) => e.kind === 'connected');
+  // a reset that beat the connect callback is its own anchor: it came at once after the handshake
+  const anchor = [...before].reverse().find((e) => e.kind === 'sent') ?? before.find((e) => e.kind === 'connected') ?? (decisive === establishedEvent(obs) ? decisive : undefined);
   return anchor ? decisive.t - anchor.t : null;
 }
 

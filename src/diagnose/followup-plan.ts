@@ -11,6 +11,7 @@ import type { CauseId } from '../knowledge/causes.js';
 import { neutralPayloadFor } from './neutral.js';
 import { failureDelayMs } from './findings.js';
 import { locateTrigger } from './locate-trigger.js';
+import { establishedEvent } from './handshake.js';
 
 /** Follow-ups add about this much time by default (they run concurrently, each bounded by it). */
 export const DEFAULT_FOLLOWUP_BUDGET_MS = 2_000;
@@ -53,7 +54,7 @@ export function planFollowups(obs: Observation, diagnosis: Diagnosis, budgetMs: 
 function meets(need: FollowupNeed, obs: Observation, budgetMs: number): boolean {
   switch (need) {
     case 'connected':
-      return obs.events.some((e) => e.kind === 'connected');
+      return establishedEvent(obs) !== null;
     case 'fast_failure': {
       const delay = failureDelayMs(obs);
       return delay !== null && delay <= budgetMs * REPEATABLE_FACTOR;

@@ -62,6 +62,11 @@ export interface Scenario {
   expectedOutcome: Outcome;
   /** null when the outcome is healthy and there is nothing to explain */
   expectedTopCause: CauseId | null;
+  /**
+   * The top cause once the follow-up experiments ran, where it differs from the timeline's alone:
+   * what `connreset probe` (follow-ups on) prints, while the demo ranks from the timeline only.
+   */
+  topCauseAfterFollowups?: CauseId;
 }
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -90,6 +95,8 @@ export const SCENARIOS: readonly Scenario[] = [
     payloadBytes: null,
     expectedOutcome: 'reset_on_connect',
     expectedTopCause: 'connection_limit',
+    // every attempt is turned away at once, 3 of 3, and no service answers: a policy, not a momentary limit
+    topCauseAfterFollowups: 'turned_away_by_policy',
   },
   {
     name: 'close-on-accept',
@@ -103,6 +110,8 @@ export const SCENARIOS: readonly Scenario[] = [
     payloadBytes: null,
     expectedOutcome: 'closed_on_connect',
     expectedTopCause: 'connection_limit',
+    // every attempt is turned away at once, 3 of 3, and no service answers: a policy, not a momentary limit
+    topCauseAfterFollowups: 'turned_away_by_policy',
   },
   {
     name: 'reset-on-request',

@@ -19,7 +19,9 @@ export function renderLabListing(lab: Lab): string {
   out.push('');
   for (const running of lab.scenarios) {
     const { scenario } = running;
-    const expected = scenario.expectedTopCause ? `${scenario.expectedOutcome} (${scenario.expectedTopCause})` : scenario.expectedOutcome;
+    // what the `try:` command prints: probe runs its follow-up experiments after a failure
+    const cause = scenario.topCauseAfterFollowups ?? scenario.expectedTopCause;
+    const expected = cause ? `${scenario.expectedOutcome} (${cause})` : scenario.expectedOutcome;
     out.push(`  ${chalk.cyan(String(running.port).padStart(5))}  ${chalk.bold(running.name)}  ${chalk.dim(`probe says: ${expected}`)}`);
     for (const line of wrap(scenario.description, WRAP)) out.push(`${INDENT}${line}`);
     out.push(`${INDENT}${chalk.dim('try:')} ${suggestedCommand(running, lab.idleAfterMs)}`);

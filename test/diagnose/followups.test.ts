@@ -184,3 +184,28 @@ describe('honest ranking', () => {
     }
   });
 });
+
+/** A reset on accept, as libuv reports it either way: after the connect callback, or as the connect's own failure. */
+function resetOnAccept(beatConnectCallback: boolean): Observation {
+  const base = httpExchange([], 'reset');
+  const events: TimelineEvent[] = [
+    base.events[0]!,
+    base.events[1]!,
+    ...(beatConnectCallback
+      ? [{ t: 1.3, phase: 'connect', kind: 'reset', code: 'ECONNRESET' } as TimelineEvent]
+      : [base.events[2]!, { t: 1.3, phase: 'banner', kind: 'reset', code: 'ECONNRESET' } as TimelineEvent]),
+  ];
+  return { ...base, events, durationMs: 1.4 };
+}
+
+describe('a reset on accept, whichever way libuv reports it', () => {
+  it('plans the same experiments (the handshake had completed either way) and reads the same outcome', () => {
+    const after = resetOnAccept(false);
+    const during = resetOnAccept(true);
+    const plan = (o: Observation): string[] => planFollowups(o, diagnose(o)).map((p) => p.id);
+    expect(diagnose(during).outcome).toBe('reset_on_connect');
+    expect(diagnose(after).outcome).toBe('reset_on_connect');
+    expect(plan(after)).toContain('repeat');
+    expect(plan(during)).toEqual(plan(after));
+  });
+});

@@ -51,6 +51,8 @@ describe('connreset lab', () => {
       expect(okPort).toBeGreaterThan(0);
       expect(stdout).toContain(`try: connreset probe http://127.0.0.1:${okPort} --idle 1500ms`);
       expect(stdout).toMatch(/^\s+\d+\s+idle-forget\s+probe says: reset_on_resume \(middlebox_idle_timeout\)$/m);
+      // the follow-ups rank a policy first for a refusal on accept that every attempt meets
+      expect(stdout).toMatch(/^\s+\d+\s+reset-on-accept\s+probe says: reset_on_connect \(turned_away_by_policy\)$/m);
 
       // it really serves: the ok scenario answers a request
       const socket = connect({ port: okPort, host: '127.0.0.1' });
