@@ -253,24 +253,30 @@ function rowOf(spec: CheckSpec, index: number, address: string | null, deciding:
   const observed = spec.repeat > 1 ? `${verdict.observed} (${pass ? attempts : failed} of ${attempts})` : verdict.observed;
   // a pass judged on its outcome alone says what the outcome means on the wire
   const summary = diagnosis?.summary ?? OUTCOME_INFO[deciding.outcome].wire;
-  const head = {
-    ...identity(spec, index, address),
-    status: pass ? ('passed' as const) : ('failed' as const),
-    notRunReason: null,
-    outcome: deciding.outcome,
-    observed,
-    durationMs,
-    connectMs: connectTime(obs),
-    certificate: certificateOf(obs),
-    startedAt: obs.startedAt,
-    attempts,
-    failedAttempts: failed,
-    reasons: pass ? [] : verdict.reasons,
-    topCause: topCauseOf(diagnosis),
+  const name = spec.name;
+  const target = spec.target.input;
+  const source = spec.source;
+  const expected = expectedText(spec.expectation);
+  const connectMs = connectTime(obs);
+  const certificate = certificateOf(obs);
+  const { outcome } = deciding;
+  const { startedAt } = obs;
+  // Two whole literals, not `{ ...head, … }`: building a row by spreads cost ~29 µs of a passing
+  // probe's ~400 µs of CPU at 10,000 targets (V8 adds spread-then-extended properties one by one);
+  // a literal is one allocation from its boilerplate. Same keys in the same order as identity() + the rest.
+  if (pass) {
+    // a passing target keeps no timeline: thousands of healthy targets cost a few fields each
+    return {
+      index, name, target, address, source, expected,
+      status: 'passed', notRunReason: null, outcome, observed, durationMs, connectMs, certificate, startedAt, attempts, failedAttempts: failed, reasons: [], topCause: topCauseOf(diagnosis),
+      summary, observation: null, diagnosis: null,
+    };
+  }
+  return {
+    index, name, target, address, source, expected,
+    status: 'failed', notRunReason: null, outcome, observed, durationMs, connectMs, certificate, startedAt, attempts, failedAttempts: failed, reasons: verdict.reasons, topCause: topCauseOf(diagnosis),
+    locate: locatedSender(obs), summary, observation: obs, diagnosis,
   };
-  // a passing target keeps no timeline: thousands of healthy targets cost a few fields each
-  if (pass) return { ...head, summary, observation: null, diagnosis: null };
-  return { ...head, locate: locatedSender(obs), summary, observation: obs, diagnosis };
 }
 
 function topCauseOf(diagnosis: Diagnosis | null): TopCause | null {
