@@ -112,8 +112,7 @@ export const standardTextsForTest = standardTexts;
  * first, the longest text at a position, no overlaps), by indexOf on the lower-cased text: compiling
  * that regex alone cost about 2 ms of a pasted line's start-up.
  */
-export function* standardTextMatches(text: string): Generator<{ at: number; error: string }> {
-  const lower = text.toLowerCase();
+export function* standardTextMatches(text: string, lower: string = text.toLowerCase()): Generator<{ at: number; error: string }> {
   const found: { at: number; length: number; order: number; error: string }[] = [];
   standardTexts().forEach(([phrase, error], order) => {
     for (let at = lower.indexOf(phrase); at !== -1 && found.length < 1000; at = lower.indexOf(phrase, at + 1)) found.push({ at, length: phrase.length, order, error });
@@ -161,7 +160,7 @@ export function resolveMessage(raw: string, platform?: Platform): MessageFinding
     if (m) add(p.error, p.weight, m.index, p.operation);
   }
   for (const m of symbolMatches(text)) add(m.id, WEIGHT.symbol, m.at);
-  for (const m of standardTextMatches(text)) add(m.error, WEIGHT.standardText, m.at);
+  for (const m of standardTextMatches(text, lower)) add(m.error, WEIGHT.standardText, m.at);
 
   const readings: NumberReading[] = [];
   const seenNumberAt = new Set<number>();
@@ -255,7 +254,7 @@ export function resolveMessage(raw: string, platform?: Platform): MessageFinding
   // a proxy's line names its upstream (the only endpoint worth probing); a server's line about its
   // client names none, nor does an access log (its first address is the client's)
   const probe = flagProbe === 'none' ? 'none' : perspective?.probe;
-  const endpoint = dns || probe === 'none' ? null : findEndpoint(text, probe === 'upstream');
+  const endpoint = dns || probe === 'none' ? null : findEndpoint(text, probe === 'upstream', lower);
   const tls = error === 'TLS_UNEXPECTED_EOF' || operation === 'tls_handshake';
   const timing = timingTags(text, lower);
   return { error, operation, readings, context, alsoSeen, endpoint, probeTarget: endpoint ? probeTarget(endpoint, tls) : null, perspective, flags, flag, timing };
@@ -268,8 +267,8 @@ export function probeTarget(e: Endpoint, tlsFailure: boolean): string {
   return tlsFailure && DIRECT_TLS_PORTS.has(e.port) ? `tls://${target}` : target;
 }
 
-export function findEndpoint(text: string, upstreamOnly = false): Endpoint | null {
-  const lower = text.toLowerCase();
+/** `lower`: the text lower-cased, passed in by a caller that already has it (a paste may be 100 KB). */
+export function findEndpoint(text: string, upstreamOnly = false, lower: string = text.toLowerCase()): Endpoint | null {
   for (const p of ENDPOINT_PATTERNS) {
     if (upstreamOnly && !p.upstream) continue;
     for (const m of matches(p.re, text, lower)) {
