@@ -62,6 +62,29 @@ describe('the connection engine', () => {
     }
   });
 
+  it('an end before any byte is a FIN; a reply and an RST at once is still a reset', async () => {
+    // libuv may report an RST that follows data as end-of-stream, so an end after data is checked
+    // with a zero-byte write; an end before any data cannot be that, and is taken as the FIN it is
+    const port = await serve((c) => {
+      c.on('error', () => undefined);
+      c.once('data', (d) => {
+        if (d.toString() === 'fin') c.end();
+        else c.write('partial reply', () => c.resetAndDestroy());
+      });
+    });
+    for (const [word, expected, received] of [['fin', 'fin', false], ['rst', 'reset', true]] as const) {
+      const { conn, s } = await open(port);
+      conn.write(Buffer.from(word));
+      const peer = await conn.awaitPeer(2_000);
+      // the reply may be seen first: wait for what ends the connection
+      const last = peer === 'data' ? await conn.awaitPeer(2_000) : peer;
+      expect([word, last]).toEqual([word, expected]);
+      expect(s.kinds.includes('received')).toBe(received);
+      expect(s.kinds.filter((k) => k === 'fin' || k === 'reset')).toEqual([expected]);
+      conn.destroy();
+    }
+  });
+
   it('a refused connect is reported on the sink and open() gives null', async () => {
     const target = parseTarget(`127.0.0.1:1`);
     const s = sink();
