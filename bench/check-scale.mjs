@@ -295,6 +295,23 @@ try {
   }
   if (SIZES.length >= 2) {
     const [a, b] = [SIZES[0], SIZES.at(-1)];
+    // CPU per probe above includes each process's fixed costs (start-up, JIT warm-up, the report),
+    // which weigh more at small N; the marginal cost, (CPU at b - CPU at a) / (b - a), is what each
+    // further probe costs once the process runs
+    console.log(`marginal CPU per probe, from ${a} to ${b} targets (fixed costs of the process cancel out):`);
+    for (const kind of KINDS) {
+      const cpu = (tool, n) => {
+        const r = table.find((x) => x.tool === tool && x.kind === kind && x.n === n);
+        return r ? r.cpuPerProbe * n : NaN;
+      };
+      const marginal = (tool) => (cpu(tool, b) - cpu(tool, a)) / (b - a);
+      const floor = marginal('floor');
+      for (const tool of ['connreset', 'floor', 'blackbox']) {
+        const m = marginal(tool);
+        if (!Number.isFinite(m)) continue;
+        console.log(`  ${kind.padEnd(8)} ${tool.padEnd(11)} ${fmt(m, 3).padStart(7)} ms/probe  ×${fmt(m / floor, 2)} floor`);
+      }
+    }
     for (const kind of KINDS) {
       const ra = table.find((r) => r.tool === 'connreset' && r.kind === kind && r.n === a);
       const rb = table.find((r) => r.tool === 'connreset' && r.kind === kind && r.n === b);

@@ -1,0 +1,79 @@
+/**
+ * The CLI bundle (dist/cli.bundle.cjs, scripts/bundle-cli.mjs) that bin/connreset.js runs for every
+ * command but `explain`: it must be made from the current modules, keep the lazily loaded packages
+ * outside, and the separate modules must still serve when only tsc was run.
+ */
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BUNDLE = join(ROOT, 'dist', 'cli.bundle.cjs');
+
+interface Meta {
+  inputs: Record<string, { imports: { path: string; external?: boolean }[] }>;
+}
+const readMeta = (): Meta => JSON.parse(readFileSync(join(ROOT, 'dist', 'cli.bundle.meta.json'), 'utf8')) as Meta;
+
+describe('the CLI bundle', () => {
+  // bin/connreset.js does not compare times at start-up (it would cost what the bundle saves)
+  it('is not older than the compiled modules it was made from (else run `npm run build`)', () => {
+    const bundleTime = statSync(BUNDLE).mtimeMs;
+    const inputs = Object.keys(readMeta().inputs).filter((i) => !i.startsWith('<'));
+    expect(inputs).toContain('dist/cli/main.js');
+    expect(inputs).toContain('dist/cli/check-run.js'); // a lazily imported command is inside too
+    const newer = inputs.filter((i) => statSync(join(ROOT, i)).mtimeMs > bundleTime);
+    expect(newer, 'compiled after the bundle was made: run `npm run build`').toEqual([]);
+  });
+
+  it('leaves the heavy, lazily loaded packages outside (required when a run needs them)', () => {
+    const meta = readMeta();
+    const inputs = Object.keys(meta.inputs);
+    for (const name of ['koffi', 'yaml', 'prom-client', 'junit-report-builder', 'selfsigned', 'bcryptjs']) {
+      expect(inputs.filter((i) => i.startsWith(`node_modules/${name}/`)), name).toEqual([]);
+    }
+    // commander, chalk and ora are in it: every run needs the first, and the others are ES modules only
+    expect(inputs.some((i) => i.startsWith('node_modules/commander/'))).toBe(true);
+  });
+
+  // a YAML config goes through createRequire(import.meta.url)('yaml'), which the bundle shims
+  it('reads a YAML config through the bundle (the package outside it is found)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'connreset-bundle-'));
+    // a port that was just free: connects to it are refused
+    const free = createServer();
+    await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', resolve));
+    const port = (free.address() as AddressInfo).port;
+    await new Promise((resolve) => free.close(resolve));
+    try {
+      const config = join(dir, 'checks.yaml');
+      writeFileSync(config, `targets:\n  - target: 127.0.0.1:${port}\n    name: closed port\n    expect: refused\n`);
+      const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'connreset.js'), 'check', config, '--json', '--no-followup'], { encoding: 'utf8', timeout: 30_000 });
+      expect(r.stderr).toBe('');
+      const doc = JSON.parse(r.stdout) as { results: { name: string; outcome: string; status: string }[] };
+      expect(doc.results.map((x) => [x.name, x.outcome, x.status])).toEqual([['closed port', 'refused', 'passed']]);
+      expect(r.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('without the bundle (only tsc was run), the separate modules serve', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'connreset-nobundle-'));
+    try {
+      cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
+      cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true, filter: (src) => !src.endsWith('cli.bundle.cjs') });
+      cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+      symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+      const r = spawnSync(process.execPath, [join(dir, 'bin', 'connreset.js'), '--version'], { encoding: 'utf8', timeout: 30_000 });
+      expect(r.stderr).toBe('');
+      expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+      expect(r.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
