@@ -343,11 +343,7 @@ export class Connection {
       raw.on('error', onError);
       raw.connect({ host: address.address, port: this.target.port, family: address.family });
       // Node sends the SYN from a nextTick queued inside connect(); this tick runs right after it
-      const connecting = { kind: 'connecting', address: address.address, port: this.target.port, family: address.family } as const;
-      process.nextTick(() => {
-        this.connectingAt = sink.now();
-        sink.add('connect', connecting, this.connectingAt);
-      });
+      process.nextTick(markConnecting, this, address);
     });
   }
 
@@ -478,6 +474,12 @@ export class Connection {
 }
 
 function ignore(): void {}
+
+/** The `connecting` event, from the tick after connect() (see Connection.connect); no closure per probe. */
+function markConnecting(conn: Connection, address: ResolvedAddress): void {
+  conn.connectingAt = conn.sink.now();
+  conn.sink.add('connect', { kind: 'connecting', address: address.address, port: conn.target.port, family: address.family }, conn.connectingAt);
+}
 
 /**
  * A TCP socket that stays writable after the peer's FIN (we tell FIN from RST by writing).

@@ -161,7 +161,12 @@ class ProbeRun extends Guarded implements AbortWatcher {
       if (hasPayload || connectOnly || this.options.bannerTimeoutMs !== null) {
         const wait = bannerWait(speaksFirst, this.options.bannerTimeoutMs, this.connectMs, hasPayload ? null : this.options.replyTimeoutMs);
         this.rec.add('banner', { kind: 'banner_wait', limitMs: wait.limitMs, basis: wait.basis });
-        await this.readPhase(watch, wait);
+        const start = this.rec.now();
+        // a connect check's usual end: nothing arrives within the settle, so one wait decides it;
+        // anything else (a byte, a close, a timer that fired early) goes through the read loop
+        const settled =
+          connectOnly && this.alive(watch) && watch.lastDataAt === null && (await watch.next(wait.limitMs)) === 'timer' && watch.lastDataAt === null && this.rec.now() >= start + wait.limitMs;
+        if (!settled) await this.readPhase(watch, wait, start);
       } else {
         // a server-first scheme with nothing to send: its banner is the reply
         await this.readPhase(watch, 'reply-as-banner');

@@ -62,6 +62,9 @@ export function renderCheckJson(run: CheckRun): string {
   return jsonDocument(checkJsonDocument(run));
 }
 
+const PIECE_HEAD = '{\n  "r": [\n';
+const PIECE_TAIL = '\n  ]\n}';
+
 /** Rows per piece of checkJsonPieces: a few hundred KB of text at a time. */
 const ROWS_PER_PIECE = 500;
 
@@ -82,11 +85,11 @@ export function* checkJsonPieces(run: CheckRun): Generator<string> {
   }
   yield `${safeJson(head.slice(0, head.length - emptyTail.length))}[\n`;
   for (let start = 0; start < rows.length; start += ROWS_PER_PIECE) {
-    // a slice of rows as a JSON array, "[\n  {…},\n  {…}\n]": its elements without the brackets,
-    // two spaces deeper (the rows' depth in the document)
-    const array = JSON.stringify(rows.slice(start, start + ROWS_PER_PIECE).map(jsonRow), null, 2);
+    // a slice of rows under a key, '{\n  "r": [\n    {…},\n    {…}\n  ]\n}': the elements are at the
+    // rows' depth in the document already (no second pass to indent ~5 MB of text at 10,000 rows)
+    const text = JSON.stringify({ r: rows.slice(start, start + ROWS_PER_PIECE).map(jsonRow) }, null, 2);
     const last = start + ROWS_PER_PIECE >= rows.length;
-    yield `  ${safeJson(array.slice(2, -2)).replace(/\n/g, '\n  ')}${last ? '\n' : ',\n'}`;
+    yield `${safeJson(text.slice(PIECE_HEAD.length, -PIECE_TAIL.length))}${last ? '\n' : ',\n'}`;
   }
   yield '  ]\n}\n';
 }
