@@ -165,6 +165,10 @@ export class StreamWatch {
     raw: Socket,
     private readonly sink: EventSink,
   ) {
+    // V8 assumes a field written once is constant; the first watch to write `waiter` again would
+    // then deoptimise every function that inlined a watch (the probe's whole path, mid-run).
+    // Writing it twice here settles the field as mutable before anything is optimised.
+    this.waiter = null;
     stream.on('data', (chunk: Buffer) => {
       this.beforeData?.();
       const t = sink.now();

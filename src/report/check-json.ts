@@ -65,8 +65,12 @@ export function renderCheckJson(run: CheckRun): string {
 const PIECE_HEAD = '{\n  "r": [\n';
 const PIECE_TAIL = '\n  ]\n}';
 
-/** Rows per piece of checkJsonPieces: a few hundred KB of text at a time. */
-const ROWS_PER_PIECE = 500;
+/**
+ * Rows per piece of checkJsonPieces: ~50 KB of text. Under V8's large-object size (~128 KB), so a
+ * written piece and its UTF-8 copy are young garbage, freed by the next scavenge; pieces of 500
+ * rows (~250 KB) went to large-object space and stayed until a full GC, at the run's peak of memory.
+ */
+const ROWS_PER_PIECE = 100;
 
 /**
  * The same text as renderCheckJson, in pieces of a few hundred rows: a report file of 100,000
