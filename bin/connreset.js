@@ -13,27 +13,29 @@
 //   the source's length, and rejects a cache from another Node version or other V8 flags, and then
 //   simply compiles. Hashing the bundle here on every start would cost more than the cache saves,
 //   so an edit of dist/ by hand must be followed by `npm run build`.
-// Every other command runs the CLI bundle, dist/cli.bundle.cjs (scripts/bundle-cli.mjs), plain
-// require()d: the ESM loader's per-module work was a good part of `check`'s and `probe`'s start.
+// - every other command runs the whole CLI as one bundle the same way, dist/cli.bundle.cjs with
+//   dist/cli.bundle.cache (scripts/bundle-cli.mjs): the ESM loader's per-module work and the
+//   compiling were a good part of `check`'s and `probe`'s start.
 // Without a bundle (only `tsc` was run) the same code loads from its separate ES modules. No
-// staleness check of the bundle against dist/ here (even one statSync costs start-up time);
-// test/explain checks it.
+// staleness check of the bundles against dist/ here (even one statSync costs start-up time);
+// test/explain and test/cli-bundle.test.ts check it.
 'use strict';
 
-const BUNDLE = `${__dirname}/../dist/explain.bundle.cjs`;
-const CACHE = `${__dirname}/../dist/explain.bundle.cache`;
 const KEY = /\/\/ code-cache-key: ([0-9a-f]{64})\n?$/;
 
 /**
- * The explain bundle's exports, or null without a bundle. `makeCache`: the file to write V8's code
- * cache to when the process exits (scripts/explain-code-cache.cjs, at build time), after the
- * explanations it ran compiled the functions they needed.
+ * A bundle's exports (dist/<name>.bundle.cjs, name 'explain' or 'cli'), or null without one. It is
+ * compiled with the V8 code cache beside it (dist/<name>.bundle.cache) when the cache's key is the
+ * bundle's. `makeCache`: the file to write V8's code cache to when the process exits
+ * (scripts/explain-code-cache.cjs and scripts/cli-code-cache.cjs, at build time), after the runs
+ * it made compiled the functions they needed.
  */
-function loadExplainBundle({ makeCache } = {}) {
+function loadBundle(name, { makeCache } = {}) {
   const fs = require('node:fs');
+  const bundle = `${__dirname}/../dist/${name}.bundle.cjs`;
   let source;
   try {
-    source = fs.readFileSync(BUNDLE, 'utf8');
+    source = fs.readFileSync(bundle, 'utf8');
   } catch (error) {
     if (error && error.code === 'ENOENT') return null;
     throw error;
@@ -42,7 +44,7 @@ function loadExplainBundle({ makeCache } = {}) {
   let cachedData;
   if (key && !makeCache) {
     try {
-      const cache = fs.readFileSync(CACHE);
+      const cache = fs.readFileSync(`${__dirname}/../dist/${name}.bundle.cache`);
       if (cache.subarray(0, 64).toString('latin1') === key) cachedData = cache.subarray(65);
     } catch {
       cachedData = undefined; // no cache: V8 compiles as usual
@@ -51,7 +53,7 @@ function loadExplainBundle({ makeCache } = {}) {
   const { Script } = require('node:vm');
   let script;
   try {
-    script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: BUNDLE, cachedData });
+    script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: bundle, cachedData });
   } catch (error) {
     // a damaged bundle (a partial copy, a disk full during the build): the separate modules still work
     if (error instanceof SyntaxError && !makeCache) return null;
@@ -65,27 +67,18 @@ function loadExplainBundle({ makeCache } = {}) {
     });
   }
   const mod = { exports: {} };
-  script.runInThisContext()(mod.exports, require, mod, BUNDLE, `${__dirname}/../dist`);
+  script.runInThisContext()(mod.exports, require, mod, bundle, `${__dirname}/../dist`);
   return mod.exports;
 }
 
-/**
- * The whole CLI as one CommonJS bundle (dist/cli.bundle.cjs, scripts/bundle-cli.mjs), or its
- * separate ES modules when only tsc was run: the bundle spares the ESM loader's per-module work
- * (`check` of one target: 0.27 s -> 0.20 s of CPU).
- */
-async function loadCli() {
-  try {
-    return require('../dist/cli.bundle.cjs');
-  } catch (error) {
-    if (!error || error.code !== 'MODULE_NOT_FOUND' || !String(error.message).includes('cli.bundle.cjs')) throw error;
-    return import('../dist/cli/main.js');
-  }
+/** The explain fast path's bundle (loadBundle). */
+function loadExplainBundle(options) {
+  return loadBundle('explain', options);
 }
 
 async function run(argv) {
   const fast = argv[2] === 'explain' ? (loadExplainBundle() ?? (await import('../dist/cli/explain-fast.js'))) : null;
-  return (fast && (await fast.runExplainFast(argv))) ?? (await loadCli()).main(argv);
+  return (fast && (await fast.runExplainFast(argv))) ?? (loadBundle('cli') ?? (await import('../dist/cli/main.js'))).main(argv);
 }
 
 if (require.main === module) {
@@ -100,5 +93,5 @@ if (require.main === module) {
     },
   );
 } else {
-  module.exports = { loadExplainBundle };
+  module.exports = { loadBundle, loadExplainBundle };
 }

@@ -1,9 +1,11 @@
 /**
  * The CLI bundle (dist/cli.bundle.cjs, scripts/bundle-cli.mjs) that bin/connreset.js runs for every
- * command but `explain`: it must be made from the current modules, keep the lazily loaded packages
- * outside, and the separate modules must still serve when only tsc was run.
+ * command but `explain`, with its V8 code cache: it must be made from the current modules, keep the
+ * lazily loaded packages outside, come with a cache of its own, and the separate modules must still
+ * serve when only tsc was run.
  */
 import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
@@ -61,11 +63,38 @@ describe('the CLI bundle', () => {
     }
   });
 
+  // the build's two files belong together: the cache's key is the hash of the bundle the build wrote
+  it('its code cache carries the SHA-256 of the bundle it was made from', () => {
+    const text = readFileSync(BUNDLE, 'utf8');
+    const m = /\/\/ code-cache-key: ([0-9a-f]{64})\n$/.exec(text);
+    expect(m).not.toBeNull();
+    expect(createHash('sha256').update(text.slice(0, m!.index)).digest('hex')).toBe(m![1]);
+    expect(readFileSync(join(ROOT, 'dist', 'cli.bundle.cache')).subarray(0, 64).toString('latin1')).toBe(m![1]);
+  });
+
+  // a cache from another build (here: another bundle's) is not handed to V8, and the CLI runs
+  it('a code cache whose key does not match is ignored', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'connreset-badcache-'));
+    try {
+      cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
+      cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
+      cpSync(join(ROOT, 'dist', 'explain.bundle.cache'), join(dir, 'dist', 'cli.bundle.cache'));
+      cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+      symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+      const r = spawnSync(process.execPath, [join(dir, 'bin', 'connreset.js'), 'check', '--help'], { encoding: 'utf8', timeout: 30_000 });
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toContain('Usage: connreset check');
+      expect(r.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('without the bundle (only tsc was run), the separate modules serve', () => {
     const dir = mkdtempSync(join(tmpdir(), 'connreset-nobundle-'));
     try {
       cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
-      cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true, filter: (src) => !src.endsWith('cli.bundle.cjs') });
+      cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true, filter: (src) => !/cli\.bundle\.(cjs|cache)$/.test(src) });
       cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
       symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
       const r = spawnSync(process.execPath, [join(dir, 'bin', 'connreset.js'), '--version'], { encoding: 'utf8', timeout: 30_000 });

@@ -22,15 +22,28 @@ export function findBinary(name: string): string | null {
 }
 
 /** A port nothing listens on right now (the kernel's choice of a free ephemeral port). */
+/** Ports this test process has handed out: a port just freed can be handed out again at once. */
+const handedOut = new Set<number>();
+
+/**
+ * A loopback port that was just free and that no earlier call in this process returned: the
+ * kernel may give the same ephemeral port to two binds in a row, and two of nginx's server blocks
+ * on one port (one of them `ssl`) refused to start once ("no ssl_certificate ... listen ... ssl").
+ */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const server = createServer();
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const address = server.address();
+    server.close();
+    await once(server, 'close');
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    if (handedOut.has(address.port)) continue;
+    handedOut.add(address.port);
+    return address.port;
+  }
+  throw new Error('no fresh loopback port in 100 tries');
 }
 
 export interface RealServer {
