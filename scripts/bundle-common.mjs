@@ -37,7 +37,8 @@ export function keyAndCache(bundle, script, cacheFile) {
     // that every plain `connreset` run refuses
     env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_OPTIONS')),
   });
-  if (cached.status !== 0) throw new Error(`${script} exited with ${cached.status ?? cached.signal}`);
+  // a timeout is a SIGTERM, which a command in progress may catch and then exit 0: fail on it too
+  if (cached.error || cached.status !== 0) throw new Error(`${script} failed: ${cached.error?.message ?? `exit ${cached.status ?? cached.signal}`}`);
 }
 
 /** Writes esbuild's metafile (the tests read the bundle's inputs from it); returns its module count and size. */

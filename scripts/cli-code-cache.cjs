@@ -39,11 +39,15 @@ function listen(onConnection) {
     for (let i = 0; i < 100; i++) {
       targets.push(`127.0.0.1:${healthy.address().port}`, `127.0.0.1:${fin.address().port}`, `127.0.0.1:${closedPort}`);
     }
-    const run = (args) => cli.main(['node', 'connreset', ...args]);
-    await run(['check', ...targets, '--expect-outcome', 'ok,closed_on_connect,refused', '--concurrency', '100', '--no-followup', '--json-file', join(dir, 'check.json')]);
-    await run(['probe', `127.0.0.1:${healthy.address().port}`, '--no-followup']);
-    await run(['probe', `127.0.0.1:${fin.address().port}`, '--no-followup', '--json']);
-    await run(['check', '--help']);
+    // each run must end as it should: a cache made from runs that failed would hold other code
+    const run = async (expected, args) => {
+      const code = await cli.main(['node', 'connreset', ...args]);
+      if (code !== expected) throw new Error(`connreset ${args.slice(0, 2).join(' ')} … exited ${code}, not ${expected}`);
+    };
+    await run(0, ['check', ...targets, '--expect-outcome', 'ok,closed_on_connect,refused', '--concurrency', '100', '--no-followup', '--json-file', join(dir, 'check.json')]);
+    await run(0, ['probe', `127.0.0.1:${healthy.address().port}`, '--no-followup']);
+    await run(1, ['probe', `127.0.0.1:${fin.address().port}`, '--no-followup', '--json']);
+    await run(0, ['check', '--help']);
   } finally {
     for (const c of held) c.destroy();
     await Promise.all([healthy, fin].map((s) => new Promise((resolve) => s.close(resolve))));

@@ -66,14 +66,15 @@ const PIECE_HEAD = '{\n  "r": [\n';
 const PIECE_TAIL = '\n  ]\n}';
 
 /**
- * Rows per piece of checkJsonPieces: ~50 KB of text. Under V8's large-object size (~128 KB), so a
- * written piece and its UTF-8 copy are young garbage, freed by the next scavenge; pieces of 500
- * rows (~250 KB) went to large-object space and stayed until a full GC, at the run's peak of memory.
+ * Rows per piece of checkJsonPieces: ~50 KB of text for passing rows (a failing row carries its
+ * timeline and is larger). Passing pieces stay under V8's large-object size (~128 KB), so a written
+ * piece is young garbage, freed by the next scavenge; pieces of 500 rows (~250 KB) went to
+ * large-object space and stayed until a full GC, at the run's peak of memory.
  */
 const ROWS_PER_PIECE = 100;
 
 /**
- * The same text as renderCheckJson, in pieces of a few hundred rows: a report file of 100,000
+ * The same text as renderCheckJson, in pieces of ROWS_PER_PIECE rows: a report file of 100,000
  * targets is written without holding the whole document (tens of MB) as one string, and its
  * escaped copy. Each row is its `JSON.stringify(…, null, 2)` text at the depth it has in the
  * document (4 spaces); a JSON string holds no raw newline, so indenting every line is exact.

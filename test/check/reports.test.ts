@@ -197,7 +197,7 @@ describe('JSON report', () => {
 
   it('is written in pieces with the very same text, so a large run is never one string in memory', () => {
     const one = fixtureRun();
-    // 1,205 rows span several pieces (500 rows each), the last one partly filled
+    // 1,205 rows span several pieces (100 rows each), the last one partly filled
     const many = fixtureRun({ results: Array.from({ length: 241 }, () => one.results).flat().map((r, index) => ({ ...r, index })) });
     for (const run of [one, many, fixtureRun({ results: [] })]) {
       expect([...checkJsonPieces(run)].join('')).toBe(renderCheckJson(run));

@@ -62,9 +62,9 @@ describe('the connection engine', () => {
     }
   });
 
-  it('an end before any byte is a FIN; a reply and an RST at once is still a reset', async () => {
-    // libuv may report an RST that follows data as end-of-stream, so an end after data is checked
-    // with a zero-byte write; an end before any data cannot be that, and is taken as the FIN it is
+  it('an end before any byte is a FIN; a reply and an RST at once is a reset, not a FIN', async () => {
+    // libuv may report an RST that follows data as end-of-stream: every end is checked with a
+    // zero-byte write before it is called a FIN
     const port = await serve((c) => {
       c.on('error', () => undefined);
       c.once('data', (d) => {

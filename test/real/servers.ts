@@ -21,7 +21,6 @@ export function findBinary(name: string): string | null {
   return which.status === 0 && which.stdout.trim() ? which.stdout.trim() : null;
 }
 
-/** A port nothing listens on right now (the kernel's choice of a free ephemeral port). */
 /** Ports this test process has handed out: a port just freed can be handed out again at once. */
 const handedOut = new Set<number>();
 

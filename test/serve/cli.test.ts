@@ -68,6 +68,28 @@ describe('connreset serve: the open-file limit', () => {
   });
 });
 
+// bcryptjs is loaded lazily, at the first request with credentials: through the CLI bundle too
+describe('connreset serve: basic auth as a user runs it', () => {
+  it('a right password gets the metrics, a wrong one 401', async () => {
+    const { default: bcrypt } = await import('bcryptjs');
+    const web = join(dir, 'web-auth.yml');
+    writeFileSync(web, `basic_auth_users:\n  prometheus: ${bcrypt.hashSync('scrape-me', 4)}\n`);
+    const serve = await spawnServe(['--web-config', web]);
+    try {
+      const basic = (password: string) => ({ authorization: `Basic ${Buffer.from(`prometheus:${password}`).toString('base64')}` });
+      const right = await get(`${serve.url}/metrics`, basic('scrape-me'));
+      expect(right.status).toBe(200);
+      expect(right.body).toContain('connreset_serve_');
+      expect((await get(`${serve.url}/metrics`, basic('wrong'))).status).toBe(401);
+      expect((await get(`${serve.url}/metrics`)).status).toBe(401);
+      expect(serve.stderr()).not.toMatch(/internal error/);
+    } finally {
+      serve.child.kill('SIGTERM');
+      await serve.exited;
+    }
+  });
+});
+
 describe('connreset serve: stopping', () => {
   /** waits (bounded) until the exporter reports a probe in flight */
   async function untilInFlight(url: string): Promise<void> {
