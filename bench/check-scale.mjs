@@ -125,12 +125,24 @@ function targetsFor(servers, kind, n) {
 
 async function runConnreset(servers, kind, n) {
   const json = join(dir, `check-${kind}-${n}.json`);
+  rmSync(json, { force: true }); // the path is reused by every run: never read an earlier run's report
   const r = await runChild([BIN, 'check', '-', '--concurrency', String(CONCURRENCY), '--json-file', json, '--only-failures', '--no-followup'], targetsFor(servers, kind, n));
-  if (r.code !== 0) return { ...r, wrong: `exit ${r.code}: ${r.stderr.split('\n')[0]}` };
-  const doc = JSON.parse(readFileSync(json, 'utf8'));
+  let doc;
+  try {
+    doc = JSON.parse(readFileSync(json, 'utf8'));
+  } catch {
+    return { ...r, wrong: `exit ${r.code}, no report: ${r.stderr.split('\n')[0]}` };
+  }
   const wrong = doc.results.filter((x) => x.status !== 'passed').length;
+  if (wrong > 0) {
+    // what the failing rows saw, kept for a look: the run's directory is removed at the end
+    const kept = join(tmpdir(), `connreset-scale-failed-${kind}-${n}-${Date.now()}.json`);
+    writeFileSync(kept, JSON.stringify(doc.results.filter((x) => x.status !== 'passed').slice(0, 20), null, 2));
+    console.error(`check-scale: ${wrong} ${kind} rows not passed; the first 20 are in ${kept}`);
+  }
   // throughput from the run itself (its start-up and report writing are in the CPU figure, not here)
-  return { ...r, runMs: doc.durationMs, wrong: wrong === 0 ? null : `${wrong} not passed (e.g. ${doc.results.find((x) => x.status !== 'passed')?.observed})` };
+  const failed = wrong === 0 ? (r.code === 0 ? null : `exit ${r.code}: ${r.stderr.split('\n')[0]}`) : `${wrong} not passed (e.g. ${doc.results.find((x) => x.status !== 'passed')?.observed})`;
+  return { ...r, runMs: doc.durationMs, wrong: failed };
 }
 
 async function runFloor(servers, kind, n) {
