@@ -76,8 +76,8 @@ const ROWS_PER_PIECE = 100;
 /**
  * The same text as renderCheckJson, in pieces of ROWS_PER_PIECE rows: a report file of 100,000
  * targets is written without holding the whole document (tens of MB) as one string, and its
- * escaped copy. Each row is its `JSON.stringify(…, null, 2)` text at the depth it has in the
- * document (4 spaces); a JSON string holds no raw newline, so indenting every line is exact.
+ * escaped copy. Each piece is `JSON.stringify(…, null, 2)` of its rows under a key, which puts
+ * them at the depth they have in the document (4 spaces), then cut out of that wrapper.
  */
 export function* checkJsonPieces(run: CheckRun): Generator<string> {
   const rows = run.results;
