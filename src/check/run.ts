@@ -172,11 +172,27 @@ class Tally {
   }
 }
 
+/** With all_addresses and a name (not an IP literal), every resolved address is probed and is its own row. */
+function perAddress(spec: CheckSpec, options: ProbeOptions): boolean {
+  return options.allAddresses && isIP(spec.target.host) === 0;
+}
+
 /** One target's row, or its rows (all_addresses): checkOnce for the usual single attempt, without an array. */
 function checkTarget(spec: CheckSpec, index: number, engine: ProbeEngine, signal: AbortSignal, followups: FollowupLimiter): Promise<CheckResult | CheckResult[]> {
   const options = engine.probeOptions(spec.options);
-  if (spec.repeat === 1 && !(options.allAddresses && isIP(spec.target.host) === 0)) return checkOnce(spec, index, engine, options, signal, followups);
+  if (spec.repeat === 1 && !perAddress(spec, options)) return checkOnce(spec, index, engine, options, signal, followups);
   return checkOne(spec, index, engine, signal, followups);
+}
+
+/**
+ * The same health policy as `probe`: a failing attempt after its follow-up experiments, which may
+ * re-rank its causes (never its outcome); any other attempt as it is.
+ */
+async function followedUp(spec: CheckSpec, engine: ProbeEngine, options: ProbeOptions, deciding: Attempt, signal: AbortSignal, followups: FollowupLimiter | null): Promise<Attempt> {
+  if (!followups || !engine.followup || options.followup === false || signal.aborted) return deciding;
+  if (deciding.verdict.pass || !deciding.diagnosis || deciding.diagnosis.healthy) return deciding;
+  const followed = await followups.run(() => engine.followup!(spec.target, options, deciding.obs, signal));
+  return followed ? { ...deciding, obs: followed.observation, diagnosis: followed.diagnosis } : deciding;
 }
 
 /**
@@ -193,30 +209,24 @@ export async function checkOne(
   followups: FollowupLimiter | null = null,
 ): Promise<CheckResult[]> {
   const options = engine.probeOptions(spec.options);
-  const perAddress = options.allAddresses && isIP(spec.target.host) === 0;
+  const byAddress = perAddress(spec, options);
   // the usual check, one attempt at one address: no per-address bookkeeping
-  if (spec.repeat === 1 && !perAddress) return [await checkOnce(spec, index, engine, options, signal, followups)];
+  if (spec.repeat === 1 && !byAddress) return [await checkOnce(spec, index, engine, options, signal, followups)];
   // insertion order is resolution order: rows come out in the order the resolver gave the addresses
   const tallies = new Map<string | null, Tally>();
   for (let i = 0; i < spec.repeat; i++) {
     if (i > 0 && spec.intervalMs > 0) await delay(spec.intervalMs, signal);
     if (signal.aborted) break;
-    const observations = perAddress ? await engine.probeAll(spec.target, options, signal) : [await engine.probe(spec.target, options, signal)];
+    const observations = byAddress ? await engine.probeAll(spec.target, options, signal) : [await engine.probe(spec.target, options, signal)];
     for (const obs of observations) {
-      const key = perAddress ? obs.address : null;
+      const key = byAddress ? obs.address : null;
       let tally = tallies.get(key);
       if (!tally) tallies.set(key, (tally = new Tally()));
       tally.add(await judge(spec, engine, obs));
     }
   }
-  // the same health policy as `probe`: a failing row's follow-ups may re-rank its causes (never its outcome)
-  if (followups && engine.followup && options.followup !== false && !signal.aborted) {
-    for (const tally of tallies.values()) {
-      const deciding = tally.deciding;
-      if (!deciding || deciding.verdict.pass || !deciding.diagnosis || deciding.diagnosis.healthy) continue;
-      const followed = await followups.run(() => engine.followup!(spec.target, options, deciding.obs, signal));
-      if (followed) tally.deciding = { ...deciding, obs: followed.observation, diagnosis: followed.diagnosis };
-    }
+  for (const tally of tallies.values()) {
+    if (tally.deciding) tally.deciding = await followedUp(spec, engine, options, tally.deciding, signal, followups);
   }
   const rows = [...tallies].flatMap(([address, tally]) => (tally.deciding ? [resultOf(spec, index, address, tally, tally.deciding)] : []));
   return rows.length > 0 ? rows : [notRun(spec, index, 'interrupted')];
@@ -235,10 +245,8 @@ async function checkOnce(
   const obs = await engine.probe(spec.target, options, signal);
   let deciding = judgeByOutcome(spec, engine, obs) ?? (await judgeFully(spec, engine, obs));
   const pass = deciding.verdict.pass;
-  if (!pass && followups && engine.followup && options.followup !== false && !signal.aborted && deciding.diagnosis && !deciding.diagnosis.healthy) {
-    const followed = await followups.run(() => engine.followup!(spec.target, options, obs, signal));
-    if (followed) deciding = { ...deciding, obs: followed.observation, diagnosis: followed.diagnosis };
-  }
+  // a passing attempt skips the call: no promise per healthy target
+  if (!pass) deciding = await followedUp(spec, engine, options, deciding, signal, followups);
   return rowOf(spec, index, null, deciding, 1, pass ? 0 : 1, deciding.obs.durationMs);
 }
 

@@ -150,8 +150,9 @@ async function loadEngine(locateTimeoutMs: number | null): Promise<ProbeEngine> 
   // the diagnosis and the follow-ups are for failing rows: loaded at the first one (a run of
   // passing targets never loads them; they are a good part of the command's start-up)
   let diagnosing: Promise<typeof import('../diagnose/diagnose.js')> | null = null;
-  let following: Promise<{ diagnoseWithFollowups: typeof import('../probe/experiments/followup.js').diagnoseWithFollowups; settings: FollowupSettings }> | null = null;
-  const loadFollowups = async (): Promise<{ diagnoseWithFollowups: typeof import('../probe/experiments/followup.js').diagnoseWithFollowups; settings: FollowupSettings }> => {
+  type Followups = { diagnoseWithFollowups: typeof import('../probe/experiments/followup.js').diagnoseWithFollowups; settings: FollowupSettings };
+  let following: Promise<Followups> | null = null;
+  const loadFollowups = async (): Promise<Followups> => {
     const [{ diagnoseWithFollowups }, { DEFAULT_FOLLOWUP_BUDGET_MS }] = await Promise.all([import('../probe/experiments/followup.js'), import('../diagnose/followup-plan.js')]);
     // --locate: the locate experiment on every failing row, with its own time (--locate-timeout)
     const settings: FollowupSettings = locateTimeoutMs === null ? { enabled: true } : { enabled: true, force: ['locate'], budgetMs: Math.max(DEFAULT_FOLLOWUP_BUDGET_MS, locateTimeoutMs) };
