@@ -156,10 +156,6 @@ export interface ProbeRun<T = unknown> extends CliRun {
 
 let topologyCounter = 0;
 
-/**
- * One client/router/server network. Create with `Topology.create()`, always `destroy()` it.
- * Router rules apply to traffic forwarded towards the server address.
- */
 /** A veth pair between two namespaces, and the addresses of each end (IPv6 ones contain ':'). */
 export interface VethLink {
   a: { ns: string; dev: string; addrs: string[] };
@@ -212,6 +208,10 @@ export async function nsSysctl(ns: string, key: string, value: string): Promise<
   await must('ip', ['netns', 'exec', ns, 'sh', '-c', `echo ${value} > /proc/sys/${key.replaceAll('.', '/')}`]);
 }
 
+/**
+ * One client/router/server network. Create with `Topology.create()`, always `destroy()` it.
+ * Router rules apply to traffic forwarded towards the server address.
+ */
 export class Topology {
   readonly client: string;
   readonly router: string;
