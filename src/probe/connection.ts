@@ -183,25 +183,20 @@ export class StreamWatch {
       this.wake();
     });
     // libuv reports end-of-stream when the kernel flags a hang-up after a short read, which an
-    // RST following data also causes: check whether the socket holds a reset before calling it
-    // a FIN (a zero-byte write sends nothing, but fails on a reset socket)
+    // RST following data also causes, and a FIN and an RST that both arrive before the read
+    // read as end-of-stream too: check whether the socket holds a reset before calling it a FIN
     stream.on('end', () => {
       const t = sink.now();
       const phase = this.phase;
+      const reset = resetPending(raw);
+      if (reset !== null) {
+        this.settleEnd(phase, reset, t);
+        return;
+      }
       this.checkingEnd = true;
       void zeroWrite(raw).then((error) => {
         this.checkingEnd = false;
-        if (this.dead) return;
-        if (error) {
-          this.dead = true;
-          this.last = 'reset';
-          sink.add(phase, { kind: 'reset', code: 'ECONNRESET' }, t);
-        } else {
-          this.finSeen = true;
-          this.last = 'fin';
-          sink.add(phase, { kind: 'fin' }, t);
-        }
-        this.wake();
+        this.settleEnd(phase, error !== null, t);
       });
     });
     stream.on('error', (error: NodeJS.ErrnoException) => this.fail(error));
@@ -210,6 +205,21 @@ export class StreamWatch {
       this.dead = true;
       this.wake();
     });
+  }
+
+  /** The end of the stream, told apart: an RST (the socket holds a reset) or a FIN. */
+  private settleEnd(phase: Phase, reset: boolean, t: number): void {
+    if (this.dead) return;
+    if (reset) {
+      this.dead = true;
+      this.last = 'reset';
+      this.sink.add(phase, { kind: 'reset', code: 'ECONNRESET' }, t);
+    } else {
+      this.finSeen = true;
+      this.last = 'fin';
+      this.sink.add(phase, { kind: 'fin' }, t);
+    }
+    this.wake();
   }
 
   fail(error: NodeJS.ErrnoException, t: number = this.sink.now()): void {
@@ -487,6 +497,22 @@ function halfOpenSocket(): Socket {
   socket.allowHalfOpen = true;
   return socket;
 }
+
+/**
+ * Whether the socket was reset, asked without writing: on Linux getpeername(2) fails with
+ * ENOTCONN once an RST has closed the socket (the kernel's inet_getname refuses a peer name in
+ * TCP_CLOSE) and succeeds after a FIN alone (CLOSE_WAIT); this is what zeroWrite tells, for one
+ * system call and no write request, promise or callback. null: cannot tell this way (another
+ * platform, no handle): use zeroWrite. Node's remoteAddress caches the name, so the handle is asked.
+ */
+export function resetPending(raw: Socket): boolean | null {
+  if (!ASK_PEER_NAME) return null;
+  const handle = (raw as unknown as { _handle?: { getpeername?: (out: object) => number } | null })._handle;
+  if (!handle || typeof handle.getpeername !== 'function') return null;
+  return handle.getpeername({}) !== 0;
+}
+
+const ASK_PEER_NAME = process.platform === 'linux';
 
 /** A zero-length write sends no packet but reports a pending socket error (EPIPE after RST). */
 export function zeroWrite(raw: Socket): Promise<NodeJS.ErrnoException | null> {

@@ -63,8 +63,8 @@ describe('the connection engine', () => {
   });
 
   it('an end before any byte is a FIN; a reply and an RST at once is a reset, not a FIN', async () => {
-    // libuv may report an RST that follows data as end-of-stream: every end is checked with a
-    // zero-byte write before it is called a FIN
+    // libuv may report an RST that follows data as end-of-stream: every end is checked for a
+    // pending reset before it is called a FIN
     const port = await serve((c) => {
       c.on('error', () => undefined);
       c.once('data', (d) => {
@@ -80,6 +80,23 @@ describe('the connection engine', () => {
       const last = peer === 'data' ? await conn.awaitPeer(2_000) : peer;
       expect([word, last]).toEqual([word, expected]);
       expect(s.kinds.includes('received')).toBe(received);
+      expect(s.kinds.filter((k) => k === 'fin' || k === 'reset')).toEqual([expected]);
+      conn.destroy();
+    }
+  });
+
+  it('a FIN and an RST that both arrive before the read are a reset, and a FIN alone is a FIN', async () => {
+    // the read returns end-of-stream for both (the kernel marks the stream done at the FIN); only
+    // the socket's state tells them apart. The server's RST follows as soon as its FIN is out,
+    // before this process's next read.
+    const port = await serve((c) => {
+      c.on('error', () => undefined);
+      c.once('data', (d) => (d.toString() === 'fin' ? c.end() : c.end(() => c.resetAndDestroy())));
+    });
+    for (const [word, expected] of [['fin', 'fin'], ['finrst', 'reset']] as const) {
+      const { conn, s } = await open(port);
+      conn.write(Buffer.from(word));
+      expect([word, await conn.awaitPeer(2_000)]).toEqual([word, expected]);
       expect(s.kinds.filter((k) => k === 'fin' || k === 'reset')).toEqual([expected]);
       conn.destroy();
     }
