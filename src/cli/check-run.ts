@@ -30,6 +30,7 @@ import { runChecks, type ProbeEngine } from '../check/run.js';
 import { reportPathProblem } from '../report/atomic-write.js';
 import { isFailure, runExitCode, type CheckRun } from '../check/result.js';
 import { handleStopSignals } from '../stop-signals.js';
+import { tuneHeapForChecks } from './heap-tuning.js';
 
 const CONFIG_EXTENSION = /\.(ya?ml|json)$/i;
 /** Problems echoed one per line before the rest are counted: enough to fix a file, never a flood. */
@@ -214,6 +215,7 @@ export async function runCheckCommand(settings: CheckSettings, ctx: CliContext):
   if (plan.capped) ctx.stderr.write(concurrencyNotice(requested, plan));
 
   const engine = await loadEngine(settings.locateTimeoutMs);
+  tuneHeapForChecks();
   const stop = handleStopSignals();
   try {
     const progress = await startProgress(ctx, specs.length);
