@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -63,6 +63,38 @@ cli.main(['node', 'connreset', 'check', ${JSON.stringify(config)}, '--json', '--
       expect(doc.results.map((x) => [x.name, x.outcome, x.status])).toEqual([['closed port', 'refused', 'passed']]);
       expect(r.status).toBe(0);
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  // node:tls costs ~3.5 ms of every start: it is loaded for a TLS target (or a TLS option), not for plain TCP
+  it('loads node:tls for a TLS handshake only', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'connreset-tls-load-'));
+    // accepts, then closes: a plain target passes as closed_on_connect, a TLS one gets as far as its handshake
+    const server = createServer((c) => c.destroy());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const loads = fileURLToPath(new URL('./explain/fixtures/record-loads.cjs', import.meta.url));
+    const run = async (target: string): Promise<{ status: number | null; required: string[] }> => {
+      const log = join(dir, 'loads.json');
+      rmSync(log, { force: true });
+      // not spawnSync: the server answering the probe lives in this process
+      const child = spawn(process.execPath, ['--require', loads, join(ROOT, 'bin', 'connreset.js'), 'check', '-', '--no-followup'], {
+        env: { ...process.env, NODE_OPTIONS: '', NO_COLOR: '1', CONNRESET_LOAD_LOG: log },
+        stdio: ['pipe', 'ignore', 'ignore'],
+      });
+      child.stdin.end(`${target} closed_on_connect\n`);
+      const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      return { status, required: (JSON.parse(readFileSync(log, 'utf8')) as { required: string[] }).required };
+    };
+    const isTls = (m: string): boolean => m === 'tls' || m === 'node:tls';
+    try {
+      const plain = await run(`127.0.0.1:${port}`);
+      expect(plain.status).toBe(0);
+      expect(plain.required.filter(isTls)).toEqual([]);
+      expect((await run(`tls://127.0.0.1:${port}`)).required.some(isTls)).toBe(true);
+    } finally {
+      server.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

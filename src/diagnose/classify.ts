@@ -62,8 +62,13 @@ function refineHttp(obs: Observation, wire: Classification): Classification {
   const unmet = obs.events.find((e) => e.kind === 'expect_failed');
   if (unmet) return { outcome: 'expect_failed', decisive: unmet };
   if (obs.events.some((e) => e.kind === 'expect_matched')) return wire;
-  const failed = firstServerError(replyChunks(obs));
+  // no byte received, no reply to read a status from (a connect check's usual timeline)
+  const failed = obs.events.some(isReceived) ? firstServerError(replyChunks(obs)) : null;
   return failed ? { outcome: 'http_5xx', decisive: failed.first } : wire;
+}
+
+function isReceived(event: TimelineEvent): boolean {
+  return event.kind === 'received';
 }
 
 function classifyWire(obs: Observation): Classification {

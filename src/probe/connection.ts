@@ -21,7 +21,8 @@
  *   c.destroy()
  */
 import { isIP, Socket } from 'node:net';
-import { checkServerIdentity, connect as tlsConnect, type ConnectionOptions as TlsOptions, type TLSSocket, type PeerCertificate } from 'node:tls';
+import type { ConnectionOptions as TlsOptions, TLSSocket, PeerCertificate } from 'node:tls';
+import { tls } from '../shared/lazy-tls.js';
 import { certificateErrorText } from '../knowledge/certificate-errors.js';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import type { AddressFamily, Phase, ResolvedAddress, TlsInfo } from '../diagnose/observation.js';
@@ -373,7 +374,7 @@ export class Connection {
         ...(trust?.cert ? { cert: trust.cert } : {}),
         ...(trust?.key ? { key: trust.key } : {}),
       };
-      const secure = tlsConnect(tlsOptions);
+      const secure = tls().connect(tlsOptions);
       let done = false;
       const finish = (ok: boolean): void => {
         if (done) return;
@@ -545,7 +546,7 @@ function tlsErrorEvent(error: NodeJS.ErrnoException): EventBody {
 function untrustedReason(code: string, socket: TLSSocket, name: string): string {
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
     const cert = socket.getPeerCertificate();
-    const mismatch = checkServerIdentity(name, cert);
+    const mismatch = tls().checkServerIdentity(name, cert);
     if (mismatch) return `${mismatch.message}${cert.subjectaltname ? ` (the certificate names ${cert.subjectaltname})` : ''}`;
   }
   return certificateErrorText(code);

@@ -162,10 +162,21 @@ class ProbeRun extends Guarded implements AbortWatcher {
         const wait = bannerWait(speaksFirst, this.options.bannerTimeoutMs, this.connectMs, hasPayload ? null : this.options.replyTimeoutMs);
         this.rec.add('banner', { kind: 'banner_wait', limitMs: wait.limitMs, basis: wait.basis });
         const start = this.rec.now();
-        // a connect check's usual end: nothing arrives within the settle, so one wait decides it;
-        // anything else (a byte, a close, a timer that fired early) goes through the read loop
-        const settled =
-          connectOnly && this.alive(watch) && watch.lastDataAt === null && (await watch.next(wait.limitMs)) === 'timer' && watch.lastDataAt === null && this.rec.now() >= start + wait.limitMs;
+        // a connect check's usual end: nothing arrives within the settle, and the waits here
+        // decide it (a timer that fires before the deadline by our clock, as Node's loop-time
+        // timers do on a busy loop, waits out the rest here too); anything else (a byte, a
+        // close) goes through the read loop. The common path never enters readPhase, so V8 does
+        // not meet it cold, mid-run, in optimised code (a deoptimisation of converse).
+        let settled = false;
+        const deadline = start + wait.limitMs;
+        while (connectOnly && this.alive(watch) && watch.lastDataAt === null) {
+          const now = this.rec.now();
+          if (now >= deadline) {
+            settled = true;
+            break;
+          }
+          await watch.next(deadline - now);
+        }
         if (!settled) await this.readPhase(watch, wait, start);
       } else {
         // a server-first scheme with nothing to send: its banner is the reply

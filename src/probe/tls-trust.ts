@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { createSecureContext } from 'node:tls';
 import { UsageError } from '../errors.js';
+import { tls } from '../shared/lazy-tls.js';
 import type { TlsTrust } from './types.js';
 
 export interface TlsTrustInput {
@@ -49,7 +49,7 @@ export function loadTlsTrust(input: TlsTrustInput, name: OptionName = FLAG, base
   }
   if (key !== null && cert === null) throw new UsageError(`${name('key')} needs ${name('cert')} (the client certificate)`);
   try {
-    createSecureContext({ ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) });
+    tls().createSecureContext({ ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) });
   } catch (error) {
     const which = [input.cacert && name('cacert'), input.cert && name('cert'), input.key && name('key')].filter(Boolean).join(', ');
     throw new UsageError(`bad ${which}: ${(error as Error).message}`);
