@@ -21,7 +21,7 @@ import { SCHEMES } from './target.js';
 import { Recorder } from './recorder.js';
 import { Connection, StreamWatch, resolveLiteral, resolveTarget, zeroWrite, type Resolution } from './connection.js';
 import { armGuard, disarmGuard, Guarded } from './guard.js';
-import { offAbort, onAbort, type AbortWatcher } from './abort-hub.js';
+import { offAbort, onAbort, type AbortHub, type AbortWatcher } from './abort-hub.js';
 import { isoNow } from './clock.js';
 import type { Payload, ProbeOptions, Target } from './types.js';
 
@@ -68,6 +68,9 @@ class ProbeRun extends Guarded implements AbortWatcher {
   private connectMs = 0;
   /** the TCP socket under the stream, for SocketHooks */
   private raw: Socket | null = null;
+  abortPrev: AbortWatcher | null = null;
+  abortNext: AbortWatcher | null = null;
+  abortHub: AbortHub | null = null;
 
   constructor(
     private readonly target: Target,

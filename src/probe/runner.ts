@@ -33,6 +33,12 @@ export interface RunnerHooks<J, R> {
   onStart?(job: J): void;
 }
 
+/** What one lane is doing: its job, while `busy`. */
+interface Lane<J> {
+  busy: boolean;
+  job: J;
+}
+
 export interface RunSummary {
   stoppedBy: StopReason;
   started: number;
@@ -75,7 +81,8 @@ export async function runBounded<J, R>(
   const deadline = options.deadlineMs === null ? null : setTimeout(() => stop('deadline'), options.deadlineMs);
 
   const iterator = jobs[Symbol.iterator]();
-  const inFlight = new Set<J>();
+  // the job each lane has in flight (a slot per lane, not a Set that every job enters and leaves)
+  const inFlight: Lane<J>[] = [];
   let started = 0;
   let finished = 0;
   /** set when runBounded has returned: a straggler lane must not report twice */
@@ -86,12 +93,15 @@ export async function runBounded<J, R>(
     // a job's own helpers (delays, follow-ups) may listen beside the probe
     setMaxListeners(0, controller.signal);
     laneControllers.push(controller);
+    const slot: Lane<J> = { busy: false, job: undefined as J };
+    inFlight.push(slot);
     while (stoppedBy === 'completed') {
       const next = iterator.next();
       if (next.done) return;
       const job = next.value;
       started++;
-      inFlight.add(job);
+      slot.job = job;
+      slot.busy = true;
       hooks.onStart?.(job);
       let result: R;
       try {
@@ -101,7 +111,7 @@ export async function runBounded<J, R>(
         result = undefined as R;
       }
       if (closed) return;
-      inFlight.delete(job);
+      slot.busy = false;
       if (stoppedBy !== 'completed') {
         // cut short by our own stop: not what the peer did
         hooks.onUnfinished(job, stoppedBy, true);
@@ -126,8 +136,10 @@ export async function runBounded<J, R>(
   }
   if (stoppedBy !== 'completed') {
     const reason = stoppedBy;
-    for (const job of inFlight) hooks.onUnfinished(job, reason, true);
-    inFlight.clear();
+    for (const slot of inFlight) {
+      if (slot.busy) hooks.onUnfinished(slot.job, reason, true);
+      slot.busy = false;
+    }
     for (let next = iterator.next(); !next.done; next = iterator.next()) hooks.onUnfinished(next.value, reason, false);
   }
   return { stoppedBy, started, finished };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { armGuard, disarmGuard, Guarded } from '../../src/probe/guard.js';
-import { offAbort, onAbort } from '../../src/probe/abort-hub.js';
+import { offAbort, onAbort, type AbortWatcher } from '../../src/probe/abort-hub.js';
 import { isoNow } from '../../src/probe/clock.js';
 
 class Owner extends Guarded {
@@ -47,19 +47,29 @@ describe('abort watchers share one listener per signal', () => {
     const a = new AbortController();
     const b = new AbortController();
     const seen: string[] = [];
-    const watcher = (name: string) => ({ signalAborted: () => seen.push(name) });
+    const watcher = (name: string): AbortWatcher => ({ signalAborted: () => void seen.push(name), abortPrev: null, abortNext: null, abortHub: null });
     const one = watcher('one');
     const two = watcher('two');
+    const three = watcher('three');
     const other = watcher('other');
+    const later = watcher('later');
     onAbort(a.signal, one);
     onAbort(a.signal, two);
+    onAbort(a.signal, three);
     onAbort(b.signal, other);
+    // out of the middle of a list, and from its head (the last added)
     offAbort(a.signal, two);
+    offAbort(a.signal, three);
+    offAbort(a.signal, three);
     a.abort();
     a.abort();
     expect(seen).toEqual(['one']);
+    // a watcher told once is off its list: watching another signal works as for a new one
+    onAbort(b.signal, one);
+    onAbort(b.signal, later);
+    offAbort(b.signal, later);
     b.abort();
-    expect(seen).toEqual(['one', 'other']);
+    expect(seen.sort()).toEqual(['one', 'one', 'other']);
   });
 });
 
