@@ -127,10 +127,12 @@ export const ERRORS: readonly ErrorEntry[] = [
     windows: [
       { symbol: 'WSAECONNREFUSED', number: 10061, text: 'No connection could be made because the target machine actively refused it.' },
       { symbol: 'ERROR_CONNECTION_REFUSED', number: 1225, text: 'The remote computer refused the network connection.' },
+      // winerror.h; the Win32 form of an ICMP port unreachable (STATUS_PORT_UNREACHABLE): nothing serves that port
+      { symbol: 'ERROR_PORT_UNREACHABLE', number: 1234, text: 'No service is operating at the destination network endpoint on the remote system.' },
     ],
     windowsCrt: [{ symbol: 'ECONNREFUSED', number: 107, text: CRT_SUPPLEMENT }],
     libuv: { name: 'UV_ECONNREFUSED', text: 'connection refused', linux: -111, macos: -61, windows: -4078 },
-    aliases: ['WSAECONNREFUSED', 'UV_ECONNREFUSED', 'ERROR_CONNECTION_REFUSED'],
+    aliases: ['WSAECONNREFUSED', 'UV_ECONNREFUSED', 'ERROR_CONNECTION_REFUSED', 'ERROR_PORT_UNREACHABLE'],
     causes: ['nothing_listening', 'server_crash_restart', 'firewall_intervention', 'wrong_service_on_port', 'connection_limit'],
   },
   {
@@ -200,10 +202,14 @@ export const ERRORS: readonly ErrorEntry[] = [
     wire: { signal: 'icmp', description: 'An ICMP host-unreachable came back from a router (or the local host found no route / no ARP answer).' },
     linux: [{ symbol: 'EHOSTUNREACH', number: 113, text: 'No route to host' }],
     macos: [{ symbol: 'EHOSTUNREACH', number: 65, text: 'No route to host' }],
-    windows: [{ symbol: 'WSAEHOSTUNREACH', number: 10065, text: 'A socket operation was attempted to an unreachable host.' }],
+    windows: [
+      { symbol: 'WSAEHOSTUNREACH', number: 10065, text: 'A socket operation was attempted to an unreachable host.' },
+      // winerror.h (current SDK text); libuv's uv_translate_sys_error maps it to UV_EHOSTUNREACH
+      { symbol: 'ERROR_HOST_UNREACHABLE', number: 1232, text: 'The network location cannot be reached. For information about network troubleshooting, see Windows Help.' },
+    ],
     windowsCrt: [{ symbol: 'EHOSTUNREACH', number: 110, text: CRT_SUPPLEMENT }],
     libuv: { name: 'UV_EHOSTUNREACH', text: 'host is unreachable', linux: -113, macos: -65, windows: -4073 },
-    aliases: ['WSAEHOSTUNREACH', 'UV_EHOSTUNREACH'],
+    aliases: ['WSAEHOSTUNREACH', 'UV_EHOSTUNREACH', 'ERROR_HOST_UNREACHABLE'],
     causes: ['routing_problem', 'firewall_intervention', 'server_crash_restart', 'dns_problem'],
   },
   {
@@ -214,10 +220,14 @@ export const ERRORS: readonly ErrorEntry[] = [
     wire: { signal: 'icmp', description: 'The local routing table has no route, or a router returned ICMP network-unreachable; nothing reached the server.' },
     linux: [{ symbol: 'ENETUNREACH', number: 101, text: 'Network is unreachable' }],
     macos: [{ symbol: 'ENETUNREACH', number: 51, text: 'Network is unreachable' }],
-    windows: [{ symbol: 'WSAENETUNREACH', number: 10051, text: 'A socket operation was attempted to an unreachable network.' }],
+    windows: [
+      { symbol: 'WSAENETUNREACH', number: 10051, text: 'A socket operation was attempted to an unreachable network.' },
+      // winerror.h (current SDK text); libuv's uv_translate_sys_error maps it to UV_ENETUNREACH
+      { symbol: 'ERROR_NETWORK_UNREACHABLE', number: 1231, text: 'The network location cannot be reached. For information about network troubleshooting, see Windows Help.' },
+    ],
     windowsCrt: [{ symbol: 'ENETUNREACH', number: 118, text: CRT_SUPPLEMENT }],
     libuv: { name: 'UV_ENETUNREACH', text: 'network is unreachable', linux: -101, macos: -51, windows: -4062 },
-    aliases: ['WSAENETUNREACH', 'UV_ENETUNREACH'],
+    aliases: ['WSAENETUNREACH', 'UV_ENETUNREACH', 'ERROR_NETWORK_UNREACHABLE'],
     causes: ['routing_problem', 'firewall_intervention', 'dns_problem'],
   },
   {

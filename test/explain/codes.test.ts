@@ -97,10 +97,16 @@ describe.each(SYMBOL_CASES)('symbol $symbol', (c) => {
   });
 });
 
+/** The rows whose codes carry this text: current Windows gives ERROR_NETWORK_UNREACHABLE and ERROR_HOST_UNREACHABLE the same words. */
+const rowsWithText = (text: string): string[] => [...new Set(TEXT_CASES.filter((x) => x.text === text).map((x) => x.error))];
+
 describe.each(TEXT_CASES)('standard text of $symbol', (c) => {
-  it(`"${c.text}" explains to ${c.error}`, async () => {
+  it(`"${c.text}" explains to ${c.error} (or, for words several rows share, to one of them)`, async () => {
     const r = await explain(c.text);
-    expect(r.ok && r.explanation.error.id).toBe(c.error);
+    const rows = rowsWithText(c.text);
+    expect(rows).toContain(c.error);
+    if (rows.length === 1) expect(r.ok && r.explanation.error.id).toBe(c.error);
+    else expect(rows).toContain(r.ok ? r.explanation.error.id : null);
   });
 });
 
