@@ -115,11 +115,21 @@ export function renderExplanationText(x: Explanation, chalk: Style = createStyle
   return `${out.join('\n')}\n`;
 }
 
+/** The --list columns: a column is as wide as its longest cell (an error with three Windows codes, 10061/1225/1234), plus a gap. */
+const LIST_COLUMNS: readonly { title: string; cell: (c: KnownCode) => string; min: number }[] = [
+  { title: 'symbol', cell: (c) => c.id, min: 20 },
+  { title: 'Linux', cell: (c) => c.linux, min: 8 },
+  { title: 'macOS', cell: (c) => c.macos, min: 8 },
+  { title: 'Windows', cell: (c) => c.windows, min: 13 },
+  { title: 'CRT', cell: (c) => c.windowsCrt, min: 6 },
+  { title: 'libuv', cell: (c) => c.libuv, min: 18 },
+];
+
 export function renderListText(codes: readonly KnownCode[], chalk: Style = createStyle(false)): string {
-  const out = [chalk.bold(`${'symbol'.padEnd(20)}${'Linux'.padEnd(8)}${'macOS'.padEnd(8)}${'Windows'.padEnd(13)}${'CRT'.padEnd(6)}${'libuv'.padEnd(18)}title`)];
-  for (const c of codes) {
-    out.push(`${c.id.padEnd(20)}${c.linux.padEnd(8)}${c.macos.padEnd(8)}${c.windows.padEnd(13)}${c.windowsCrt.padEnd(6)}${c.libuv.padEnd(18)}${c.title}`);
-  }
+  const widths = LIST_COLUMNS.map((col) => Math.max(col.min, ...codes.map((c) => col.cell(c).length + 2)));
+  const row = (cells: readonly string[], last: string): string => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('') + last;
+  const out = [chalk.bold(row(LIST_COLUMNS.map((col) => col.title), 'title'))];
+  for (const c of codes) out.push(row(LIST_COLUMNS.map((col) => col.cell(c)), c.title));
   out.push('', 'Every name in the table is accepted too (WSAECONNRESET, UV_ECONNRESET, EAI_NONAME, ERROR_NETNAME_DELETED, ...); --list --json lists them.');
   return `${out.join('\n')}\n`;
 }

@@ -136,6 +136,13 @@ describe('connreset explain (CLI)', { timeout: 30_000 }, () => {
     const text = await runCli(['explain', '--list']);
     expect(text.code).toBe(0);
     for (const e of ERRORS) expect(text.stdout).toContain(e.id);
+    // columns stay apart however long a cell is (ECONNREFUSED has three Windows codes): the
+    // header's columns start where each row's cells do, and two spaces at least part the cells
+    const lines = text.stdout.split('\n').slice(0, ERRORS.length + 1);
+    const starts = (line: string): number[] => [...line.matchAll(/(?:^|\s{2,})(\S)/g)].map((m) => m.index! + m[0].length - 1);
+    const header = starts(lines[0]!);
+    expect(header).toHaveLength(7);
+    for (const line of lines.slice(1)) expect(starts(line).slice(0, 6), line).toEqual(header.slice(0, 6));
     const json = await runCli(['explain', '--list', '--json']);
     const doc = JSON.parse(json.stdout) as { schema: string; codes: { id: string }[] };
     expect(doc.schema).toBe('connreset.codes/v1');
