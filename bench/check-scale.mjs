@@ -245,6 +245,22 @@ async function runBlackbox(bb, servers, kind, n) {
   return { runMs, cpuMs: after.cpuMs - before.cpuMs, rssMiB: Math.max(peakRssKiB, after.rssKiB) / 1024, wrong };
 }
 
+/**
+ * The kernel's TIME_WAIT table at the start (Linux). Every run leaves its connections there for
+ * 60 s, and each connect() then searches past them for a free port: with a full table (131,072 by
+ * default) the floor's own CPU per probe was ~0.16 ms here, with an empty one ~0.10. It moves every
+ * tool's system time alike, so ratios stay comparable, but not the absolute figures.
+ */
+function timeWaitNote() {
+  try {
+    const tw = /^TCP:.*\btw (\d+)/m.exec(readFileSync('/proc/net/sockstat', 'utf8'))?.[1];
+    const max = readFileSync('/proc/sys/net/ipv4/tcp_max_tw_buckets', 'utf8').trim();
+    return tw === undefined ? '' : `, TIME_WAIT sockets at start: ${tw} of ${max}`;
+  } catch {
+    return '';
+  }
+}
+
 // --- the run -----------------------------------------------------------------------------------
 
 const median = (xs) => {
@@ -279,7 +295,8 @@ try {
   const bb = bbBin ? await startBlackbox(bbBin) : null;
   console.log(
     `check-scale: concurrency ${CONCURRENCY}, median of ${RUNS} runs, Node ${process.version}, ` +
-      `blackbox_exporter: ${bbBin ?? 'not installed (apt-get install prometheus-blackbox-exporter)'}`,
+      `blackbox_exporter: ${bbBin ?? 'not installed (apt-get install prometheus-blackbox-exporter)'}` +
+      timeWaitNote(),
   );
   console.log('kind     N       tool        probes/s  CPU ms/probe  peak RSS MiB  rate vs bb  rate vs floor  CPU vs floor  check');
   const table = [];
