@@ -59,14 +59,17 @@ function loadBundle(name, { makeCache } = {}) {
     if (error instanceof SyntaxError && !makeCache) return null;
     throw error;
   }
+  const mod = { exports: {} };
   if (makeCache) {
     // written whole or not at all: a cache cut short by a crash would be handed to V8, which trusts it
     process.once('exit', () => {
+      // V8 refuses a cache made under flags other than a plain start's, and a check run changes
+      // one (src/cli/heap-tuning.ts): the default comes back before the cache is made
+      if (typeof mod.exports.undoHeapTuning === 'function') mod.exports.undoHeapTuning();
       fs.writeFileSync(`${makeCache}.tmp`, Buffer.concat([Buffer.from(`${key}\n`, 'latin1'), script.createCachedData()]));
       fs.renameSync(`${makeCache}.tmp`, makeCache);
     });
   }
-  const mod = { exports: {} };
   script.runInThisContext()(mod.exports, require, mod, bundle, `${__dirname}/../dist`);
   return mod.exports;
 }

@@ -8,11 +8,15 @@
  * small and fills faster than that: at the first scavenges nearly every probe object survives
  * (--trace-pretenuring: survival ratio 1.0), so V8 pretenures the probes' objects, recompiles
  * the probe's whole path, and the objects then die in the old generation, where only a full GC
- * frees them. Turned off, 10,000 FIN targets cost about 7 % less CPU (docs/scale.md).
+ * frees them. Turned off, 10,000 targets cost 8-11 % less CPU (docs/scale.md).
  *
- * The flag is read at each GC, so setting it at run time is safe: Node's docs show
- * v8.setFlagsFromString for flags of this kind. No other V8 flag is set (one that sizes the heap
- * must be given at start-up and crashed when set here, e.g. --single-threaded-gc).
+ * Node's docs warn that a flag changed after start-up may do nothing or behave unpredictably. This
+ * one is a switch V8 reads when it collects and when it decides how to allocate, and every check
+ * of the test suite and the benchmarks runs with it; flags that size the heap are read only at
+ * start-up, and --single-threaded-gc set here crashed V8, so no other flag is set. The flag stays
+ * off for the rest of the process, and V8 refuses a code cache made under other flags: the build,
+ * which makes the CLI's cache by running a check (scripts/cli-code-cache.cjs), calls
+ * undoHeapTuning() before writing it (bin/connreset.js).
  */
 import { setFlagsFromString } from 'node:v8';
 
@@ -22,4 +26,11 @@ export function tuneHeapForChecks(): void {
   if (tuned) return;
   tuned = true;
   setFlagsFromString('--no-allocation-site-pretenuring');
+}
+
+/** V8's default back (for a code cache made after a check ran in this process). */
+export function undoHeapTuning(): void {
+  if (!tuned) return;
+  tuned = false;
+  setFlagsFromString('--allocation-site-pretenuring');
 }

@@ -15,6 +15,8 @@ import { defineCheck } from './check.js';
 import { defineIdle } from './idle.js';
 import { defineServe } from './serve.js';
 import { VERSION } from '../version.js';
+// the launcher's cache maker puts V8's flags back before writing the code cache (bin/connreset.js)
+export { undoHeapTuning } from './heap-tuning.js';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command();

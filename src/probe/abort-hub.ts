@@ -33,9 +33,11 @@ function hubOf(signal: Hubbed): AbortHub {
     signal.addEventListener(
       'abort',
       () => {
-        // unlink all first: a watcher told of the abort may call offAbort
+        // unlink all first: a watcher told of the abort may call offAbort; told in the order
+        // they began watching (the list runs newest first)
         const told: AbortWatcher[] = [];
         for (let w = created.head; w !== null; w = w.abortNext) told.push(w);
+        told.reverse();
         created.head = null;
         for (const w of told) {
           w.abortPrev = w.abortNext = null;

@@ -93,12 +93,19 @@ describe('the connection engine', () => {
       c.on('error', () => undefined);
       c.once('data', (d) => (d.toString() === 'fin' ? c.end() : c.end(() => c.resetAndDestroy())));
     });
-    for (const [word, expected] of [['fin', 'fin'], ['finrst', 'reset']] as const) {
-      const { conn, s } = await open(port);
-      conn.write(Buffer.from(word));
-      expect([word, await conn.awaitPeer(2_000)]).toEqual([word, expected]);
-      expect(s.kinds.filter((k) => k === 'fin' || k === 'reset')).toEqual([expected]);
-      conn.destroy();
+    // asked of the socket (getpeername on Linux), and by the zero-byte write that serves where it cannot be asked
+    for (const way of ['peer name', 'zero-byte write'] as const) {
+      for (const [word, expected] of [['fin', 'fin'], ['finrst', 'reset']] as const) {
+        const { conn, s } = await open(port);
+        if (way === 'zero-byte write') {
+          // the handle without getpeername: resetPending cannot tell, tellEnd writes
+          (conn.raw as unknown as { _handle: Record<string, unknown> })._handle.getpeername = undefined;
+        }
+        conn.write(Buffer.from(word));
+        expect([way, word, await conn.awaitPeer(2_000)]).toEqual([way, word, expected]);
+        expect(s.kinds.filter((k) => k === 'fin' || k === 'reset')).toEqual([expected]);
+        conn.destroy();
+      }
     }
   });
 
