@@ -18,19 +18,24 @@
  * which makes the CLI's cache by running a check (scripts/cli-code-cache.cjs), calls
  * undoHeapTuning() before writing it (bin/connreset.js).
  */
-import { setFlagsFromString } from 'node:v8';
+import { createRequire } from 'node:module';
 
 let tuned = false;
+
+/** node:v8 when a flag is set: main.ts re-exports undoHeapTuning, and other commands need not load it. */
+function setFlags(flags: string): void {
+  (createRequire(import.meta.url)('node:v8') as typeof import('node:v8')).setFlagsFromString(flags);
+}
 
 export function tuneHeapForChecks(): void {
   if (tuned) return;
   tuned = true;
-  setFlagsFromString('--no-allocation-site-pretenuring');
+  setFlags('--no-allocation-site-pretenuring');
 }
 
 /** V8's default back (for a code cache made after a check ran in this process). */
 export function undoHeapTuning(): void {
   if (!tuned) return;
   tuned = false;
-  setFlagsFromString('--allocation-site-pretenuring');
+  setFlags('--allocation-site-pretenuring');
 }

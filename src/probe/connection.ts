@@ -502,7 +502,7 @@ function halfOpenSocket(): Socket {
  * system call and no write request, promise or callback. null: cannot tell this way (another
  * platform, no handle): use zeroWrite. Node's remoteAddress caches the name, so the handle is asked.
  */
-export function resetPending(raw: Socket): boolean | null {
+function resetPending(raw: Socket): boolean | null {
   if (!ASK_PEER_NAME) return null;
   const handle = (raw as unknown as { _handle?: { getpeername?: (out: object) => number } | null })._handle;
   if (!handle || typeof handle.getpeername !== 'function') return null;
