@@ -834,12 +834,13 @@ export function parseTargetLines(
   lines.forEach((raw, i) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
-    const [first, second, ...rest] = line.split(/\s+/);
-    if (rest.length > 0) {
+    // indexes, not `[first, second, ...rest] =`: a rest pattern walks the iterator protocol, per line
+    const words = line.split(/\s+/);
+    if (words.length > 2) {
       problems.push(new ConfigError(source, 'expected `TARGET [OUTCOME[,OUTCOME]]` on a line', i + 1));
       return;
     }
-    const spec = specFromText(first!, second, deps, shared, env, { file: source, line: i + 1 }, problems);
+    const spec = specFromText(words[0]!, words[1], deps, shared, env, { file: source, line: i + 1 }, problems);
     if (spec) specs.push(spec);
   });
   if (problems.length > 0) throw new ConfigProblems(problems);

@@ -120,8 +120,8 @@ function parseAuthority(
     const zoneless = host.split('%')[0] ?? '';
     if (isIP(zoneless) !== 6) throw new BadTargetError(input, `${quote(host)} is not an IPv6 address`);
   } else {
-    const colons = authority.split(':').length - 1;
-    if (colons > 1) {
+    const colon = authority.indexOf(':');
+    if (colon !== -1 && authority.indexOf(':', colon + 1) !== -1) {
       const maybePort = authority.slice(authority.lastIndexOf(':') + 1);
       const maybeHost = authority.slice(0, authority.lastIndexOf(':'));
       const splitWorks = /^\d+$/.test(maybePort) && isIP(maybeHost) === 6;
@@ -132,7 +132,6 @@ function parseAuthority(
       const hint = examples.length ? `write ${examples.join(' or ')}` : 'write [IPV6]:PORT';
       throw new BadTargetError(input, 'an IPv6 address needs brackets', hint);
     }
-    const colon = authority.indexOf(':');
     host = colon === -1 ? authority : authority.slice(0, colon);
     portText = colon === -1 ? null : authority.slice(colon + 1);
     if (host === '') {
@@ -167,6 +166,8 @@ function parseAuthority(
  * redacted, never with the password.
  */
 export function redact(input: string): string {
+  // no user-info without an @ (most targets): nothing to hide, and no pattern to run
+  if (!input.includes('@')) return input;
   const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(input)?.[0] ?? '';
   const rest = input.slice(scheme.length);
   const authorityEnd = rest.search(/[/?#]/);
