@@ -45,7 +45,7 @@ const PROMPT_MS = 1_000;
  * Delays under this are "at once" (a policy): no configured timer fires this soon, while a program
  * spawned per connection (inetd, socat EXEC) on a busy host can take a few hundred ms to exit.
  */
-const IMMEDIATE_MS = 500;
+export const IMMEDIATE_MS = 500;
 
 export function findingsOf(obs: Observation, outcome: Outcome): Findings {
   const out: Findings = { signals: new Set(), vars: {}, source: new Map() };
