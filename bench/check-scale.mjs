@@ -4,6 +4,8 @@
  * concurrency:
  *   - connreset check (the built CLI, targets on stdin with their expected outcome);
  *   - the floor: a bare Node net.connect loop (connect, then close; nothing else);
+ *   - the observer: the floor plus what telling the targets apart takes (wait up to 25 ms for an
+ *     end of stream, FIN or RST, then close), to show what observing costs apart from the rest;
  *   - blackbox_exporter's tcp_connect module, when `prometheus-blackbox-exporter` (Debian) or
  *     `blackbox_exporter` is on PATH (install: apt-get install prometheus-blackbox-exporter;
  *     this script installs nothing), driven over HTTP on loopback with the same concurrency.
@@ -91,6 +93,40 @@ Promise.all(Array.from({ length: concurrency }, one)).then(() => {
 });
 `;
 
+/**
+ * The observer: the floor plus what a connect check must do to tell the three targets apart, and
+ * nothing else (no timeline, no diagnosis, no report): after connecting, wait up to 25 ms (the
+ * settle's floor) for an end of stream, tell a FIN from an RST with getpeername as connreset does,
+ * then destroy. Its CPU against the floor's is the cost of observing; connreset's against its own
+ * is the cost of everything else. The aims of issue #10 stay against the floor.
+ */
+const OBSERVER_SOURCE = `
+const net = require('node:net');
+const targets = require('node:fs').readFileSync(process.argv[1], 'utf8').trim().split('\\n');
+const concurrency = Number(process.argv[2]);
+const seen = { open: 0, fin: 0, reset: 0, refused: 0, error: 0 };
+let next = 0;
+const t0 = performance.now();
+function one() {
+  if (next >= targets.length) return Promise.resolve();
+  const [host, port] = targets[next++].split(' ')[0].split(':');
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port: Number(port) });
+    let timer = null;
+    const done = (what) => { if (timer) clearTimeout(timer); if (what) seen[what]++; s.destroy(); resolve(); };
+    s.on('connect', () => { timer = setTimeout(done, 25, 'open'); });
+    s.on('data', () => {});
+    s.on('end', () => done(s._handle && s._handle.getpeername({}) ? 'reset' : 'fin'));
+    s.on('error', (e) => done(e.code === 'ECONNREFUSED' ? 'refused' : e.code === 'ECONNRESET' ? 'reset' : 'error'));
+    s.on('close', () => done(null));
+  }).then(one);
+}
+Promise.all(Array.from({ length: concurrency }, one)).then(() => {
+  require('node:fs').writeFileSync(process.argv[3], JSON.stringify({ seen, ms: performance.now() - t0 }));
+});
+`;
+const OBSERVED = { healthy: 'open', fin: 'fin', closed: 'refused' };
+
 function runChild(args, input, extraEnv = {}) {
   return new Promise((resolve, reject) => {
     const rssOut = join(dir, `rss-${Math.random().toString(36).slice(2)}.json`);
@@ -153,6 +189,18 @@ async function runFloor(servers, kind, n) {
   const res = JSON.parse(readFileSync(out, 'utf8'));
   const wantOk = kind !== 'closed';
   const wrong = (wantOk ? res.failed : res.ok) === 0 ? null : `${wantOk ? res.failed : res.ok} unexpected`;
+  return { ...r, runMs: res.ms, wrong };
+}
+
+async function runObserver(servers, kind, n) {
+  const file = join(dir, `observer-${kind}-${n}.txt`);
+  writeFileSync(file, targetsFor(servers, kind, n));
+  const out = join(dir, `observer-${kind}-${n}.json`);
+  const r = await runChild(['-e', OBSERVER_SOURCE, file, String(CONCURRENCY), out], null);
+  const res = JSON.parse(readFileSync(out, 'utf8'));
+  const others = n - res.seen[OBSERVED[kind]];
+  // like connreset, a FIN target the loaded server had not accepted within the settle reads open
+  const wrong = others === 0 ? null : `${others} not ${OBSERVED[kind]} (${JSON.stringify(res.seen)})`;
   return { ...r, runMs: res.ms, wrong };
 }
 
@@ -302,15 +350,16 @@ try {
   const table = [];
   for (const n of SIZES) {
     for (const kind of KINDS) {
-      const results = { connreset: [], floor: [], blackbox: [] };
+      const results = { connreset: [], observer: [], floor: [], blackbox: [] };
       for (let i = 0; i < RUNS; i++) {
         results.floor.push(await runFloor(servers, kind, n));
+        results.observer.push(await runObserver(servers, kind, n));
         results.connreset.push(await runConnreset(servers, kind, n));
         if (bb) results.blackbox.push(await runBlackbox(bb, servers, kind, n));
       }
       const floor = summarise(results.floor, n);
       const bbs = bb ? summarise(results.blackbox, n) : null;
-      for (const tool of ['connreset', 'floor', 'blackbox']) {
+      for (const tool of ['connreset', 'observer', 'floor', 'blackbox']) {
         if (results[tool].length === 0) continue;
         const s = summarise(results[tool], n);
         table.push({ kind, n, tool, ...s });
@@ -320,6 +369,9 @@ try {
         );
         if (s.wrong) process.exitCode = 1;
       }
+      const observer = summarise(results.observer, n);
+      const ours = summarise(results.connreset, n);
+      console.log(`${kind.padEnd(8)} ${String(n).padEnd(7)} connreset's CPU per probe: ×${fmt(ours.cpuPerProbe / observer.cpuPerProbe, 2)} of the observer's`);
     }
   }
   if (SIZES.length >= 2) {
@@ -335,7 +387,7 @@ try {
       };
       const marginal = (tool) => (cpu(tool, b) - cpu(tool, a)) / (b - a);
       const floor = marginal('floor');
-      for (const tool of ['connreset', 'floor', 'blackbox']) {
+      for (const tool of ['connreset', 'observer', 'floor', 'blackbox']) {
         const m = marginal(tool);
         if (!Number.isFinite(m)) continue;
         console.log(`  ${kind.padEnd(8)} ${tool.padEnd(11)} ${fmt(m, 3).padStart(7)} ms/probe  ×${fmt(m / floor, 2)} floor`);
