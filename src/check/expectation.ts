@@ -100,7 +100,8 @@ export function evaluate(exp: Expectation, obs: Observation, diagnosis: Pick<Dia
   if (exp.outcomes.length > 0 && !exp.outcomes.includes(outcome) && !healthyEnough) {
     reasons.push(`expected ${exp.outcomes.join(' or ')}, observed ${outcome}`);
   }
-  const closedAfter = idleCloseAfterMs(obs);
+  // only an idle hold has a close while idle: no walk of the timeline for a connect check
+  const closedAfter = exp.idleWindow || isIdleOutcome(outcome) ? idleCloseAfterMs(obs) : null;
   if (exp.idleWindow) {
     if (closedAfter === null) {
       reasons.push(`expected the peer to end the connection after ${describeWindow(exp.idleWindow)} of silence; it did not end it while idle`);

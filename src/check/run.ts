@@ -266,7 +266,7 @@ function rowOf(spec: CheckSpec, index: number, address: string | null, deciding:
   const source = spec.source;
   const expected = expectedText(spec.expectation);
   const connectMs = connectTime(obs);
-  const certificate = certificateOf(obs);
+  const certificate = obs.options.tls ? certificateOf(obs) : null;
   const { outcome } = deciding;
   const { startedAt } = obs;
   // Two whole literals, not `{ ...head, … }`: building a row by spreads cost ~29 µs of a passing

@@ -180,7 +180,8 @@ class ProbeRun extends Guarded implements AbortWatcher {
           }
           await watch.next(deadline - now);
         }
-        if (!settled) await this.readPhase(watch, wait, start);
+        // a close that ended the settle needs no read loop (it would return at once)
+        if (!settled && this.alive(watch)) await this.readPhase(watch, wait, start);
       } else {
         // a server-first scheme with nothing to send: its banner is the reply
         await this.readPhase(watch, 'reply-as-banner');
@@ -357,8 +358,9 @@ class ProbeRun extends Guarded implements AbortWatcher {
       keepaliveMs: this.options.keepaliveMs,
       expect: this.options.expect,
       tls: this.target.tls,
-      ...(this.target.tls ? { tlsVerify: !this.options.tlsTrust?.insecure } : {}),
     };
+    // added, not spread into the literal: a spread makes V8 build every probe's options key by key
+    if (this.target.tls) options.tlsVerify = !this.options.tlsTrust?.insecure;
     return {
       schema: OBSERVATION_SCHEMA,
       target: this.target.input,
