@@ -71,40 +71,17 @@ async function listen(host, onConn) {
 })();
 `;
 
-/** The floor: a bare net.connect loop with the same concurrency; connect (or fail), then destroy. */
-const FLOOR_SOURCE = `
-const net = require('node:net');
-const targets = require('node:fs').readFileSync(process.argv[1], 'utf8').trim().split('\\n');
-const concurrency = Number(process.argv[2]);
-let next = 0, ok = 0, failed = 0;
-const t0 = performance.now();
-function one() {
-  if (next >= targets.length) return Promise.resolve();
-  const [host, port] = targets[next++].split(' ')[0].split(':');
-  return new Promise((resolve) => {
-    const s = net.connect({ host, port: Number(port) });
-    const done = (good) => { good ? ok++ : failed++; s.destroy(); resolve(); };
-    s.once('connect', () => done(true));
-    s.once('error', () => done(false));
-  }).then(one);
-}
-Promise.all(Array.from({ length: concurrency }, one)).then(() => {
-  require('node:fs').writeFileSync(process.argv[3], JSON.stringify({ ok, failed, ms: performance.now() - t0 }));
-});
-`;
-
 /**
- * The observer: the floor plus what a connect check must do to tell the three targets apart, and
- * nothing else (no timeline, no diagnosis, no report): after connecting, wait as long as connreset's
- * settle (3 × the connect time, at least 25 ms) for an end of stream, tell a FIN from an RST with getpeername as connreset does,
- * then destroy. Its CPU against the floor's is the cost of observing; connreset's against its own
- * is the cost of everything else. The aims of issue #10 stay against the floor.
+ * A bare Node loop at the given concurrency, as the source of a child process: each target is
+ * `net.connect`ed, and `probe` (with `s`, the socket, and `resolve`) decides when it is done.
+ * Writes `{ ...result, ms }` to argv[3].
  */
-const OBSERVER_SOURCE = `
+function loopSource(state, probe, result) {
+  return `
 const net = require('node:net');
 const targets = require('node:fs').readFileSync(process.argv[1], 'utf8').trim().split('\\n');
 const concurrency = Number(process.argv[2]);
-const seen = { open: 0, fin: 0, reset: 0, refused: 0, error: 0 };
+${state}
 let next = 0;
 const t0 = performance.now();
 function one() {
@@ -112,20 +89,52 @@ function one() {
   const [host, port] = targets[next++].split(' ')[0].split(':');
   return new Promise((resolve) => {
     const s = net.connect({ host, port: Number(port) });
-    const started = performance.now();
+${probe}
+  }).then(one);
+}
+Promise.all(Array.from({ length: concurrency }, one)).then(() => {
+  require('node:fs').writeFileSync(process.argv[3], JSON.stringify({ ${result}, ms: performance.now() - t0 }));
+});
+`;
+}
+
+/** The floor: a bare net.connect loop with the same concurrency; connect (or fail), then destroy. */
+const FLOOR_SOURCE = loopSource(
+  'let ok = 0, failed = 0;',
+  `    const done = (good) => { good ? ok++ : failed++; s.destroy(); resolve(); };
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));`,
+  'ok, failed',
+);
+
+/**
+ * The observer: the floor plus what a connect check must do to tell the three targets apart, and
+ * nothing else (no timeline, no diagnosis, no report): after connecting, wait as long as
+ * connreset's settle (3 × the connect time, at least 25 ms) for an end of stream, tell a FIN from
+ * an RST with getpeername as connreset does, then destroy. Its CPU against the floor's is the cost
+ * of observing; connreset's against its own is the cost of everything else. The aims of issue #10
+ * stay against the floor.
+ */
+const OBSERVER_SOURCE = loopSource(
+  'const seen = { open: 0, fin: 0, reset: 0, refused: 0, error: 0 };',
+  `    const started = performance.now();
     let timer = null;
-    const done = (what) => { if (timer) clearTimeout(timer); if (what) seen[what]++; s.destroy(); resolve(); };
+    let finished = false;
+    const done = (what) => {
+      if (finished) return;
+      finished = true;
+      if (timer) clearTimeout(timer);
+      seen[what]++;
+      s.destroy();
+      resolve();
+    };
     s.on('connect', () => { timer = setTimeout(done, Math.max(25, Math.ceil(3 * (performance.now() - started))), 'open'); });
     s.on('data', () => {});
     s.on('end', () => done(s._handle && s._handle.getpeername({}) ? 'reset' : 'fin'));
     s.on('error', (e) => done(e.code === 'ECONNREFUSED' ? 'refused' : e.code === 'ECONNRESET' ? 'reset' : 'error'));
-    s.on('close', () => done(null));
-  }).then(one);
-}
-Promise.all(Array.from({ length: concurrency }, one)).then(() => {
-  require('node:fs').writeFileSync(process.argv[3], JSON.stringify({ seen, ms: performance.now() - t0 }));
-});
-`;
+    s.on('close', () => done('error'));`,
+  'seen',
+);
 const OBSERVED = { healthy: 'open', fin: 'fin', closed: 'refused' };
 
 function runChild(args, input, extraEnv = {}) {
@@ -182,23 +191,24 @@ async function runConnreset(servers, kind, n) {
   return { ...r, runMs: doc.durationMs, wrong: failed };
 }
 
-async function runFloor(servers, kind, n) {
-  const file = join(dir, `floor-${kind}-${n}.txt`);
+/** Runs a loopSource() child on the targets: its process figures and what it wrote. */
+async function runLoop(name, source, servers, kind, n) {
+  const file = join(dir, `${name}-${kind}-${n}.txt`);
   writeFileSync(file, targetsFor(servers, kind, n));
-  const out = join(dir, `floor-${kind}-${n}.json`);
-  const r = await runChild(['-e', FLOOR_SOURCE, file, String(CONCURRENCY), out], null);
-  const res = JSON.parse(readFileSync(out, 'utf8'));
+  const out = join(dir, `${name}-${kind}-${n}.json`);
+  const r = await runChild(['-e', source, file, String(CONCURRENCY), out], null);
+  return { r, res: JSON.parse(readFileSync(out, 'utf8')) };
+}
+
+async function runFloor(servers, kind, n) {
+  const { r, res } = await runLoop('floor', FLOOR_SOURCE, servers, kind, n);
   const wantOk = kind !== 'closed';
   const wrong = (wantOk ? res.failed : res.ok) === 0 ? null : `${wantOk ? res.failed : res.ok} unexpected`;
   return { ...r, runMs: res.ms, wrong };
 }
 
 async function runObserver(servers, kind, n) {
-  const file = join(dir, `observer-${kind}-${n}.txt`);
-  writeFileSync(file, targetsFor(servers, kind, n));
-  const out = join(dir, `observer-${kind}-${n}.json`);
-  const r = await runChild(['-e', OBSERVER_SOURCE, file, String(CONCURRENCY), out], null);
-  const res = JSON.parse(readFileSync(out, 'utf8'));
+  const { r, res } = await runLoop('observer', OBSERVER_SOURCE, servers, kind, n);
   const others = n - res.seen[OBSERVED[kind]];
   // a FIN target that the loaded target server had not yet accepted within the settle reads open,
   // as it would for connreset: said, but the reference has not failed
