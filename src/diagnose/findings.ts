@@ -45,7 +45,7 @@ const PROMPT_MS = 1_000;
  * Delays under this are "at once" (a policy): no configured timer fires this soon, while a program
  * spawned per connection (inetd, socat EXEC) on a busy host can take a few hundred ms to exit.
  */
-export const IMMEDIATE_MS = 500;
+const IMMEDIATE_MS = 500;
 
 export function findingsOf(obs: Observation, outcome: Outcome): Findings {
   const out: Findings = { signals: new Set(), vars: {}, source: new Map() };
@@ -187,7 +187,11 @@ export function failureDelayMs(obs: Observation): number | null {
 }
 
 function concludeRepeat(record: ExperimentRecord, obs: Observation, outcome: Outcome): Conclusion {
-  const runs = [obs, ...record.trials.filter((t) => trialFinished(t.observation)).map((t) => t.observation)];
+  const finished = record.trials.filter((t) => trialFinished(t.observation)).map((t) => t.observation);
+  // a repeat cut off by the budget or an interrupt may have been let in: the rest cannot say
+  // "every time" (a limit that let one in would read as a policy)
+  if (finished.length < record.trials.length) return { signals: [], vars: {} };
+  const runs = [obs, ...finished];
   if (runs.length < 2) return { signals: [], vars: {} };
   const outcomes = runs.map((o) => classifyDetailed(o).outcome);
   const same = outcomes.filter((o) => o === outcome).length;

@@ -70,7 +70,8 @@ export type TimelineEvent =
   /**
    * Before sending: how long the probe waits for a banner (or an early close) before it speaks.
    * basis 'server_first': the scheme's server speaks first, the full banner wait; 'settle': a
-   * client-first scheme, a short wait scaled to the connect time; 'option': set by the user.
+   * client-first scheme, a short wait scaled to the connect time; 'option': set by the user (or,
+   * in a follow-up experiment's trial, by the experiment: the repeat of a connect check, service_id's listen).
    */
   | (EventBase & { kind: 'banner_wait'; limitMs: number; basis: BannerWaitBasis })
   /** our own timer expired with no event from the peer in this phase */

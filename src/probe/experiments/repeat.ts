@@ -4,12 +4,21 @@
  */
 import type { ProbeOptions } from '../types.js';
 import { classify } from '../../diagnose/classify.js';
-import { failureDelayMs, IMMEDIATE_MS } from '../../diagnose/findings.js';
+import { failureDelayMs } from '../../diagnose/findings.js';
 import { trial, type ExperimentContext, type ExperimentModule } from './context.js';
 
 export const REPEATS = 2;
-/** A repeat waits for a hang-up at least this multiple of the delay the first probe saw. */
+/**
+ * A repeat of a connect check's hang-up waits for it at least this long. socat EXEC:/bin/true
+ * hung up 5–11 ms after the connect here, 10–45 ms with the 2 cores saturated, and once in CI
+ * after the 25 ms settle. Kept well under a second: a silent client's timer (1 s and more) is a
+ * timer, not a hang-up on connect.
+ */
+const WAIT_FLOOR_MS = 200;
+/** ... or this multiple of the delay the first probe saw, when that is longer. */
 const DELAY_MULTIPLE = 3;
+/** What a repeat's wait leaves of the follow-up budget, for its own connect and close. */
+const BUDGET_MARGIN_MS = 100;
 
 export const repeat: ExperimentModule = {
   run(ctx) {
@@ -19,16 +28,21 @@ export const repeat: ExperimentModule = {
 };
 
 /**
- * A repeat of a hang-up on connect must wait for it as long as "at once" lasts (IMMEDIATE_MS), not
- * the connect check's short settle: a server that hangs up on accept only after a program has
+ * A connect check (nothing to send, a client-first scheme) waits only a short settle for a
+ * hang-up. Its repeats wait longer: a server that hangs up on accept only once a program has
  * started (socat EXEC, inetd) can take longer than the settle on a busy host, and a repeat that
- * stopped waiting first would read as a connection that worked, "a limit that comes and goes".
- * The user's own banner timeout is kept: then the first probe waited that long too.
+ * stopped waiting first reads as a connection that worked, "a limit that comes and goes". Every
+ * other probe is repeated as it ran: a banner wait (server-first schemes, the user's
+ * --banner-timeout) already waited, and a probe with a request to send is answered or not.
  */
 function repeatOptions(ctx: ExperimentContext): Partial<ProbeOptions> {
-  if (ctx.options.bannerTimeoutMs !== null) return {};
+  const settle = ctx.obs.events.find((e) => e.kind === 'banner_wait');
+  if (settle?.kind !== 'banner_wait' || settle.basis !== 'settle' || ctx.obs.options.sendBytes > 0) return {};
   const outcome = classify(ctx.obs);
   if (outcome !== 'closed_on_connect' && outcome !== 'reset_on_connect') return {};
-  const waitMs = Math.max(IMMEDIATE_MS, Math.ceil(DELAY_MULTIPLE * (failureDelayMs(ctx.obs) ?? 0)));
-  return { bannerTimeoutMs: Math.min(ctx.budgetMs, waitMs) };
+  const wanted = Math.max(WAIT_FLOOR_MS, Math.ceil(DELAY_MULTIPLE * (failureDelayMs(ctx.obs) ?? 0)));
+  // the trial must end within the budget: one cut off by it says nothing (see concludeRepeat)
+  const room = Math.floor(ctx.budgetMs - settle.t - BUDGET_MARGIN_MS);
+  const waitMs = Math.min(wanted, room);
+  return waitMs > settle.limitMs ? { bannerTimeoutMs: waitMs } : {};
 }
