@@ -35,7 +35,8 @@ function loadBundle(name, { makeCache } = {}) {
   const bundle = `${__dirname}/../dist/${name}.bundle.cjs`;
   let source;
   try {
-    source = fs.readFileSync(bundle, 'utf8');
+    // ASCII only (scripts/bundle-common.mjs escapes the rest): latin1 reads it without decoding
+    source = fs.readFileSync(bundle, 'latin1');
   } catch (error) {
     if (error && error.code === 'ENOENT') return null;
     throw error;

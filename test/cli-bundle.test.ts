@@ -119,6 +119,17 @@ cli.main(['node', 'connreset', 'check', ${JSON.stringify(config)}, '--json', '--
   });
 
   // the build's two files belong together: the cache's key is the hash of the bundle the build wrote
+  it('both bundles are ASCII, as the launcher reads them (latin1), and the escaped localized patterns still match', () => {
+    for (const name of ['cli', 'explain']) {
+      const bytes = readFileSync(join(ROOT, 'dist', `${name}.bundle.cjs`));
+      expect(bytes.findIndex((b) => b > 0x7f), `${name}.bundle.cjs`).toBe(-1);
+    }
+    // a Chinese Windows message (WSAECONNRESET), matched by a pattern that was non-ASCII in the source
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'connreset.js'), 'explain', '远程主机强迫关闭了一个现有的连接。', '--json'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('ECONNRESET');
+  });
+
   it('its code cache carries the SHA-256 of the bundle it was made from', () => {
     const text = readFileSync(BUNDLE, 'utf8');
     const m = /\/\/ code-cache-key: ([0-9a-f]{64})\n$/.exec(text);

@@ -4,7 +4,7 @@
  * probe engine is passed in so the run logic does not pin the socket code.
  */
 import { certificateOf } from '../diagnose/certificate.js';
-import { isIP } from 'node:net';
+import { ipFamily } from '../shared/ip-family.js';
 import type { Observation } from '../diagnose/observation.js';
 import type { Diagnosis } from '../diagnose/diagnosis.js';
 import type { ProbeOptions, Target } from '../probe/types.js';
@@ -174,7 +174,7 @@ class Tally {
 
 /** With all_addresses and a name (not an IP literal), every resolved address is probed and is its own row. */
 function perAddress(spec: CheckSpec, options: ProbeOptions): boolean {
-  return options.allAddresses && isIP(spec.target.host) === 0;
+  return options.allAddresses && ipFamily(spec.target.host) === 0;
 }
 
 /** One target's row, or its rows (all_addresses): checkOnce for the usual single attempt, without an array. */

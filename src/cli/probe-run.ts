@@ -4,7 +4,7 @@
  * and prints the report or the JSON document.
  */
 import { lookupWithOverrides } from '../probe/http-options.js';
-import { isIP } from 'node:net';
+import { ipFamily } from '../shared/ip-family.js';
 import type { CliContext } from './context.js';
 import { startSpinner } from './spinner.js';
 import { handleStopSignals } from '../stop-signals.js';
@@ -142,7 +142,7 @@ export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext):
 
 /** `-4 [::1]:80` can only fail: say so instead of probing. */
 function checkFamily(target: Target, family: 4 | 6 | null): Target {
-  const literal = isIP(target.host);
+  const literal = ipFamily(target.host);
   if (family !== null && literal !== 0 && literal !== family) {
     throw new UsageError(`${target.host} is an IPv${literal} address but -${family} was given`, `drop -${family}`);
   }

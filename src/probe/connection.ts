@@ -20,7 +20,8 @@
  *   c.interrupt()                    end a pending connect/handshake/wait at once (Ctrl-C, a guard)
  *   c.destroy()
  */
-import { isIP, Socket } from 'node:net';
+import { Socket } from 'node:net';
+import { ipFamily } from '../shared/ip-family.js';
 import { release } from 'node:os';
 import type { ConnectionOptions as TlsOptions, TLSSocket, PeerCertificate } from 'node:tls';
 import { tls } from '../shared/lazy-tls.js';
@@ -65,8 +66,8 @@ export interface Resolution {
  * answer resolveTarget gives for a literal: its one address, or no address of the asked family.
  */
 export function resolveLiteral(target: Target, family: AddressFamily | null, t: number): Resolution | null {
-  // isIP accepts an IPv6 zone (fe80::1%eth0)
-  const literal = isIP(target.host);
+  // ipFamily accepts an IPv6 zone (fe80::1%eth0)
+  const literal = ipFamily(target.host);
   if (literal === 0) return null;
   return usableAddresses(target.host, [{ address: target.host, family: literal as AddressFamily }], family, t);
 }
@@ -350,7 +351,7 @@ export class Connection {
     const { raw, sink } = this;
     if (this.interrupted) return Promise.resolve(false);
     const host = this.target.host;
-    const servername = this.options.servername ?? (isIP(host) === 0 ? host : undefined);
+    const servername = this.options.servername ?? (ipFamily(host) === 0 ? host : undefined);
     const alpn = this.options.alpn;
     return new Promise((resolve) => {
       // allowHalfOpen is passed on to the TLSSocket by tls.connect, though @types/node omits it

@@ -4,7 +4,7 @@
  * HOST:PORT:ADDR. Each parser checks what a user typed and throws one UsageError line (exit 2);
  * the check config calls the same parsers and reports the message with file:line.
  */
-import { isIP } from 'node:net';
+import { ipFamily } from '../shared/ip-family.js';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { readBounded } from '../bounded-read.js';
 import { quote } from '../escape.js';
@@ -95,7 +95,7 @@ export function parseResolve(value: string, option = '--resolve'): ResolveEntry 
   if (port !== null && (port < 1 || port > 65535)) throw bad(`port ${m[2]} is out of range (ports are 1-65535)`);
   const addresses = m[3]!.split(',').map((a) => {
     const address = a.trim().replace(/^\[(.*)\]$/, '$1');
-    const family = isIP(address);
+    const family = ipFamily(address);
     if (family === 0) throw bad(`${quote(a.trim())} is not an IP address`);
     return { address, family: family as 4 | 6 };
   });

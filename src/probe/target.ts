@@ -3,7 +3,7 @@
  * Hand-written rather than WHATWG URL because URL silently drops default ports, lower-cases
  * only some schemes' hosts and gives no reason when it fails; users need a reason.
  */
-import { isIP } from 'node:net';
+import { ipFamily } from '../shared/ip-family.js';
 import { BadTargetError } from '../errors.js';
 import { quote } from '../escape.js';
 import type { Payload, Scheme, Target } from './types.js';
@@ -118,16 +118,16 @@ function parseAuthority(
     else if (after.startsWith(':')) portText = after.slice(1);
     else throw new BadTargetError(input, `unexpected ${quote(after)} after "]"`, `write [${host}]:PORT`);
     const zoneless = host.split('%')[0] ?? '';
-    if (isIP(zoneless) !== 6) throw new BadTargetError(input, `${quote(host)} is not an IPv6 address`);
+    if (ipFamily(zoneless) !== 6) throw new BadTargetError(input, `${quote(host)} is not an IPv6 address`);
   } else {
     const colon = authority.indexOf(':');
     if (colon !== -1 && authority.indexOf(':', colon + 1) !== -1) {
       const maybePort = authority.slice(authority.lastIndexOf(':') + 1);
       const maybeHost = authority.slice(0, authority.lastIndexOf(':'));
-      const splitWorks = /^\d+$/.test(maybePort) && isIP(maybeHost) === 6;
+      const splitWorks = /^\d+$/.test(maybePort) && ipFamily(maybeHost) === 6;
       const examples = [
         ...(splitWorks ? [`[${maybeHost}]:${maybePort}`] : []),
-        ...(isIP(authority) === 6 ? [`[${authority}]:PORT`] : []),
+        ...(ipFamily(authority) === 6 ? [`[${authority}]:PORT`] : []),
       ];
       const hint = examples.length ? `write ${examples.join(' or ')}` : 'write [IPV6]:PORT';
       throw new BadTargetError(input, 'an IPv6 address needs brackets', hint);
@@ -137,7 +137,7 @@ function parseAuthority(
     if (host === '') {
       throw new BadTargetError(input, 'missing host', `write a host before the port, e.g. 127.0.0.1${portText !== null ? `:${portText}` : ':8080'}`);
     }
-    if (isIP(host) === 0 && !HOSTNAME.test(host)) {
+    if (ipFamily(host) === 0 && !HOSTNAME.test(host)) {
       throw new BadTargetError(input, `${quote(host)} is not a valid host name or IP address`);
     }
     host = host.toLowerCase();

@@ -12,7 +12,8 @@
  * resolver for that name, as blackbox_exporter and Prometheus' own service discovery do.
  * Pure: no I/O.
  */
-import { BlockList, isIP } from 'node:net';
+import { BlockList } from 'node:net';
+import { ipFamily } from '../shared/ip-family.js';
 
 export interface AllowList {
   /** exact names (lower case) */
@@ -31,7 +32,7 @@ export type AllowVerdict = { allowed: true } | { allowed: false; why: string };
 
 export function isAllowed(list: AllowList, host: string, port: number): AllowVerdict {
   const bare = host.replace(/^\[|\]$/g, '');
-  const family = isIP(bare.split('%')[0] ?? bare);
+  const family = ipFamily(bare.split('%')[0] ?? bare);
   const name = bare.toLowerCase().replace(/\.$/, '');
   const hostOk =
     list.hosts.has(name) ||
@@ -79,7 +80,7 @@ export function parseAllow(value: unknown): { list: AllowList; problems: string[
   const cidrTexts: string[] = [];
   for (const c of list('cidrs')) {
     const m = typeof c === 'string' ? /^\s*([^/\s]+)(?:\/(\d{1,3}))?\s*$/.exec(c) : null;
-    const family = m ? isIP(m[1]!) : 0;
+    const family = m ? ipFamily(m[1]!) : 0;
     const prefix = m?.[2] === undefined ? (family === 6 ? 128 : 32) : Number(m[2]);
     if (!m || family === 0 || prefix > (family === 6 ? 128 : 32)) {
       problems.push(`allow.cidrs: bad CIDR ${JSON.stringify(c)}: use ADDRESS/PREFIX, e.g. 10.0.0.0/8 or fd00::/8`);

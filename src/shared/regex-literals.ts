@@ -28,8 +28,14 @@ const cache = new WeakMap<RegExp, RequiredLiterals | null>();
 declare const __CONNRESET_REGEX_LITERALS__: Readonly<Record<string, RequiredLiterals | null>> | undefined;
 const PRECOMPUTED = typeof __CONNRESET_REGEX_LITERALS__ === 'undefined' ? undefined : __CONNRESET_REGEX_LITERALS__;
 
-/** How the bundle's table is keyed: the same source and flags always have the same literals. */
-export const literalKey = (re: RegExp): string => `${re.flags}/${re.source}`;
+/**
+ * How the bundle's table is keyed: the same source and flags always have the same literals. The
+ * source is written in ASCII, as the bundle holds it (scripts/bundle-common.mjs writes a non-ASCII
+ * character of a regex literal as \\uXXXX, so `source` differs in the bundle from the modules the
+ * table was read from).
+ */
+// eslint-disable-next-line no-control-regex
+export const literalKey = (re: RegExp): string => `${re.flags}/${re.source.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}`;
 
 /** How many regexes were read at run time (not found precomputed): test/explain checks the bundle reads none. */
 export const literalStats = { precomputed: 0, readAtRunTime: 0 };
