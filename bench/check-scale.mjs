@@ -365,11 +365,19 @@ try {
   for (const n of SIZES) {
     for (const kind of KINDS) {
       const results = { connreset: [], observer: [], floor: [], blackbox: [] };
+      const tools = [
+        ['floor', () => runFloor(servers, kind, n)],
+        ['observer', () => runObserver(servers, kind, n)],
+        ['connreset', () => runConnreset(servers, kind, n)],
+        ...(bb ? [['blackbox', () => runBlackbox(bb, servers, kind, n)]] : []),
+      ];
       for (let i = 0; i < RUNS; i++) {
-        results.floor.push(await runFloor(servers, kind, n));
-        results.observer.push(await runObserver(servers, kind, n));
-        results.connreset.push(await runConnreset(servers, kind, n));
-        if (bb) results.blackbox.push(await runBlackbox(bb, servers, kind, n));
+        // each run starts with the next tool: none always runs first, on the emptiest TIME_WAIT
+        // table and the machine's freshest moment of the run
+        for (let k = 0; k < tools.length; k++) {
+          const [tool, run] = tools[(i + k) % tools.length];
+          results[tool].push(await run());
+        }
       }
       const floor = summarise(results.floor, n);
       const bbs = bb ? summarise(results.blackbox, n) : null;
