@@ -11,8 +11,9 @@
 //   The cache is used only when its key matches the key on the bundle's last line (the SHA-256 of
 //   the bundle the build wrote, so a cache from another build is never used); V8 itself checks only
 //   the source's length, and rejects a cache from another Node version or other V8 flags, and then
-//   simply compiles. Hashing the bundle here on every start would cost more than the cache saves,
-//   so an edit of dist/ by hand must be followed by `npm run build`.
+//   simply compiles; that run writes a new cache at exit when it may (dist/ writable). Hashing
+//   the bundle here on every start would cost more than the cache saves, so an edit of dist/ by
+//   hand must be followed by `npm run build`.
 // - every other command runs the whole CLI as one bundle the same way, dist/cli.bundle.cjs with
 //   dist/cli.bundle.cache (scripts/bundle-cli.mjs): the ESM loader's per-module work and the
 //   compiling were a good part of `check`'s and `probe`'s start.
@@ -62,17 +63,41 @@ function loadBundle(name, { makeCache } = {}) {
   }
   const mod = { exports: {} };
   if (makeCache) {
-    // written whole or not at all: a cache cut short by a crash would be handed to V8, which trusts it
-    process.once('exit', () => {
-      // V8 refuses a cache made under flags other than a plain start's, and a check run changes
-      // one (src/cli/heap-tuning.ts): the default comes back before the cache is made
-      if (typeof mod.exports.undoHeapTuning === 'function') mod.exports.undoHeapTuning();
-      fs.writeFileSync(`${makeCache}.tmp`, Buffer.concat([Buffer.from(`${key}\n`, 'latin1'), script.createCachedData()]));
-      fs.renameSync(`${makeCache}.tmp`, makeCache);
-    });
+    process.once('exit', () => writeCache(fs, script, key, makeCache, mod));
+  } else if (cachedData && script.cachedDataRejected) {
+    // V8 refused the build's cache (another Node or V8 since the build, or other V8 flags in
+    // NODE_OPTIONS): this run makes it again, so the next start takes it instead of compiling.
+    // Only where it may write (a global install may be read-only to its user), and best effort.
+    const cacheFile = `${__dirname}/../dist/${name}.bundle.cache`;
+    try {
+      fs.accessSync(`${__dirname}/../dist`, fs.constants.W_OK);
+      process.once('exit', () => {
+        try {
+          writeCache(fs, script, key, cacheFile, mod);
+        } catch {
+          // the next start compiles, as this one did
+        }
+      });
+    } catch {
+      // not ours to write
+    }
   }
   script.runInThisContext()(mod.exports, require, mod, bundle, `${__dirname}/../dist`);
   return mod.exports;
+}
+
+/**
+ * Writes V8's code cache of `script` (the functions this process compiled) behind its key, whole
+ * or not at all: a cache cut short by a crash would be handed to V8, which trusts it. The temporary
+ * name is this process's own, so two runs renewing at once do not write into one file.
+ */
+function writeCache(fs, script, key, file, mod) {
+  // V8 refuses a cache made under flags other than a plain start's, and a check run changes one
+  // (src/cli/heap-tuning.ts): the default comes back before the cache is made
+  if (typeof mod.exports.undoHeapTuning === 'function') mod.exports.undoHeapTuning();
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, Buffer.concat([Buffer.from(`${key}\n`, 'latin1'), script.createCachedData()]));
+  fs.renameSync(tmp, file);
 }
 
 /** The explain fast path's bundle (loadBundle). */

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -152,6 +152,42 @@ cli.main(['node', 'connreset', 'check', ${JSON.stringify(config)}, '--json', '--
       expect(r.stderr).toBe('');
       expect(r.stdout).toContain('Usage: connreset check');
       expect(r.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  // after a Node upgrade (or with other V8 flags in NODE_OPTIONS) V8 refuses the build's cache:
+  // the run that was refused makes it again, and the next start takes it
+  it('a code cache that V8 refuses is made again by the run it was refused to', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'connreset-renew-'));
+    try {
+      cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
+      cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
+      cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+      symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+      const bundle = join(dir, 'dist', 'cli.bundle.cjs');
+      const cache = join(dir, 'dist', 'cli.bundle.cache');
+      // a cache with the right key, made under another V8 flag: as a cache from another Node is
+      const launcher = JSON.stringify(join(dir, 'bin', 'connreset.js'));
+      const made = spawnSync(process.execPath, ['--max-old-space-size=123', '-e', `require(${launcher}).loadBundle('cli', { makeCache: ${JSON.stringify(cache)} })`], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, NODE_OPTIONS: '' } });
+      expect(made.status, made.stderr).toBe(0);
+      const start = (n: number): { filename: string | null; cachedData: boolean; rejected: boolean }[] => {
+        const log = join(dir, `loads-${n}.json`);
+        const r = spawnSync(process.execPath, ['--require', fileURLToPath(new URL('./explain/fixtures/record-loads.cjs', import.meta.url)), join(dir, 'bin', 'connreset.js'), 'check', '--help'], {
+          encoding: 'utf8',
+          timeout: 30_000,
+          env: { ...process.env, NODE_OPTIONS: '', CONNRESET_LOAD_LOG: log },
+        });
+        expect(r.status, r.stderr).toBe(0);
+        expect(r.stdout).toContain('Usage: connreset check');
+        return (JSON.parse(readFileSync(log, 'utf8')) as { scripts: { filename: string | null; cachedData: boolean; rejected: boolean }[] }).scripts.filter((x) => x.filename === bundle);
+      };
+      expect(start(1)).toEqual([{ filename: bundle, cachedData: true, rejected: true }]);
+      expect(start(2)).toEqual([{ filename: bundle, cachedData: true, rejected: false }]);
+      // its key is still the bundle's, and no temporary file is left behind
+      expect(readFileSync(cache).subarray(0, 64).toString('latin1')).toBe(/code-cache-key: ([0-9a-f]{64})/.exec(readFileSync(bundle, 'latin1'))![1]);
+      expect(readdirSync(join(dir, 'dist')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
