@@ -11,7 +11,8 @@
 //   The cache is used only when its key matches the key on the bundle's last line (the SHA-256 of
 //   the bundle the build wrote, so a cache from another build is never used); V8 itself checks only
 //   the source's length, and rejects a cache from another Node version or other V8 flags, and then
-//   simply compiles; that run writes a new cache at exit when it may (dist/ writable). Hashing
+//   simply compiles; a plain start (no Node or V8 options) then writes a new cache at exit when
+//   dist/ is writable. Hashing
 //   the bundle here on every start would cost more than the cache saves, so an edit of dist/ by
 //   hand must be followed by `npm run build`.
 // - every other command runs the whole CLI as one bundle the same way, dist/cli.bundle.cjs with
@@ -22,7 +23,7 @@
 // test/explain and test/cli-bundle.test.ts check it.
 'use strict';
 
-const KEY = /\/\/ code-cache-key: ([0-9a-f]{64})\n?$/;
+const KEY = /\/\/ code-cache-key: ([0-9a-f]{64})( ascii)?\n?$/;
 
 /**
  * A bundle's exports (dist/<name>.bundle.cjs, name 'explain' or 'cli'), or null without one. It is
@@ -36,13 +37,16 @@ function loadBundle(name, { makeCache } = {}) {
   const bundle = `${__dirname}/../dist/${name}.bundle.cjs`;
   let source;
   try {
-    // ASCII only (scripts/bundle-common.mjs escapes the rest): latin1 reads it without decoding
+    // written in ASCII by the build (scripts/bundle-common.mjs): latin1 reads it without decoding
     source = fs.readFileSync(bundle, 'latin1');
   } catch (error) {
     if (error && error.code === 'ENOENT') return null;
     throw error;
   }
-  const key = KEY.exec(source)?.[1];
+  const keyLine = KEY.exec(source);
+  // a bundle the build did not mark ASCII (an older build, a damaged file): decoded as UTF-8
+  if (!keyLine || !keyLine[2]) source = fs.readFileSync(bundle, 'utf8');
+  const key = keyLine?.[1];
   let cachedData;
   if (key && !makeCache) {
     try {
@@ -64,16 +68,19 @@ function loadBundle(name, { makeCache } = {}) {
   const mod = { exports: {} };
   if (makeCache) {
     process.once('exit', () => writeCache(fs, script, key, makeCache, mod));
-  } else if (cachedData && script.cachedDataRejected) {
-    // V8 refused the build's cache (another Node or V8 since the build, or other V8 flags in
-    // NODE_OPTIONS): this run makes it again, so the next start takes it instead of compiling.
-    // Only where it may write (a global install may be read-only to its user), and best effort.
+  } else if (cachedData && script.cachedDataRejected && plainStart()) {
+    // V8 refused the build's cache (another Node or V8 since the build): this run makes it
+    // again, so the next start takes it instead of compiling. Only where it may write (a global
+    // install may be read-only to its user), and best effort.
     const cacheFile = `${__dirname}/../dist/${name}.bundle.cache`;
     try {
       fs.accessSync(`${__dirname}/../dist`, fs.constants.W_OK);
+      const built = fs.statSync(bundle);
       process.once('exit', () => {
         try {
-          writeCache(fs, script, key, cacheFile, mod);
+          // rebuilt while this ran: the new build's cache is not replaced by the old bundle's
+          const now = fs.statSync(bundle);
+          if (now.mtimeMs === built.mtimeMs && now.size === built.size) writeCache(fs, script, key, cacheFile, mod);
         } catch {
           // the next start compiles, as this one did
         }
@@ -87,17 +94,37 @@ function loadBundle(name, { makeCache } = {}) {
 }
 
 /**
+ * Whether this process runs with a plain start's V8 flags. A cache made under others (node
+ * --stack-size, NODE_OPTIONS=--max-old-space-size…) would be refused by every plain start, and two
+ * kinds of runs would take turns renewing it. Node's own options are not told from V8's here, so
+ * any option makes a start not plain.
+ */
+function plainStart() {
+  return process.execArgv.length === 0 && !process.env.NODE_OPTIONS;
+}
+
+/**
  * Writes V8's code cache of `script` (the functions this process compiled) behind its key, whole
  * or not at all: a cache cut short by a crash would be handed to V8, which trusts it. The temporary
- * name is this process's own, so two runs renewing at once do not write into one file.
+ * file is new and this process's own (two runs renewing at once do not share one), and is removed
+ * when the write or the rename fails.
  */
 function writeCache(fs, script, key, file, mod) {
   // V8 refuses a cache made under flags other than a plain start's, and a check run changes one
   // (src/cli/heap-tuning.ts): the default comes back before the cache is made
   if (typeof mod.exports.undoHeapTuning === 'function') mod.exports.undoHeapTuning();
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, Buffer.concat([Buffer.from(`${key}\n`, 'latin1'), script.createCachedData()]));
-  fs.renameSync(tmp, file);
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    fs.writeFileSync(tmp, Buffer.concat([Buffer.from(`${key}\n`, 'latin1'), script.createCachedData()]), { flag: 'wx' });
+    fs.renameSync(tmp, file);
+  } catch (error) {
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      // never written
+    }
+    throw error;
+  }
 }
 
 /** The explain fast path's bundle (loadBundle). */

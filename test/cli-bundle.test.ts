@@ -11,7 +11,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symli
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BUNDLE = join(ROOT, 'dist', 'cli.bundle.cjs');
@@ -132,7 +132,7 @@ cli.main(['node', 'connreset', 'check', ${JSON.stringify(config)}, '--json', '--
 
   it('its code cache carries the SHA-256 of the bundle it was made from', () => {
     const text = readFileSync(BUNDLE, 'utf8');
-    const m = /\/\/ code-cache-key: ([0-9a-f]{64})\n$/.exec(text);
+    const m = /\/\/ code-cache-key: ([0-9a-f]{64}) ascii\n$/.exec(text);
     expect(m).not.toBeNull();
     expect(createHash('sha256').update(text.slice(0, m!.index)).digest('hex')).toBe(m![1]);
     expect(readFileSync(join(ROOT, 'dist', 'cli.bundle.cache')).subarray(0, 64).toString('latin1')).toBe(m![1]);
@@ -157,9 +157,10 @@ cli.main(['node', 'connreset', 'check', ${JSON.stringify(config)}, '--json', '--
     }
   });
 
-  // after a Node upgrade (or with other V8 flags in NODE_OPTIONS) V8 refuses the build's cache:
-  // the run that was refused makes it again, and the next start takes it
-  it('a code cache that V8 refuses is made again by the run it was refused to', () => {
+  // after a Node upgrade V8 refuses the build's cache: the plain start that was refused makes it
+  // again, and the next start takes it; a start with other V8 flags leaves it alone (its cache
+  // would be refused by every plain start)
+  it('a code cache that V8 refuses is made again by the plain start it was refused to, and by no other', () => {
     const dir = mkdtempSync(join(tmpdir(), 'connreset-renew-'));
     try {
       cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
@@ -168,26 +169,70 @@ cli.main(['node', 'connreset', 'check', ${JSON.stringify(config)}, '--json', '--
       symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
       const bundle = join(dir, 'dist', 'cli.bundle.cjs');
       const cache = join(dir, 'dist', 'cli.bundle.cache');
-      // a cache with the right key, made under another V8 flag: as a cache from another Node is
-      const launcher = JSON.stringify(join(dir, 'bin', 'connreset.js'));
-      const made = spawnSync(process.execPath, ['--max-old-space-size=123', '-e', `require(${launcher}).loadBundle('cli', { makeCache: ${JSON.stringify(cache)} })`], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, NODE_OPTIONS: '' } });
+      const launcher = join(dir, 'bin', 'connreset.js');
+      const env = { ...process.env, NODE_OPTIONS: '' };
+      // a cache with the right key, made under another V8 flag: V8 refuses it as it does one from another Node
+      const made = spawnSync(process.execPath, ['--max-old-space-size=123', '-e', `require(${JSON.stringify(launcher)}).loadBundle('cli', { makeCache: ${JSON.stringify(cache)} })`], { encoding: 'utf8', timeout: 30_000, env });
       expect(made.status, made.stderr).toBe(0);
-      const start = (n: number): { filename: string | null; cachedData: boolean; rejected: boolean }[] => {
-        const log = join(dir, `loads-${n}.json`);
-        const r = spawnSync(process.execPath, ['--require', fileURLToPath(new URL('./explain/fixtures/record-loads.cjs', import.meta.url)), join(dir, 'bin', 'connreset.js'), 'check', '--help'], {
+      const foreign = readFileSync(cache);
+      const start = (nodeArgs: string[]): { filename: string | null; cachedData: boolean; rejected: boolean }[] => {
+        const log = join(dir, 'loads.json');
+        rmSync(log, { force: true });
+        const r = spawnSync(process.execPath, [...nodeArgs, '--require', fileURLToPath(new URL('./explain/fixtures/record-loads.cjs', import.meta.url)), launcher, 'check', '--help'], {
           encoding: 'utf8',
           timeout: 30_000,
-          env: { ...process.env, NODE_OPTIONS: '', CONNRESET_LOAD_LOG: log },
+          env: { ...env, CONNRESET_LOAD_LOG: log },
         });
         expect(r.status, r.stderr).toBe(0);
-        expect(r.stdout).toContain('Usage: connreset check');
+        expect(r.stderr).toBe('');
         return (JSON.parse(readFileSync(log, 'utf8')) as { scripts: { filename: string | null; cachedData: boolean; rejected: boolean }[] }).scripts.filter((x) => x.filename === bundle);
       };
-      expect(start(1)).toEqual([{ filename: bundle, cachedData: true, rejected: true }]);
-      expect(start(2)).toEqual([{ filename: bundle, cachedData: true, rejected: false }]);
-      // its key is still the bundle's, and no temporary file is left behind
+      // not a plain start (node options): refused, and left as it was
+      expect(start(['--stack-size=900'])).toEqual([{ filename: bundle, cachedData: true, rejected: true }]);
+      expect(readFileSync(cache).equals(foreign)).toBe(true);
+      // a plain start: refused, and made again
+      const plain = spawnSync(process.execPath, [launcher, 'check', '--help'], { encoding: 'utf8', timeout: 30_000, env });
+      expect(plain.status, plain.stderr).toBe(0);
+      expect(readFileSync(cache).equals(foreign)).toBe(false);
+      // the next start takes it; its key is still the bundle's, and no temporary file is left
+      expect(start([])).toEqual([{ filename: bundle, cachedData: true, rejected: false }]);
       expect(readFileSync(cache).subarray(0, 64).toString('latin1')).toBe(/code-cache-key: ([0-9a-f]{64})/.exec(readFileSync(bundle, 'latin1'))![1]);
       expect(readdirSync(join(dir, 'dist')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the build writes non-ASCII characters as \\uXXXX, and refuses one after a backslash (the escape would change its meaning)', async () => {
+    const { asciiEscaped } = (await import(pathToFileURL(join(ROOT, 'scripts', 'bundle-common.mjs')).href)) as { asciiEscaped: (text: string) => string };
+    const source = 'const re = /远程主机|…$|[é-ü]/u; const s = "ok";';
+    const escaped = asciiEscaped(source);
+    expect([...escaped].every((c) => c.charCodeAt(0) < 0x80)).toBe(true);
+    const evaluate = (text: string): RegExp => new Function(`${text} return re;`)() as RegExp;
+    for (const line of ['远程主机强迫关闭', 'cut…', 'café', 'plain']) expect(evaluate(escaped).test(line)).toBe(evaluate(source).test(line));
+    expect(() => asciiEscaped('const re = /a\\é/;')).toThrow(/backslash before a non-ASCII character/);
+    // an escaped backslash before it is two backslashes: the character itself is plain
+    expect(asciiEscaped('"\\\\é"')).toBe('"\\\\\\u00e9"');
+  });
+
+  // a bundle from before the build wrote bundles in ASCII (no ' ascii' on its key line) is read as UTF-8
+  it('reads a bundle not marked ASCII as UTF-8', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'connreset-utf8-'));
+    try {
+      cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
+      cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
+      cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+      symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+      const bundle = join(dir, 'dist', 'explain.bundle.cjs');
+      // as an older build wrote it: the pattern's characters raw (UTF-8), no ' ascii' mark
+      const raw = readFileSync(bundle, 'latin1')
+        .replace(/\\u([0-9a-f]{4})/g, (all, hex: string) => (parseInt(hex, 16) >= 0x80 ? String.fromCharCode(parseInt(hex, 16)) : all))
+        .replace(/ ascii\n$/, '\n');
+      expect(raw).toContain('远程主机');
+      writeFileSync(bundle, raw, 'utf8');
+      const r = spawnSync(process.execPath, [join(dir, 'bin', 'connreset.js'), 'explain', '远程主机强迫关闭了一个现有的连接。', '--json'], { encoding: 'utf8', timeout: 30_000 });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain('ECONNRESET');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

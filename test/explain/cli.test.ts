@@ -282,7 +282,7 @@ describe('what explain loads', { timeout: 30_000 }, () => {
   // the build's two files belong together: the cache's key is the hash of the bundle the build wrote
   it('the code cache carries the SHA-256 of the bundle it was made from', () => {
     const text = readFileSync(BUNDLE, 'utf8');
-    const m = /\/\/ code-cache-key: ([0-9a-f]{64})\n$/.exec(text);
+    const m = /\/\/ code-cache-key: ([0-9a-f]{64}) ascii\n$/.exec(text);
     expect(m).not.toBeNull();
     const body = text.slice(0, m!.index);
     expect(createHash('sha256').update(body).digest('hex')).toBe(m![1]);
