@@ -21,6 +21,16 @@ interface Meta {
 }
 const readMeta = (): Meta => JSON.parse(readFileSync(join(ROOT, 'dist', 'cli.bundle.meta.json'), 'utf8')) as Meta;
 
+/** A copy of the install (bin/, dist/ as `keep` allows, package.json, node_modules linked) in a new temporary directory. */
+function copyInstall(prefix: string, keep: (src: string) => boolean = () => true): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
+  cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true, filter: keep });
+  cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
 describe('the CLI bundle', () => {
   // bin/connreset.js does not compare times at start-up (it would cost what the bundle saves)
   it('is not older than the compiled modules it was made from (else run `npm run build`)', () => {
@@ -141,13 +151,9 @@ cli.main(['node', 'connreset', 'check', ${JSON.stringify(config)}, '--json', '--
   // a cache from another build (here: another bundle's) must not break the start: the launcher
   // does not hand it to V8 (its key differs), and V8 would reject it too
   it('a foreign code cache in place of the CLI cache does not break the CLI', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'connreset-badcache-'));
+    const dir = copyInstall('connreset-badcache-');
     try {
-      cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
-      cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
       cpSync(join(ROOT, 'dist', 'explain.bundle.cache'), join(dir, 'dist', 'cli.bundle.cache'));
-      cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
-      symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
       const r = spawnSync(process.execPath, [join(dir, 'bin', 'connreset.js'), 'check', '--help'], { encoding: 'utf8', timeout: 30_000 });
       expect(r.stderr).toBe('');
       expect(r.stdout).toContain('Usage: connreset check');
@@ -161,12 +167,8 @@ cli.main(['node', 'connreset', 'check', ${JSON.stringify(config)}, '--json', '--
   // again, and the next start takes it; a start with other V8 flags leaves it alone (its cache
   // would be refused by every plain start)
   it('a code cache that V8 refuses is made again by the plain start it was refused to, and by no other', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'connreset-renew-'));
+    const dir = copyInstall('connreset-renew-');
     try {
-      cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
-      cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
-      cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
-      symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
       const bundle = join(dir, 'dist', 'cli.bundle.cjs');
       const cache = join(dir, 'dist', 'cli.bundle.cache');
       const launcher = join(dir, 'bin', 'connreset.js');
@@ -217,12 +219,8 @@ cli.main(['node', 'connreset', 'check', ${JSON.stringify(config)}, '--json', '--
 
   // a bundle from before the build wrote bundles in ASCII (no ' ascii' on its key line) is read as UTF-8
   it('reads a bundle not marked ASCII as UTF-8', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'connreset-utf8-'));
+    const dir = copyInstall('connreset-utf8-');
     try {
-      cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
-      cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
-      cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
-      symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
       const bundle = join(dir, 'dist', 'explain.bundle.cjs');
       // as an older build wrote it: the pattern's characters raw (UTF-8), no ' ascii' mark
       const raw = readFileSync(bundle, 'latin1')
@@ -239,12 +237,8 @@ cli.main(['node', 'connreset', 'check', ${JSON.stringify(config)}, '--json', '--
   });
 
   it('without the bundle (only tsc was run), the separate modules serve', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'connreset-nobundle-'));
+    const dir = copyInstall('connreset-nobundle-', (src) => !/cli\.bundle\.(cjs|cache)$/.test(src));
     try {
-      cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
-      cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true, filter: (src) => !/cli\.bundle\.(cjs|cache)$/.test(src) });
-      cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
-      symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
       const r = spawnSync(process.execPath, [join(dir, 'bin', 'connreset.js'), '--version'], { encoding: 'utf8', timeout: 30_000 });
       expect(r.stderr).toBe('');
       expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
