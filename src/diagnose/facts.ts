@@ -250,7 +250,9 @@ function silenceBefore(
 
 /** "about 5 s": whole seconds from 2 s up, else the measured time. */
 function aboutSeconds(ms: number): string {
-  if (ms < 2000) return formatMs(Math.round(ms / 100) * 100);
+  // rounded before the form is chosen: 1,999 and 2,001 ms are both "2 s"
+  const tenths = Math.round(ms / 100) * 100;
+  if (tenths < 2000) return formatMs(tenths);
   const s = Math.round(ms / 1000);
   return s < 60 ? `${s} s` : formatMs(s * 1000);
 }

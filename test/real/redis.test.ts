@@ -63,7 +63,8 @@ describe.skipIf(!REDIS)('against redis-server', () => {
   });
 
   it('maxclients exceeded: the server says so and closes, a connection limit', async () => {
-    const { code, doc } = await probeJson([`redis://127.0.0.1:${port.full}`]);
+    // a wait longer than the 25 ms settle for the refusal: the subject is the limit's message
+    const { code, doc } = await probeJson([`redis://127.0.0.1:${port.full}`, '--banner-timeout', '300ms']);
     const d = doc.results[0].diagnosis;
     expect(d.outcome).toBe('closed_on_connect');
     expect(topCause(d).id).toBe('connection_limit');

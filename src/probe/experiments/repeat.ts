@@ -3,8 +3,11 @@
  * delay each time, a policy as an instant failure each time, a limit as failures that come and go).
  */
 import type { ProbeOptions } from '../types.js';
+import { SCHEMES } from '../target.js';
+import { SETTLE_MIN_MS } from '../defaults.js';
 import { classify } from '../../diagnose/classify.js';
 import { failureDelayMs } from '../../diagnose/findings.js';
+import { establishedEvent } from '../../diagnose/handshake.js';
 import { trial, type ExperimentContext, type ExperimentModule } from './context.js';
 
 export const REPEATS = 2;
@@ -36,13 +39,19 @@ export const repeat: ExperimentModule = {
  * --banner-timeout) already waited, and a probe with a request to send is answered or not.
  */
 function repeatOptions(ctx: ExperimentContext): Partial<ProbeOptions> {
-  const settle = ctx.obs.events.find((e) => e.kind === 'banner_wait');
-  if (settle?.kind !== 'banner_wait' || settle.basis !== 'settle' || ctx.obs.options.sendBytes > 0) return {};
+  // told from the options, not from the timeline's banner_wait: a reset that beat the connect
+  // callback ended the first probe before it began its settle
+  const connectCheck =
+    ctx.obs.options.sendBytes === 0 && ctx.obs.options.expect === null && ctx.options.bannerTimeoutMs === null && SCHEMES[ctx.target.scheme].speaksFirst === 'client';
+  if (!connectCheck) return {};
   const outcome = classify(ctx.obs);
   if (outcome !== 'closed_on_connect' && outcome !== 'reset_on_connect') return {};
+  const settle = ctx.obs.events.find((e) => e.kind === 'banner_wait');
+  const settleMs = settle?.kind === 'banner_wait' ? settle.limitMs : SETTLE_MIN_MS;
+  const waitFrom = settle?.t ?? establishedEvent(ctx.obs)?.t ?? 0;
   const wanted = Math.max(WAIT_FLOOR_MS, Math.ceil(DELAY_MULTIPLE * (failureDelayMs(ctx.obs) ?? 0)));
   // the trial must end within the budget: one cut off by it says nothing (see concludeRepeat)
-  const room = Math.floor(ctx.budgetMs - settle.t - BUDGET_MARGIN_MS);
+  const room = Math.floor(ctx.budgetMs - waitFrom - BUDGET_MARGIN_MS);
   const waitMs = Math.min(wanted, room);
-  return waitMs > settle.limitMs ? { bannerTimeoutMs: waitMs } : {};
+  return waitMs > settleMs ? { bannerTimeoutMs: waitMs } : {};
 }
