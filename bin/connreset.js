@@ -47,10 +47,11 @@ function loadBundle(name, { makeCache } = {}) {
   // a bundle the build did not mark ASCII (an older build, a damaged file): decoded as UTF-8
   if (!keyLine || !keyLine[2]) source = fs.readFileSync(bundle, 'utf8');
   const key = keyLine?.[1];
+  const cacheFile = `${__dirname}/../dist/${name}.bundle.cache`;
   let cachedData;
   if (key && !makeCache) {
     try {
-      const cache = fs.readFileSync(`${__dirname}/../dist/${name}.bundle.cache`);
+      const cache = fs.readFileSync(cacheFile);
       if (cache.subarray(0, 64).toString('latin1') === key) cachedData = cache.subarray(65);
     } catch {
       cachedData = undefined; // no cache: V8 compiles as usual
@@ -72,7 +73,6 @@ function loadBundle(name, { makeCache } = {}) {
     // V8 refused the build's cache (another Node or V8 since the build): this run makes it
     // again, so the next start takes it instead of compiling. Only where it may write (a global
     // install may be read-only to its user), and best effort.
-    const cacheFile = `${__dirname}/../dist/${name}.bundle.cache`;
     try {
       fs.accessSync(`${__dirname}/../dist`, fs.constants.W_OK);
       const built = fs.statSync(bundle);

@@ -47,6 +47,15 @@ export function bannerWait(speaksFirst: 'server' | 'client', optionMs: number | 
   return { limitMs: settleMs(connectMs), bannerMs: replyMs ?? full, basis: 'settle' };
 }
 
+/**
+ * A connect check: nothing to send on a client-first scheme, and no --expect waiting for words.
+ * Its settle is the whole check (src/probe/probe.ts), and its repeats wait longer for a late
+ * hang-up (src/probe/experiments/repeat.ts).
+ */
+export function isConnectCheck(sendBytes: number, speaksFirst: 'server' | 'client', expect: string | null): boolean {
+  return sendBytes === 0 && speaksFirst === 'client' && expect === null;
+}
+
 /** max(SETTLE_MIN_MS, SETTLE_CONNECT_MULTIPLE × connect time), capped at the banner timeout; whole ms. */
 export function settleMs(connectMs: number): number {
   const scaled = Math.ceil(SETTLE_CONNECT_MULTIPLE * Math.max(0, connectMs));

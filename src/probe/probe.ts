@@ -14,7 +14,7 @@ import {
   type ResolvedAddress,
 } from '../diagnose/observation.js';
 import { BANNER_QUIET_MS, REPLY_QUIET_MS, probeBudgetMs } from './defaults.js';
-import { bannerWait, type BannerWait } from './banner-wait.js';
+import { bannerWait, isConnectCheck, type BannerWait } from './banner-wait.js';
 import { payloadBytes } from './payload.js';
 import { matchesPattern } from '../pattern.js';
 import { SCHEMES } from './target.js';
@@ -160,7 +160,7 @@ class ProbeRun extends Guarded implements AbortWatcher {
       // settle is the whole check: a peer that accepts and then closes or resets does so within
       // it (see banner-wait.ts), so a connect check ends a few round trips after connecting
       // instead of at the reply timeout. --banner-timeout sets the wait instead.
-      const connectOnly = !hasPayload && speaksFirst === 'client' && this.options.expect === null;
+      const connectOnly = isConnectCheck(this.bytes.length, speaksFirst, this.options.expect);
       if (hasPayload || connectOnly || this.options.bannerTimeoutMs !== null) {
         const wait = bannerWait(speaksFirst, this.options.bannerTimeoutMs, this.connectMs, hasPayload ? null : this.options.replyTimeoutMs);
         this.rec.add('banner', { kind: 'banner_wait', limitMs: wait.limitMs, basis: wait.basis });

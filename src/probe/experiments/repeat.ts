@@ -5,6 +5,7 @@
 import type { ProbeOptions } from '../types.js';
 import { SCHEMES } from '../target.js';
 import { SETTLE_MIN_MS } from '../defaults.js';
+import { isConnectCheck } from '../banner-wait.js';
 import { classify } from '../../diagnose/classify.js';
 import { failureDelayMs } from '../../diagnose/findings.js';
 import { establishedEvent } from '../../diagnose/handshake.js';
@@ -41,9 +42,8 @@ export const repeat: ExperimentModule = {
 function repeatOptions(ctx: ExperimentContext): Partial<ProbeOptions> {
   // told from the options, not from the timeline's banner_wait: a reset that beat the connect
   // callback ended the first probe before it began its settle
-  const connectCheck =
-    ctx.obs.options.sendBytes === 0 && ctx.obs.options.expect === null && ctx.options.bannerTimeoutMs === null && SCHEMES[ctx.target.scheme].speaksFirst === 'client';
-  if (!connectCheck) return {};
+  const { sendBytes, expect } = ctx.obs.options;
+  if (ctx.options.bannerTimeoutMs !== null || !isConnectCheck(sendBytes, SCHEMES[ctx.target.scheme].speaksFirst, expect)) return {};
   const outcome = classify(ctx.obs);
   if (outcome !== 'closed_on_connect' && outcome !== 'reset_on_connect') return {};
   const settle = ctx.obs.events.find((e) => e.kind === 'banner_wait');
