@@ -1,6 +1,6 @@
 /**
  * Real servers from the distribution (nginx, redis-server) for the integration tests: each runs
- * in the foreground as a child of the test, bound to 127.0.0.1 on ephemeral ports, with a config
+ * in the foreground as a child of the test, bound to 127.0.0.1 on ports from freePort(), with a config
  * of the test's own in a temp directory (never the system service or its config), and is stopped
  * by its PID. A server that cannot start fails the test that asked for it, with its own log.
  */
@@ -25,15 +25,46 @@ export function findBinary(name: string): string | null {
 const handedOut = new Set<number>();
 
 /**
- * A loopback port that was just free and that no earlier call in this process returned: the
- * kernel may give the same ephemeral port to two binds in a row, and two of nginx's server blocks
- * on one port (one of them `ssl`) refused to start once ("no ssl_certificate ... listen ... ssl").
+ * Where this test process takes its ports: a slice of its own (by vitest's worker number) below
+ * the range the kernel picks local ports from (ip_local_port_range). A port the kernel chose
+ * (listen on 0) was free only until it was closed again: before the server bound it, another
+ * worker's outgoing connection could be given it as its local port. Below that range the kernel
+ * never hands out a port by itself, and the workers' slices do not overlap. null: no room below
+ * the range (a machine configured so), and the kernel's choice is used.
+ */
+function portSlice(): { first: number; count: number } | null {
+  let low = 32768;
+  try {
+    low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || low;
+  } catch {
+    // not Linux: the IANA dynamic range starts at 49152, 32768 stays below it
+  }
+  const first = 10_000;
+  const slices = 32;
+  const count = Math.floor((low - first) / slices);
+  if (count < 50) return null;
+  const worker = Math.max(1, Number(process.env.VITEST_POOL_ID ?? '1') || 1);
+  return { first: first + ((worker - 1) % slices) * count, count };
+}
+
+const slice = portSlice();
+// a random start: a later test file in the same worker does not take the same ports again at once
+let nextInSlice = slice ? Math.floor(Math.random() * slice.count) : 0;
+
+/**
+ * A loopback port that was free when asked and that no earlier call in this process returned (the
+ * kernel may give the same port to two binds in a row: two of nginx's server blocks on one port,
+ * one of them `ssl`, refused to start once). Taken from this worker's slice (portSlice) when there
+ * is one; a port something else holds is skipped.
  */
 export async function freePort(): Promise<number> {
   for (let attempt = 0; attempt < 100; attempt++) {
+    const wanted = slice ? slice.first + (nextInSlice++ % slice.count) : 0;
+    if (handedOut.has(wanted)) continue;
     const server = createServer();
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
+    server.listen(wanted, '127.0.0.1');
+    const bound = await Promise.race([once(server, 'listening').then(() => true), once(server, 'error').then(() => false)]);
+    if (!bound) continue; // held by something else: the next one
     const address = server.address();
     server.close();
     await once(server, 'close');
@@ -42,7 +73,7 @@ export async function freePort(): Promise<number> {
     handedOut.add(address.port);
     return address.port;
   }
-  throw new Error('no fresh loopback port in 100 tries');
+  throw new Error('no free loopback port in 100 tries');
 }
 
 export interface RealServer {
