@@ -78,8 +78,9 @@ cli.main(['node', 'connreset', 'check', ${JSON.stringify(config)}, '--json', '--
   });
 
   // node:tls costs ~3.5 ms of every start: it is loaded for a TLS target (or a TLS option), not for plain TCP
-  it('loads node:tls for a TLS handshake only', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'connreset-tls-load-'));
+  // each is start-up time a plain check of addresses never uses (src/shared/lazy-require.ts)
+  it('loads node:tls, node:dns and node:child_process only when a run needs them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'connreset-lazy-load-'));
     // accepts, then closes: a plain target passes as closed_on_connect, a TLS one gets as far as its handshake
     const server = createServer((c) => c.destroy());
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -97,12 +98,16 @@ cli.main(['node', 'connreset', 'check', ${JSON.stringify(config)}, '--json', '--
       const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
       return { status, required: (JSON.parse(readFileSync(log, 'utf8')) as { required: string[] }).required };
     };
-    const isTls = (m: string): boolean => m === 'tls' || m === 'node:tls';
+    const loaded = (required: string[], name: string): boolean => required.includes(name) || required.includes(`node:${name}`);
     try {
       const plain = await run(`127.0.0.1:${port}`);
       expect(plain.status).toBe(0);
-      expect(plain.required.filter(isTls)).toEqual([]);
-      expect((await run(`tls://127.0.0.1:${port}`)).required.some(isTls)).toBe(true);
+      for (const name of ['tls', 'dns/promises', 'child_process']) expect(loaded(plain.required, name), name).toBe(false);
+      expect(loaded((await run(`tls://127.0.0.1:${port}`)).required, 'tls')).toBe(true);
+      // a name (from /etc/hosts: the machine's resolver answers it without the network)
+      const named = await run(`localhost:${port}`);
+      expect(named.status).toBe(0);
+      expect(loaded(named.required, 'dns/promises')).toBe(true);
     } finally {
       server.close();
       rmSync(dir, { recursive: true, force: true });

@@ -7,7 +7,7 @@
  */
 import { readBounded } from '../bounded-read.js';
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
-import { createRequire } from 'node:module';
+import { requireLazily } from '../shared/lazy-require.js';
 import type { Alias, Document, Node } from 'yaml';
 import { ConfigError, ConnresetError, UsageError } from '../errors.js';
 import { parseDuration } from '../duration.js';
@@ -27,7 +27,7 @@ import { editDistance } from '../edit-distance.js';
  */
 let yamlModule: typeof import('yaml') | null = null;
 function yaml(): typeof import('yaml') {
-  return (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
+  return (yamlModule ??= requireLazily('yaml') as typeof import('yaml'));
 }
 
 export const DEFAULT_CONFIG_FILE = 'connreset.yml';

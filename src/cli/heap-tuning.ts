@@ -18,13 +18,13 @@
  * which makes the CLI's cache by running a check (scripts/cli-code-cache.cjs), calls
  * undoHeapTuning() before writing it (bin/connreset.js).
  */
-import { createRequire } from 'node:module';
+import { requireLazily } from '../shared/lazy-require.js';
 
 let tuned = false;
 
 /** node:v8 when a flag is set: main.ts re-exports undoHeapTuning, and other commands need not load it. */
 function setFlags(flags: string): void {
-  (createRequire(import.meta.url)('node:v8') as typeof import('node:v8')).setFlagsFromString(flags);
+  (requireLazily('node:v8') as typeof import('node:v8')).setFlagsFromString(flags);
 }
 
 export function tuneHeapForChecks(): void {

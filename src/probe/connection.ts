@@ -26,7 +26,7 @@ import { release } from 'node:os';
 import type { ConnectionOptions as TlsOptions, TLSSocket, PeerCertificate } from 'node:tls';
 import { tls } from '../shared/lazy-tls.js';
 import { certificateErrorText } from '../knowledge/certificate-errors.js';
-import { lookup as dnsLookup } from 'node:dns/promises';
+import { systemLookup } from './system-lookup.js';
 import type { AddressFamily, Phase, ResolvedAddress, TlsInfo } from '../diagnose/observation.js';
 import { KEPT_REPLY_BYTES } from './defaults.js';
 import { phaseTimer } from './phase-timer.js';
@@ -79,7 +79,7 @@ export async function resolveTarget(target: Target, options: ResolveOptions, sig
   if (literal) return literal;
   let all: ResolvedAddress[];
   try {
-    const lookup: LookupFn = options.lookup ?? defaultLookup;
+    const lookup: LookupFn = options.lookup ?? systemLookup;
     all = await withTimeout(lookup(host), options.timeoutMs, signal);
   } catch (error) {
     const t = now();
@@ -105,11 +105,6 @@ function usableAddresses(host: string, all: ResolvedAddress[], family: AddressFa
     return { addresses: [], chosen: null, failure: { kind: 'resolve_failed', code: 'ENOTFOUND', message }, resolvedAt: t };
   }
   return { addresses: usable, chosen: usable[0] ?? null, failure: null, resolvedAt: t };
-}
-
-async function defaultLookup(host: string): Promise<ResolvedAddress[]> {
-  const found = await dnsLookup(host, { all: true, verbatim: true });
-  return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 }
 
 class LookupTimeout extends Error {}

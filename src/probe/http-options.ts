@@ -5,7 +5,7 @@
  * the check config calls the same parsers and reports the message with file:line.
  */
 import { ipFamily } from '../shared/ip-family.js';
-import { lookup as dnsLookup } from 'node:dns/promises';
+import { systemLookup } from './system-lookup.js';
 import { readBounded } from '../bounded-read.js';
 import { quote } from '../escape.js';
 import { UsageError } from '../errors.js';
@@ -112,8 +112,6 @@ export function lookupWithOverrides(entries: readonly ResolveEntry[], port: numb
   return async (host) => {
     const hit = mine.find((e) => e.host === host.toLowerCase());
     if (hit) return hit.addresses;
-    if (fallback) return fallback(host);
-    const found = await dnsLookup(host, { all: true, verbatim: true });
-    return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+    return (fallback ?? systemLookup)(host);
   };
 }

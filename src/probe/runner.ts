@@ -7,7 +7,7 @@
  * every probe holds a socket and EMFILE would turn into wrong results.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { requireLazily } from '../shared/lazy-require.js';
 import { setMaxListeners } from 'node:events';
 
 export type StopReason = 'completed' | 'deadline' | 'interrupted' | 'fail_fast';
@@ -152,6 +152,11 @@ export interface FdLimit {
   open: number | null;
 }
 
+/** node:child_process, for the rare limit read by `ulimit -n` or raised by prlimit (src/shared/lazy-require.ts) */
+function childProcess(): typeof import('node:child_process') {
+  return requireLazily('node:child_process') as typeof import('node:child_process');
+}
+
 /** Reads the soft open-file limit: /proc/self/limits on Linux, `ulimit -n` elsewhere. */
 export function readFdLimit(): FdLimit {
   let soft: number | null = null;
@@ -162,7 +167,7 @@ export function readFdLimit(): FdLimit {
   } catch {
     try {
       // a child inherits our limit, so its `ulimit -n` is ours
-      const out = execFileSync('/bin/sh', ['-c', 'ulimit -n'], { encoding: 'utf8', timeout: 2_000 }).trim();
+      const out = childProcess().execFileSync('/bin/sh', ['-c', 'ulimit -n'], { encoding: 'utf8', timeout: 2_000 }).trim();
       if (/^\d+$/.test(out)) soft = Number(out);
     } catch {
       soft = null;
@@ -233,7 +238,7 @@ export function raiseFdLimit(needed: number, limit: FdLimit = readFdLimit()): Fd
   if (hard === null || hard <= limit.soft) return limit;
   const target = Math.min(hard, needed + (limit.open ?? 0) + FD_RESERVE);
   try {
-    execFileSync('prlimit', [`--pid=${process.pid}`, `--nofile=${target}:${hard}`], { stdio: 'ignore', timeout: 2_000 });
+    childProcess().execFileSync('prlimit', [`--pid=${process.pid}`, `--nofile=${target}:${hard}`], { stdio: 'ignore', timeout: 2_000 });
   } catch {
     return limit;
   }

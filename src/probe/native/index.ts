@@ -11,7 +11,7 @@
  *
  * Constants are Linux's (include/uapi/linux/in.h, in6.h, errqueue.h, if_ether.h, socket.h).
  */
-import { createRequire } from 'node:module';
+import { requireLazily } from '../../shared/lazy-require.js';
 import type { AddressFamily } from '../../diagnose/observation.js';
 
 const SOL_SOCKET = 1;
@@ -118,7 +118,7 @@ async function load(): Promise<NativeLoad> {
   let koffi: typeof import('koffi');
   try {
     // koffi is CommonJS; require keeps it out of every code path but this one
-    koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
+    koffi = requireLazily('koffi') as typeof import('koffi');
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     return { ok: false, reason: `the FFI library koffi could not be loaded (${message}); reinstall connreset with optional dependencies` };
