@@ -16,7 +16,10 @@
  * For each target kind and size it prints throughput, CPU ms per probe, peak RSS, and the ratios
  * against blackbox and the floor. Each figure is the median of --runs runs (default 3).
  *
- *   npm run build && node bench/check-scale.mjs [--sizes 1000,10000] [--concurrency 500] [--runs 3] [--kinds healthy,fin,closed]
+ *   - with --handle-observer, the observer on Node's internal TCP handle instead of a net.Socket
+ *     (a reference for how much of the cost is net.Socket; see HANDLE_OBSERVER_SOURCE).
+ *
+ *   npm run build && node bench/check-scale.mjs [--sizes 1000,10000] [--concurrency 500] [--runs 3] [--kinds healthy,fin,closed] [--handle-observer]
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,6 +40,7 @@ const SIZES = arg('--sizes', '1000,10000').split(',').map(Number);
 const CONCURRENCY = Number(arg('--concurrency', '500'));
 const RUNS = Number(arg('--runs', '3'));
 const KINDS = arg('--kinds', 'healthy,fin,closed').split(',');
+const HANDLE_OBSERVER = process.argv.includes('--handle-observer');
 const HOSTS = Array.from({ length: 8 }, (_, i) => `127.0.0.${i + 1}`);
 const EXPECTED = { healthy: 'ok', fin: 'closed_on_connect', closed: 'refused' };
 const CHILD_TIMEOUT_MS = 600_000;
@@ -137,6 +141,56 @@ const OBSERVER_SOURCE = loopSource(
 );
 const OBSERVED = { healthy: 'open', fin: 'fin', closed: 'refused' };
 
+/**
+ * The observer below Node's public socket API (--handle-observer, a reference only): the same
+ * work as the observer, on the TCP handle of Node's internal tcp_wrap binding instead of a
+ * net.Socket (no stream, no event emitter, no nextTick per event). It shows how much of the
+ * floor's own cost and of observing is net.Socket. connreset does not do this: process.binding is
+ * deprecated (DEP0111) and undocumented, and may change with any Node release.
+ */
+const HANDLE_OBSERVER_SOURCE = `
+const { TCP, TCPConnectWrap, constants } = process.binding('tcp_wrap');
+const { streamBaseState, kReadBytesOrError } = process.binding('stream_wrap');
+const UV_EOF = -4095, UV_ECONNREFUSED = -111, UV_ECONNRESET = -104;
+const targets = require('node:fs').readFileSync(process.argv[1], 'utf8').trim().split('\\n');
+const concurrency = Number(process.argv[2]);
+const seen = { open: 0, fin: 0, reset: 0, refused: 0, error: 0 };
+let next = 0, running = 0;
+const t0 = performance.now();
+function one() {
+  if (next >= targets.length) {
+    if (--running === 0) require('node:fs').writeFileSync(process.argv[3], JSON.stringify({ seen, ms: performance.now() - t0 }));
+    return;
+  }
+  const [host, port] = targets[next++].split(' ')[0].split(':');
+  const h = new TCP(constants.SOCKET);
+  const req = new TCPConnectWrap();
+  const started = performance.now();
+  let timer = null, finished = false;
+  const done = (what) => {
+    if (finished) return;
+    finished = true;
+    if (timer) clearTimeout(timer);
+    seen[what]++;
+    h.close();
+    one();
+  };
+  req.oncomplete = (status) => {
+    if (status < 0) return done(status === UV_ECONNREFUSED ? 'refused' : status === UV_ECONNRESET ? 'reset' : 'error');
+    timer = setTimeout(done, Math.max(25, Math.ceil(3 * (performance.now() - started))), 'open');
+    h.onread = () => {
+      const n = streamBaseState[kReadBytesOrError];
+      if (n === UV_EOF) done(h.getpeername({}) ? 'reset' : 'fin');
+      else if (n < 0) done(n === UV_ECONNRESET ? 'reset' : 'error');
+    };
+    h.readStart();
+  };
+  if (h.connect(req, host, Number(port)) !== 0) done('error');
+}
+for (let i = 0; i < concurrency; i++) { running++; one(); }
+`;
+
+
 function runChild(args, input, extraEnv = {}) {
   return new Promise((resolve, reject) => {
     const rssOut = join(dir, `rss-${Math.random().toString(36).slice(2)}.json`);
@@ -207,8 +261,8 @@ async function runFloor(servers, kind, n) {
   return { ...r, runMs: res.ms, wrong };
 }
 
-async function runObserver(servers, kind, n) {
-  const { r, res } = await runLoop('observer', OBSERVER_SOURCE, servers, kind, n);
+async function runObserver(servers, kind, n, name = 'observer', source = OBSERVER_SOURCE) {
+  const { r, res } = await runLoop(name, source, servers, kind, n);
   const others = n - res.seen[OBSERVED[kind]];
   // a FIN target that the loaded target server had not yet accepted within the settle reads open,
   // as it would for connreset: said, but the reference has not failed
@@ -364,11 +418,12 @@ try {
   const table = [];
   for (const n of SIZES) {
     for (const kind of KINDS) {
-      const results = { connreset: [], observer: [], floor: [], blackbox: [] };
+      const results = { connreset: [], observer: [], 'handle-obs': [], floor: [], blackbox: [] };
       const tools = [
         ['floor', () => runFloor(servers, kind, n)],
         ['observer', () => runObserver(servers, kind, n)],
         ['connreset', () => runConnreset(servers, kind, n)],
+        ...(HANDLE_OBSERVER ? [['handle-obs', () => runObserver(servers, kind, n, 'handle-obs', HANDLE_OBSERVER_SOURCE)]] : []),
         ...(bb ? [['blackbox', () => runBlackbox(bb, servers, kind, n)]] : []),
       ];
       for (let i = 0; i < RUNS; i++) {
@@ -381,7 +436,7 @@ try {
       }
       const floor = summarise(results.floor, n);
       const bbs = bb ? summarise(results.blackbox, n) : null;
-      for (const tool of ['connreset', 'observer', 'floor', 'blackbox']) {
+      for (const tool of ['connreset', 'observer', 'handle-obs', 'floor', 'blackbox']) {
         if (results[tool].length === 0) continue;
         const s = summarise(results[tool], n);
         table.push({ kind, n, tool, ...s });
