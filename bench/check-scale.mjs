@@ -151,7 +151,8 @@ const OBSERVED = { healthy: 'open', fin: 'fin', closed: 'refused' };
 const HANDLE_OBSERVER_SOURCE = `
 const { TCP, TCPConnectWrap, constants } = process.binding('tcp_wrap');
 const { streamBaseState, kReadBytesOrError } = process.binding('stream_wrap');
-const UV_EOF = -4095, UV_ECONNREFUSED = -111, UV_ECONNRESET = -104;
+const { ECONNREFUSED, ECONNRESET } = require('node:os').constants.errno;
+const UV_EOF = -4095, UV_ECONNREFUSED = -ECONNREFUSED, UV_ECONNRESET = -ECONNRESET; // libuv: -errno on Unix
 const targets = require('node:fs').readFileSync(process.argv[1], 'utf8').trim().split('\\n');
 const concurrency = Number(process.argv[2]);
 const seen = { open: 0, fin: 0, reset: 0, refused: 0, error: 0 };

@@ -286,7 +286,7 @@ export const SETTINGS = [
     id: 'ipv4',
     key: null,
     flags: '-4, --ipv4',
-    commands: ['probe'],
+    commands: ['probe', 'check', 'idle'],
     parse: bool,
     default: false,
     defaultText: null,
@@ -296,7 +296,7 @@ export const SETTINGS = [
     id: 'ipv6',
     key: null,
     flags: '-6, --ipv6',
-    commands: ['probe'],
+    commands: ['probe', 'check', 'idle'],
     parse: bool,
     default: false,
     defaultText: null,
@@ -495,6 +495,12 @@ export function addSettingOptions(cmd: Command, command: SettingCommand): Comman
 }
 
 /** Parses the flags commander collected for a command; each bad value is one UsageError naming its flag. */
+/** -4 / -6 as the address family to connect with (null: whatever the name resolves to). */
+export function familyFlag(v: { ipv4?: boolean | undefined; ipv6?: boolean | undefined }): 4 | 6 | null {
+  if (v.ipv4 && v.ipv6) throw new UsageError('-4 and -6 exclude each other', 'give one, or neither to use what the name resolves to');
+  return v.ipv4 ? 4 : v.ipv6 ? 6 : null;
+}
+
 export function readFlags(command: SettingCommand, opts: Readonly<Record<string, unknown>>): SettingValues {
   const out: Record<string, unknown> = {};
   for (const r of SETTINGS as readonly SettingRow[]) {

@@ -119,6 +119,9 @@ async function gatherSpecs(settings: CheckSettings): Promise<Gathered> {
     const trust = settings.tlsTrust;
     withOptions(specs, (options) => (options.tlsTrust ? options : { ...options, tlsTrust: trust }));
   }
+  // -4/-6 likewise: a config entry's own `family:` wins
+  const family = settings.family;
+  if (family !== null) withOptions(specs, (options) => (options.family === undefined || options.family === null ? { ...options, family } : options));
   // --no-followup applies to every row, from any input (a config's `followup: false` to its rows)
   if (!settings.followup) withOptions(specs, (options) => ({ ...options, followup: false }));
   if (specs.length === 0) throw new ConfigProblems([new ConfigError(stdin ? '<stdin>' : (files[0] ?? 'arguments'), 'no targets to check')]);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
-import { addSettingOptions, readFlags } from '../check/settings.js';
+import { addSettingOptions, familyFlag, readFlags } from '../check/settings.js';
 import { loadTlsTrust } from '../probe/tls-trust.js';
 import type { TlsTrust } from '../probe/types.js';
 
@@ -41,6 +41,8 @@ export interface CheckSettings {
   locateTimeoutMs: number | null;
   /** -k, --cacert, --cert, --key: for every target whose config entry sets none of insecure/cacert/cert/key */
   tlsTrust: TlsTrust | null;
+  /** -4 / -6: for every target whose config entry sets no `family:` */
+  family: 4 | 6 | null;
 }
 
 export function checkSettings(inputs: string[], opts: CheckCliOptions): CheckSettings {
@@ -61,6 +63,7 @@ export function checkSettings(inputs: string[], opts: CheckCliOptions): CheckSet
     onlyFailures: opts.onlyFailures === true,
     allAddresses: v.allAddresses === true,
     tlsTrust: loadTlsTrust({ insecure: v.insecure, cacert: v.cacert, cert: v.cert, key: v.key }),
+    family: familyFlag(v),
   };
 }
 

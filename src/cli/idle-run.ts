@@ -7,7 +7,7 @@ import type { IdleSettings } from './idle.js';
 import { startSpinner } from './spinner.js';
 import { UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
-import { parseTarget } from '../probe/target.js';
+import { checkFamily, parseTarget } from '../probe/target.js';
 import { parseSend } from '../probe/payload.js';
 import { measureIdle, checkKeepalive } from '../probe/idle.js';
 import { conclude, recommend, decisiveDeath, bracketOf } from '../diagnose/idle.js';
@@ -15,7 +15,7 @@ import { idleDocument, renderIdleJson } from '../report/idle-json.js';
 import { handleStopSignals } from '../stop-signals.js';
 
 export async function runIdleCommand(settings: IdleSettings, ctx: CliContext): Promise<number> {
-  const target = parseTarget(settings.target);
+  const target = checkFamily(parseTarget(settings.target), settings.family);
   const { maxMs, replyTimeoutMs, connectTimeoutMs, maxConnections } = settings;
   const payload = settings.send !== null ? parseSend(settings.send) : target.defaultPayload;
   if (payload.kind === 'none') {
@@ -36,6 +36,7 @@ export async function runIdleCommand(settings: IdleSettings, ctx: CliContext): P
       maxConnections,
       tlsTrust: settings.tlsTrust,
       servername: settings.servername,
+      family: settings.family,
       signal: stop.signal,
       onProgress: spinner?.update,
     });

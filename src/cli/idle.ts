@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
-import { IDLE_MIN_LIMIT_MS, addSettingOptions, readFlags, SETTINGS } from '../check/settings.js';
+import { IDLE_MIN_LIMIT_MS, addSettingOptions, familyFlag, readFlags, SETTINGS } from '../check/settings.js';
 import { loadTlsTrust } from '../probe/tls-trust.js';
 import type { TlsTrust } from '../probe/types.js';
 
@@ -21,6 +21,8 @@ export interface IdleSettings {
   tlsTrust: TlsTrust | null;
   /** --servername: SNI and the name the certificate must match (null: the host) */
   servername: string | null;
+  /** -4 / -6 (null: the first address the name resolves to) */
+  family: 4 | 6 | null;
 }
 
 const defaultOf = (id: string): number => (SETTINGS.find((r) => r.id === id)?.default as number | null) ?? IDLE_MIN_LIMIT_MS;
@@ -38,6 +40,7 @@ export function idleSettings(target: string, opts: IdleCliOptions): IdleSettings
     json: opts.json === true,
     tlsTrust: loadTlsTrust({ insecure: v.insecure, cacert: v.cacert, cert: v.cert, key: v.key }),
     servername: v.servername ?? null,
+    family: familyFlag(v),
   };
 }
 

@@ -4,14 +4,13 @@
  * and prints the report or the JSON document.
  */
 import { lookupWithOverrides } from '../probe/http-options.js';
-import { ipFamily } from '../shared/ip-family.js';
 import type { CliContext } from './context.js';
 import { startSpinner } from './spinner.js';
 import { handleStopSignals } from '../stop-signals.js';
 import type { ProbeSettings } from './probe.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../errors.js';
-import { parseTarget } from '../probe/target.js';
+import { checkFamily, parseTarget } from '../probe/target.js';
 import { parseSend } from '../probe/payload.js';
 import { probeOptions } from '../probe/defaults.js';
 import { repeatProbe } from '../probe/repeat.js';
@@ -140,14 +139,6 @@ export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext):
   }
 }
 
-/** `-4 [::1]:80` can only fail: say so instead of probing. */
-function checkFamily(target: Target, family: 4 | 6 | null): Target {
-  const literal = ipFamily(target.host);
-  if (family !== null && literal !== 0 && literal !== family) {
-    throw new UsageError(`${target.host} is an IPv${literal} address but -${family} was given`, `drop -${family}`);
-  }
-  return target;
-}
 
 function spinnerText(targets: Target[], settings: ProbeSettings): string {
   const what = targets.length === 1 ? targets[0]!.input : `${targets.length} targets`;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
 import { UsageError } from '../errors.js';
-import { DEFAULT_INTERVAL_MS, addSettingOptions, readFlags } from '../check/settings.js';
+import { DEFAULT_INTERVAL_MS, addSettingOptions, familyFlag, readFlags } from '../check/settings.js';
 import { loadTlsTrust } from '../probe/tls-trust.js';
 import { parseData, type HttpRequestOptions, type ResolveEntry, type StatusRange } from '../probe/http-options.js';
 import type { TlsTrust } from '../probe/types.js';
@@ -52,7 +52,6 @@ function httpSettings(headers: [string, string][] | undefined, method: string | 
 
 export function probeSettings(targets: string[], opts: ProbeCliOptions): ProbeSettings {
   const v = readFlags('probe', opts);
-  if (v.ipv4 && v.ipv6) throw new UsageError('-4 and -6 exclude each other', 'give one, or neither to use what the name resolves to');
   if (v.intervalMs !== undefined && v.repeat === undefined) {
     throw new UsageError('--interval needs --repeat', 'e.g. --repeat 20 --interval 5s');
   }
@@ -72,7 +71,7 @@ export function probeSettings(targets: string[], opts: ProbeCliOptions): ProbeSe
     http: httpSettings(v.headers as unknown as [string, string][] | undefined, v.method, v.data),
     expectStatus: v.expectStatus ?? null,
     resolve: (v.resolve as unknown as ResolveEntry[] | undefined) ?? [],
-    family: v.ipv4 ? 4 : v.ipv6 ? 6 : null,
+    family: familyFlag(v),
     allAddresses: v.allAddresses === true,
     repeat: v.repeat ?? 1,
     intervalMs: v.intervalMs ?? DEFAULT_INTERVAL_MS,

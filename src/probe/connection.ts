@@ -24,7 +24,7 @@ import { Socket } from 'node:net';
 import { ipFamily } from '../shared/ip-family.js';
 import { release } from 'node:os';
 import type { ConnectionOptions as TlsOptions, TLSSocket, PeerCertificate } from 'node:tls';
-import { tls } from '../shared/lazy-tls.js';
+import { tls } from '../shared/lazy-require.js';
 import { certificateErrorText } from '../knowledge/certificate-errors.js';
 import { systemLookup } from './system-lookup.js';
 import type { AddressFamily, Phase, ResolvedAddress, TlsInfo } from '../diagnose/observation.js';

@@ -4,7 +4,7 @@
  * only some schemes' hosts and gives no reason when it fails; users need a reason.
  */
 import { ipFamily } from '../shared/ip-family.js';
-import { BadTargetError } from '../errors.js';
+import { BadTargetError, UsageError } from '../errors.js';
 import { quote } from '../escape.js';
 import type { Payload, Scheme, Target } from './types.js';
 import { editDistance } from '../edit-distance.js';
@@ -155,6 +155,15 @@ function parseAuthority(
   const port = Number(portText);
   if (port < 1 || port > 65535) throw new BadTargetError(input, `port ${port} is out of range`, 'ports are 1-65535');
   return { host, port };
+}
+
+/** `-4 [::1]:80` can only fail: said as bad input (probe, idle) instead of probing. */
+export function checkFamily(target: Target, family: 4 | 6 | null): Target {
+  const literal = ipFamily(target.host);
+  if (family !== null && literal !== 0 && literal !== family) {
+    throw new UsageError(`${target.host} is an IPv${literal} address but -${family} was given`, `drop -${family}`);
+  }
+  return target;
 }
 
 /**

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import { tls } from '../shared/lazy-tls.js';
+import { tls } from '../shared/lazy-require.js';
 import type { TlsTrust } from './types.js';
 
 export interface TlsTrustInput {

@@ -186,12 +186,31 @@ describe('connreset check: exit codes', () => {
     expect(r.stdout).toContain('3 targets: 3 passed, 0 failed');
   });
 
+  it('-4/-6 hold for targets from arguments and stdin; a config entry\'s own family wins', async () => {
+    const ok = target('ok');
+    const dir = tmp();
+    const config = join(dir, 'family.yml');
+    writeFileSync(config, `targets:\n  - target: ${ok}\n    family: 4\n`);
+    // an IPv4 address under -6: nothing to connect to, and the row says why
+    const r = await runCli(['check', ok, '-', config, '-6', '--no-followup', '--json'], { input: `${ok}\n` });
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout) as CheckJsonDocument;
+    const rows = doc.results.map((x) => ({ source: x.source, status: x.status, observed: x.observed }));
+    expect(rows.filter((x) => x.status === 'failed')).toHaveLength(2);
+    expect(rows.filter((x) => x.status === 'failed').every((x) => x.observed === 'dns_failure')).toBe(true);
+    expect(rows.filter((x) => x.status === 'passed')).toEqual([{ source: expect.objectContaining({ file: config }), status: 'passed', observed: 'ok' }]);
+    expect(r.stdout).toMatch(/no IPv6 address/);
+    // and -4 lets the same targets through
+    expect((await runCli(['check', ok, '-', '-4', '--no-followup'], { input: `${ok}\n` })).code).toBe(0);
+  });
+
   it.each([
     [['check', '127.0.0.1:80', '--concurrency', '0'], /bad --concurrency "0"/],
     [['check', '127.0.0.1:80', '--deadline', 'soon'], /bad duration "soon" for --deadline/],
     [['check', '127.0.0.1:80', '--expect-outcome', 'fine'], /unknown outcome "fine"/],
     [['check', '127.0.0.1'], /bad target "127\.0\.0\.1"/],
     [['check', '127.0.0.1:80', '--junit', '/proc/connreset-nope/junit.xml'], /--junit: cannot write \/proc\/connreset-nope\/junit\.xml/],
+    [['check', '127.0.0.1:80', '-4', '-6'], /-4 and -6 exclude each other/],
   ])('2 for bad input %j', async (args, message) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);

@@ -136,6 +136,15 @@ describe('connreset idle on loopback', () => {
     expect(noKeepAlive.doc.failure?.code).toBe('CLOSED_AFTER_REPLY');
   });
 
+  it('-6 keeps to IPv6 addresses: a name with only an IPv4 address (or a server only on IPv4) cannot be measured', async () => {
+    const url = target('ok').replace('127.0.0.1', 'localhost');
+    const v6 = await idle([url, '--max', '2s', '-6']);
+    expect(v6.code).toBe(1);
+    expect(v6.doc.status).toBe('failed');
+    // localhost without ::1 in /etc/hosts: no IPv6 address; with it: nothing listens there (the lab is on 127.0.0.1)
+    expect(['ENOTFOUND', 'ECONNREFUSED']).toContain(v6.doc.failure?.code);
+  });
+
   it('prints a human report with the bracket, the enforcer and the settings', async () => {
     const r = await runCli(['idle', target('idle-forget'), '--max', '6s'], { timeoutMs: 30_000 });
     expect(r.code).toBe(0);
@@ -156,6 +165,8 @@ describe('connreset idle: bad input', () => {
     [['tcp://127.0.0.1:80'], /idle needs a request that the server answers/],
     [['127.0.0.1:80', '--send', 'bogus'], /bad --send "bogus"/],
     [['127.0.0.1:80', '--connections', '1'], /bad --connections "1"/],
+    [['http://127.0.0.1:80/', '-4', '-6'], /-4 and -6 exclude each other/],
+    [['http://127.0.0.1:80/', '-6'], /127\.0\.0\.1 is an IPv4 address but -6 was given/],
   ];
   it.each(cases)('%j → one line on stderr, exit 2', async (args, message) => {
     expectUsageError(await runCli(['idle', ...args]), message);

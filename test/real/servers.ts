@@ -29,8 +29,9 @@ const handedOut = new Set<number>();
  * the range the kernel picks local ports from (ip_local_port_range). A port the kernel chose
  * (listen on 0) was free only until it was closed again: before the server bound it, another
  * worker's outgoing connection could be given it as its local port. Below that range the kernel
- * never hands out a port by itself, and the workers' slices do not overlap. null: no room below
- * the range (a machine configured so), and the kernel's choice is used.
+ * never hands out a port by itself, and the workers of one run (up to 64) take slices that do not
+ * overlap. A port something else holds (a service in that range) is skipped when it is picked;
+ * null: no room below the range (a machine configured so), and the kernel's choice is used.
  */
 function portSlice(): { first: number; count: number } | null {
   let low = 32768;
@@ -40,11 +41,13 @@ function portSlice(): { first: number; count: number } | null {
     // not Linux: the IANA dynamic range starts at 49152, 32768 stays below it
   }
   const first = 10_000;
-  const slices = 32;
+  const slices = 64;
   const count = Math.floor((low - first) / slices);
   if (count < 50) return null;
   const worker = Math.max(1, Number(process.env.VITEST_POOL_ID ?? '1') || 1);
-  return { first: first + ((worker - 1) % slices) * count, count };
+  // offset by the vitest process (the workers' parent): a second run on the same machine (a
+  // shard, a watch run) most likely takes other slices than this one
+  return { first: first + ((worker - 1 + process.ppid) % slices) * count, count };
 }
 
 const slice = portSlice();
@@ -63,7 +66,11 @@ export async function freePort(): Promise<number> {
     if (handedOut.has(wanted)) continue;
     const server = createServer();
     server.listen(wanted, '127.0.0.1');
-    const bound = await Promise.race([once(server, 'listening').then(() => true), once(server, 'error').then(() => false)]);
+    // not events.once: its 'listening' promise rejects on 'error' too, and the port would not be skipped
+    const bound = await new Promise<boolean>((resolve) => {
+      server.once('listening', () => resolve(true));
+      server.once('error', () => resolve(false));
+    });
     if (!bound) continue; // held by something else: the next one
     const address = server.address();
     server.close();
