@@ -12,7 +12,7 @@ import type { CheckSettings } from './check.js';
 import { ConfigError, ConnresetError, ignoreClosedPipe, messageLine } from '../errors.js';
 import { capList } from '../escape.js';
 import { EXIT } from '../exit-codes.js';
-import { parseTarget } from '../probe/target.js';
+import { familyConflict, parseTarget } from '../probe/target.js';
 import { parseSend } from '../probe/payload.js';
 import { DEFAULT_CONCURRENCY, concurrencyNotice, localLimitNotice, planConcurrency } from '../probe/runner.js';
 import {
@@ -113,15 +113,21 @@ async function gatherSpecs(settings: CheckSettings): Promise<Gathered> {
       if (problem) problems.push(new ConfigError(option, `cannot write ${path}: ${problem}`));
     }
   }
+  // -4/-6 hold for every target whose config entry has no `family:` of its own
+  const family = settings.family;
+  if (family !== null) withOptions(specs, (options) => (options.family === undefined || options.family === null ? { ...options, family } : options));
+  // an address of the other family can only fail: bad input, as in probe and idle
+  for (const spec of specs) {
+    const own = spec.options.family ?? null;
+    const conflict = familyConflict(spec.target, own, own === family ? `-${own}` : `family: ${own}`);
+    if (conflict) problems.push(new ConfigError(spec.source?.file ?? 'arguments', conflict, spec.source?.line));
+  }
   if (problems.length > 0) throw new ConfigProblems(problems);
   // -k/--cacert/--cert/--key: a config entry's own insecure/cacert/cert/key is more specific and wins
   if (settings.tlsTrust) {
     const trust = settings.tlsTrust;
     withOptions(specs, (options) => (options.tlsTrust ? options : { ...options, tlsTrust: trust }));
   }
-  // -4/-6 likewise: a config entry's own `family:` wins
-  const family = settings.family;
-  if (family !== null) withOptions(specs, (options) => (options.family === undefined || options.family === null ? { ...options, family } : options));
   // --no-followup applies to every row, from any input (a config's `followup: false` to its rows)
   if (!settings.followup) withOptions(specs, (options) => ({ ...options, followup: false }));
   if (specs.length === 0) throw new ConfigProblems([new ConfigError(stdin ? '<stdin>' : (files[0] ?? 'arguments'), 'no targets to check')]);

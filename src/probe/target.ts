@@ -157,12 +157,20 @@ function parseAuthority(
   return { host, port };
 }
 
-/** `-4 [::1]:80` can only fail: said as bad input (probe, idle) instead of probing. */
-export function checkFamily(target: Target, family: 4 | 6 | null): Target {
+/**
+ * `-4 [::1]:80` can only fail: what to say instead of probing it (bad input), or null. A name is
+ * never in conflict: its addresses are known only once it is resolved.
+ */
+export function familyConflict(target: Target, family: 4 | 6 | null, given: string = `-${family}`): string | null {
+  if (family === null) return null;
   const literal = ipFamily(target.host);
-  if (family !== null && literal !== 0 && literal !== family) {
-    throw new UsageError(`${target.host} is an IPv${literal} address but -${family} was given`, `drop -${family}`);
-  }
+  return literal !== 0 && literal !== family ? `${target.host} is an IPv${literal} address but ${given} was given` : null;
+}
+
+/** familyConflict as a usage error (probe, idle). */
+export function checkFamily(target: Target, family: 4 | 6 | null): Target {
+  const conflict = familyConflict(target, family);
+  if (conflict) throw new UsageError(conflict, `drop -${family}`);
   return target;
 }
 

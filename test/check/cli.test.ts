@@ -187,21 +187,36 @@ describe('connreset check: exit codes', () => {
   });
 
   it('-4/-6 hold for targets from arguments and stdin; a config entry\'s own family wins', async () => {
-    const ok = target('ok');
+    const ok = target('ok'); // 127.0.0.1:PORT
+    const named = ok.replace('127.0.0.1', 'localhost');
     const dir = tmp();
     const config = join(dir, 'family.yml');
     writeFileSync(config, `targets:\n  - target: ${ok}\n    family: 4\n`);
-    // an IPv4 address under -6: nothing to connect to, and the row says why
-    const r = await runCli(['check', ok, '-', config, '-6', '--no-followup', '--json'], { input: `${ok}\n` });
+    // a name under -6: no IPv6 address (or, where localhost is ::1 too, nothing listening there): a failing row
+    const r = await runCli(['check', named, config, '-6', '--no-followup', '--json']);
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout) as CheckJsonDocument;
-    const rows = doc.results.map((x) => ({ source: x.source, status: x.status, observed: x.observed }));
-    expect(rows.filter((x) => x.status === 'failed')).toHaveLength(2);
-    expect(rows.filter((x) => x.status === 'failed').every((x) => x.observed === 'dns_failure')).toBe(true);
-    expect(rows.filter((x) => x.status === 'passed')).toEqual([{ source: expect.objectContaining({ file: config }), status: 'passed', observed: 'ok' }]);
-    expect(r.stdout).toMatch(/no IPv6 address/);
-    // and -4 lets the same targets through
-    expect((await runCli(['check', ok, '-', '-4', '--no-followup'], { input: `${ok}\n` })).code).toBe(0);
+    const rows = doc.results.map((x) => ({ name: x.name, status: x.status }));
+    expect(rows).toEqual([
+      { name: ok, status: 'passed' }, // the config entry's family: 4
+      { name: named, status: 'failed' },
+    ]);
+    expect(['dns_failure', 'refused']).toContain(doc.results[1]!.observed);
+    // -4: the same name passes
+    expect((await runCli(['check', '-', '-4', '--no-followup'], { input: `${named}\n` })).code).toBe(0);
+  });
+
+  it('an address of the other family under -4/-6 or family: is bad input, each named, nothing probed', async () => {
+    const dir = tmp();
+    const config = join(dir, 'family.yml');
+    writeFileSync(config, `targets:\n  - target: "[::1]:9"\n    family: 4\n`);
+    const r = await runCli(['check', '127.0.0.1:9', '-', config, '-6'], { input: '# a comment\n127.0.0.2:9\n' });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`${config}:2: ::1 is an IPv6 address but family: 4 was given`);
+    expect(r.stderr).toContain('arguments: 127.0.0.1 is an IPv4 address but -6 was given');
+    expect(r.stderr).toContain('<stdin>:2: 127.0.0.2 is an IPv4 address but -6 was given');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it.each([
