@@ -3,7 +3,7 @@
  * top cause must be what the scenario table promises, and what this file promises independently.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLab, type Lab } from '../../src/lab/server.js';
+import { startLabProcess, type LabProcess } from '../helpers/lab-process.js';
 import { labProbe } from '../../src/lab/probe-plan.js';
 import { SCENARIOS } from '../../src/lab/scenarios.js';
 import { probe } from '../../src/probe/probe.js';
@@ -41,13 +41,14 @@ const EXPECTED: Readonly<Record<string, readonly [string, string | null]>> = {
 };
 
 const IDLE_AFTER_MS = 1000;
-let lab: Lab;
+// in a process of its own: see test/helpers/lab-process.ts
+let lab: LabProcess;
 const results = new Map<string, Diagnosis>();
 /** the same probes with the follow-up experiments `connreset probe` runs after a failure */
 const followed = new Map<string, Diagnosis>();
 
 beforeAll(async () => {
-  lab = await startLab({ basePort: 0, idleAfterMs: IDLE_AFTER_MS });
+  lab = await startLabProcess({ basePort: 0, idleAfterMs: IDLE_AFTER_MS });
   // all at once, as the demo does: the scenarios must not disturb each other
   await Promise.all(
     lab.scenarios.map(async (running) => {
