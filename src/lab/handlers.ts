@@ -88,14 +88,27 @@ function serveKeepAlive(stream: Socket, env: HandlerEnv, keepAliveHeader: string
   });
 }
 
+interface IdleTimer {
+  /** the connection was active: the silence counts from now */
+  restart(): void;
+  /**
+   * Whether idleAfterMs of silence have passed, by the clock: a packet that arrives late is judged
+   * by when it came, as a middlebox judges it, even when this loop has not run the timer yet
+   * (a busy test machine: the data and the due timer wake it together, and the data runs first).
+   */
+  expired(): boolean;
+}
+
 /**
  * A keep-alive server with an idle timer: `onIdle` runs once the connection has been silent for
  * idleAfterMs (counted from the last byte either way, as servers count it).
  */
-function withIdleTimer(stream: Socket, env: HandlerEnv, onIdle: () => void): () => void {
+function withIdleTimer(stream: Socket, env: HandlerEnv, onIdle: () => void): IdleTimer {
   let timer: NodeJS.Timeout | null = null;
+  let since = performance.now();
   const restart = (): void => {
     if (timer) clearTimeout(timer);
+    since = performance.now();
     timer = setTimeout(() => {
       timer = null;
       onIdle();
@@ -105,7 +118,7 @@ function withIdleTimer(stream: Socket, env: HandlerEnv, onIdle: () => void): () 
     if (timer) clearTimeout(timer);
   });
   restart();
-  return restart;
+  return { restart, expired: () => performance.now() - since >= env.idleAfterMs };
 }
 
 const keepAliveSeconds = (env: HandlerEnv): string => `timeout=${Math.max(1, Math.round(env.idleAfterMs / 1000))}`;
@@ -175,40 +188,42 @@ export const HANDLERS: Readonly<Record<Exclude<HandlerKind, 'nothing-listening'>
     }),
 
   'close-when-idle': (stream, env) => {
-    const restart = withIdleTimer(stream, env, () => stream.destroy());
-    serveKeepAlive(stream, env, keepAliveSeconds(env), restart);
+    const idle = withIdleTimer(stream, env, () => stream.destroy());
+    serveKeepAlive(stream, env, keepAliveSeconds(env), idle.restart);
   },
 
   'reset-when-idle': (stream, env) => {
-    const restart = withIdleTimer(stream, env, () => env.raw.resetAndDestroy());
-    serveKeepAlive(stream, env, keepAliveSeconds(env), restart);
+    const idle = withIdleTimer(stream, env, () => env.raw.resetAndDestroy());
+    serveKeepAlive(stream, env, keepAliveSeconds(env), idle.restart);
   },
 
   'forget-when-idle': (stream, env) => {
     let forgotten = false;
-    const restart = withIdleTimer(stream, env, () => {
+    const idle = withIdleTimer(stream, env, () => {
       forgotten = true;
     });
     // a forgotten connection's next packet is answered with RST, as by a NAT that lost the mapping
     stream.prependListener('data', () => {
+      if (!forgotten && idle.expired()) forgotten = true;
       if (forgotten) env.raw.resetAndDestroy();
     });
     serveKeepAlive(stream, env, null, () => {
-      if (!forgotten) restart();
+      if (!forgotten) idle.restart();
     });
   },
 
   'blackhole-when-idle': (stream, env) => {
     let dropping = false;
-    const restart = withIdleTimer(stream, env, () => {
+    const idle = withIdleTimer(stream, env, () => {
       dropping = true;
     });
     const headers = { Connection: 'keep-alive' };
     onRequests(stream, (request) => {
+      if (!dropping && idle.expired()) dropping = true;
       if (dropping) return; // read and ignored: the client hears nothing, ever
-      restart();
+      idle.restart();
       if (request === 'too-large') return tooLarge(stream);
-      stream.write(request === 'http' ? okResponse(env, headers) : `connreset lab: ${env.name}: ok\r\n`, restart);
+      stream.write(request === 'http' ? okResponse(env, headers) : `connreset lab: ${env.name}: ok\r\n`, idle.restart);
     });
   },
 
