@@ -375,13 +375,27 @@ export class Topology {
 
   /**
    * Starts `connreset lab` in the server namespace, bound to the server address, and waits until
-   * `readyPort` accepts connections (from the router, so client-side router rules do not matter).
+   * it has printed its listing (it does once every scenario's port is bound: the lab binds them one
+   * after another, so the first port accepting says nothing of the others) and `readyPort` accepts
+   * connections (from the router, so client-side router rules do not matter).
    */
-  async startLab(basePort: number, extraArgs: string[] = [], readyPort = basePort): Promise<RunningProcess> {
+  async startLab(basePort: number, extraArgs: string[] = [], readyPort = basePort, timeoutMs = 10_000): Promise<RunningProcess> {
     const lab = this.spawnIn(this.server, process.execPath, [BIN, 'lab', '--host', SERVER_ADDR, '--port', String(basePort), ...extraArgs]);
+    const listed = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`lab printed no listing within ${timeoutMs} ms: ${lab.stderr().trim()}`)), timeoutMs);
+      const check = (): void => {
+        if (!/fault scenarios on/.test(lab.stdout())) return;
+        clearTimeout(timer);
+        lab.child.stdout?.off('data', check);
+        resolve();
+      };
+      lab.child.stdout?.on('data', check);
+      void lab.exited.then(() => clearTimeout(timer));
+      check();
+    });
     try {
       await Promise.race([
-        this.waitForPort(this.router, SERVER_ADDR, readyPort),
+        listed.then(() => this.waitForPort(this.router, SERVER_ADDR, readyPort)),
         lab.exited.then((code) => {
           throw new Error(`lab exited (${code}) before listening: ${lab.stderr().trim()}`);
         }),
