@@ -494,13 +494,13 @@ export function addSettingOptions(cmd: Command, command: SettingCommand): Comman
   return cmd;
 }
 
-/** Parses the flags commander collected for a command; each bad value is one UsageError naming its flag. */
 /** -4 / -6 as the address family to connect with (null: whatever the name resolves to). */
 export function familyFlag(v: { ipv4?: boolean | undefined; ipv6?: boolean | undefined }): 4 | 6 | null {
   if (v.ipv4 && v.ipv6) throw new UsageError('-4 and -6 exclude each other', 'give one, or neither to use what the name resolves to');
   return v.ipv4 ? 4 : v.ipv6 ? 6 : null;
 }
 
+/** Parses the flags commander collected for a command; each bad value is one UsageError naming its flag. */
 export function readFlags(command: SettingCommand, opts: Readonly<Record<string, unknown>>): SettingValues {
   const out: Record<string, unknown> = {};
   for (const r of SETTINGS as readonly SettingRow[]) {

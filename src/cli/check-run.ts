@@ -113,16 +113,17 @@ async function gatherSpecs(settings: CheckSettings): Promise<Gathered> {
       if (problem) problems.push(new ConfigError(option, `cannot write ${path}: ${problem}`));
     }
   }
-  // -4/-6 hold for every target whose config entry has no `family:` of its own
+  // an address of the other family can only fail: bad input, as in probe and idle, naming what
+  // asked for the family: the config (the entry or its defaults:) wins over -4/-6
   const family = settings.family;
-  if (family !== null) withOptions(specs, (options) => (options.family === undefined || options.family === null ? { ...options, family } : options));
-  // an address of the other family can only fail: bad input, as in probe and idle
   for (const spec of specs) {
     const own = spec.options.family ?? null;
-    const conflict = familyConflict(spec.target, own, own === family ? `-${own}` : `family: ${own}`);
+    const conflict = own !== null ? familyConflict(spec.target, own, `family: ${own}`) : familyConflict(spec.target, family);
     if (conflict) problems.push(new ConfigError(spec.source?.file ?? 'arguments', conflict, spec.source?.line));
   }
   if (problems.length > 0) throw new ConfigProblems(problems);
+  // -4/-6 hold for every target whose config (the entry or its defaults:) sets no `family:`
+  if (family !== null) withOptions(specs, (options) => (options.family === undefined || options.family === null ? { ...options, family } : options));
   // -k/--cacert/--cert/--key: a config entry's own insecure/cacert/cert/key is more specific and wins
   if (settings.tlsTrust) {
     const trust = settings.tlsTrust;

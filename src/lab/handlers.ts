@@ -92,9 +92,9 @@ interface IdleTimer {
   /** the connection was active: the silence counts from now */
   restart(): void;
   /**
-   * Whether idleAfterMs of silence have passed, by the clock: a packet that arrives late is judged
-   * by when it came, as a middlebox judges it, even when this loop has not run the timer yet
-   * (a busy test machine: the data and the due timer wake it together, and the data runs first).
+   * Whether idleAfterMs of silence have passed, by the clock when this is asked (as a packet is
+   * handled), even when this loop has not run the due timer yet: on a busy machine the data and
+   * the timer wake it together, and the data runs first. Whichever comes first decides.
    */
   expired(): boolean;
 }

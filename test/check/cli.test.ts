@@ -217,6 +217,10 @@ describe('connreset check: exit codes', () => {
     expect(r.stderr).toContain('arguments: 127.0.0.1 is an IPv4 address but -6 was given');
     expect(r.stderr).toContain('<stdin>:2: 127.0.0.2 is an IPv4 address but -6 was given');
     expect(r.stderr).not.toMatch(/\n\s+at /);
+    // the entry's family: is what asked for IPv4, whatever the flag says
+    const same = await runCli(['check', config, '-4']);
+    expect(same.code).toBe(2);
+    expect(same.stderr).toContain(`${config}:2: ::1 is an IPv6 address but family: 4 was given`);
   });
 
   it.each([

@@ -3,6 +3,8 @@
  * own process shares its event loop with the probes, and a stall of that loop delays the lab's
  * accept and timers too (a reset on accept then came after the probe's settle, under CPU load,
  * which no remote server would do). Same shape as the in-process Lab for what the tests read.
+ * The child runs the built lab (dist/, made by `npm test` before vitest runs): after an edit of
+ * src/lab/, run `npm run build` before running such a test alone.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -43,12 +45,19 @@ export async function startLabProcess(options: LabOptions, timeoutMs = 20_000): 
       reject(new Error(`the lab process exited (${code}) before it was ready: ${stderr}`));
     });
   });
-  const ready = JSON.parse(line) as Omit<LabProcess, 'close' | 'scenarios'> & { scenarios: Omit<RunningScenario, 'scenario'>[] };
-  const scenarios = ready.scenarios.map((running) => {
-    const scenario = SCENARIOS.find((s) => s.name === running.name);
-    if (!scenario) throw new Error(`the lab process runs ${running.name}, which the table does not have`);
-    return { ...running, scenario };
-  });
+  let ready: Omit<LabProcess, 'close' | 'scenarios'> & { scenarios: Omit<RunningScenario, 'scenario'>[] };
+  let scenarios: RunningScenario[];
+  try {
+    ready = JSON.parse(line) as typeof ready;
+    scenarios = ready.scenarios.map((running) => {
+      const scenario = SCENARIOS.find((s) => s.name === running.name);
+      if (!scenario) throw new Error(`the lab process runs ${running.name}, which the table does not have`);
+      return { ...running, scenario };
+    });
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
   return {
     ...ready,
     scenarios,
