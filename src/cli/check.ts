@@ -41,7 +41,7 @@ export interface CheckSettings {
   locateTimeoutMs: number | null;
   /** -k, --cacert, --cert, --key: for every target whose config entry sets none of insecure/cacert/cert/key */
   tlsTrust: TlsTrust | null;
-  /** -4 / -6: for every target whose config entry sets no `family:` */
+  /** -4 / -6: for every target whose config (the entry or its defaults:) sets no `family:` */
   family: 4 | 6 | null;
 }
 

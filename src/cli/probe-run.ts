@@ -139,7 +139,6 @@ export async function runProbeCommand(settings: ProbeSettings, ctx: CliContext):
   }
 }
 
-
 function spinnerText(targets: Target[], settings: ProbeSettings): string {
   const what = targets.length === 1 ? targets[0]!.input : `${targets.length} targets`;
   return `probing ${what}${settings.idleMs !== null ? ' (with an idle hold)' : ''}`;
